@@ -1,0 +1,457 @@
+//! The command line, as close to the flags as possible (clap derive), and its
+//! translation into the library's [`Config`].
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use neardup::cluster::Keep;
+use neardup::config::{self, Config, OnError};
+use neardup::input::{FieldNames, InputOptions, OutletFrom};
+use neardup::lsh::LshParams;
+use neardup::normalize::NormalizeOptions;
+use neardup::passages::Params as PassageParams;
+use neardup::story::StoryParams;
+
+const EXAMPLES: &str = "\
+Examples:
+  neardup analyze seeds --out out
+  neardup analyze feed.jsonl.gz --outlet-field site --date-field published --out out
+  neardup dedup feed.jsonl -o clean.jsonl --duplicates dropped.jsonl
+  cat feed.jsonl | neardup dedup - > clean.jsonl
+  neardup eval --truth truth.jsonl out";
+
+/// Finds near-duplicate articles in news text.
+#[derive(Parser, Debug)]
+#[command(name = "neardup", version, args_override_self = true, after_help = EXAMPLES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyze a corpus: near-duplicate clusters, pairs and a summary written to a folder.
+    #[command(after_help = "\
+Examples:
+  neardup analyze seeds --out out
+  neardup analyze dump/ --outlet-from dir --keep earliest --out out
+  neardup analyze a.jsonl b.jsonl.zst --on-error skip --out out   # bad lines go to out/errors.jsonl")]
+    Analyze(AnalyzeArgs),
+    /// Remove near-duplicates from a feed: writes the kept records.
+    #[command(after_help = "\
+Examples:
+  neardup dedup feed.jsonl -o clean.jsonl
+  neardup dedup feed.jsonl.gz --threshold 0.8 --duplicates dropped.jsonl > clean.jsonl
+  zcat feed.jsonl.gz | neardup dedup - --keep longest -o clean.jsonl")]
+    Dedup(DedupArgs),
+    /// Measure predicted near-duplicate clusters against labelled ones.
+    #[command(after_help = "\
+Examples:
+  neardup eval --truth truth.jsonl out               # out/documents.jsonl of analyze
+  neardup eval --truth truth.jsonl dropped.jsonl     # --duplicates file of dedup
+  neardup eval --truth truth.jsonl out --json")]
+    Eval(EvalArgs),
+    /// Generate a synthetic corpus with planted near-duplicates (for tests and benchmarks).
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+/// Options shared by analyze and dedup.
+#[derive(Args, Debug)]
+pub struct CommonArgs {
+    /// Files (.txt, .md, .jsonl, .ndjson, optionally .gz/.zst), folders (walked
+    /// recursively in sorted order) or `-` for JSONL on standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Near-duplicate threshold: Jaccard similarity of character-shingle sets.
+    #[arg(long, value_name = "J", default_value_t = config::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+
+    /// Shingle size in characters.
+    #[arg(long, value_name = "K", default_value_t = config::DEFAULT_SHINGLE)]
+    pub shingle: usize,
+
+    /// MinHash slots per signature.
+    #[arg(long, value_name = "N", default_value_t = config::DEFAULT_NUM_PERM)]
+    pub num_perm: usize,
+
+    /// LSH bands (with --rows; default: derived from the threshold).
+    #[arg(long, value_name = "B", requires = "rows")]
+    pub bands: Option<usize>,
+
+    /// LSH rows per band (with --bands).
+    #[arg(long, value_name = "R", requires = "bands")]
+    pub rows: Option<usize>,
+
+    /// Seed of all hashing.
+    #[arg(long, value_name = "S", default_value_t = config::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// Worker threads (default: all cores). Output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
+
+    /// Which document of a near-duplicate cluster is kept.
+    #[arg(long, value_enum, default_value_t = KeepArg::First)]
+    pub keep: KeepArg,
+
+    /// What to do with a bad record: stop with its file:line, or skip it and report it.
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = OnErrorArg::Fail)]
+    pub on_error: OnErrorArg,
+
+    /// No progress bars and no summary line on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// JSON field holding the document id (a string or an integer).
+    #[arg(long, value_name = "NAME", default_value = "id")]
+    pub id_field: String,
+
+    /// JSON field holding the text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+
+    /// JSON field holding the outlet (falls back to `outlet`, then the url's host).
+    #[arg(long, value_name = "NAME", default_value = "source")]
+    pub outlet_field: String,
+
+    /// JSON field holding the publication date (YYYY-MM-DD[THH:MM[:SS]][zone] or Unix seconds).
+    #[arg(long, value_name = "NAME", default_value = "date")]
+    pub date_field: String,
+
+    /// JSON field holding the title.
+    #[arg(long, value_name = "NAME", default_value = "title")]
+    pub title_field: String,
+
+    /// JSON field holding the url.
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    pub url_field: String,
+
+    /// Outlet of text files: none, the parent folder's name, or the file name
+    /// before its first `_` (for JSONL files: the file's stem, used for records without an outlet).
+    #[arg(long, value_enum, value_name = "FROM", default_value_t = OutletFromArg::None)]
+    pub outlet_from: OutletFromArg,
+
+    /// Records larger than this many bytes are rejected without being loaded.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    pub max_doc_bytes: u64,
+
+    /// Normalization rules, a comma list applied left to right from "all":
+    /// all, none, a rule name to switch it on, -name to switch it off. Rules:
+    /// nfkc, invisible, diacritics, tatweel, alef, alef-maqsura, ta-marbuta,
+    /// persian, digits, lowercase, punctuation, whitespace.
+    #[arg(long, value_name = "RULES", default_value = "all")]
+    pub normalize: String,
+
+    /// Folder for temporary files (the copy of standard input).
+    #[arg(long, value_name = "DIR")]
+    pub temp_dir: Option<PathBuf>,
+}
+
+/// `neardup analyze`.
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Jaccard similarity that puts two documents in one story.
+    #[arg(long, value_name = "J", default_value_t = StoryParams::default().threshold)]
+    pub story_threshold: f64,
+
+    /// Shared passage words that put two documents in one story.
+    #[arg(long, value_name = "N", default_value_t = StoryParams::default().min_words)]
+    pub story_words: u32,
+
+    /// Dated documents further apart than this many days are never linked into a story.
+    #[arg(long, value_name = "DAYS", default_value_t = StoryParams::default().window_days)]
+    pub window: f64,
+
+    /// Largest story a link may make (guard against chaining).
+    #[arg(long, value_name = "N", default_value_t = StoryParams::default().max_size)]
+    pub max_story: usize,
+
+    /// Least number of identical words (stock phrases excluded) for a shared passage.
+    #[arg(long, value_name = "N", default_value_t = PassageParams::default().min_words)]
+    pub min_passage_words: u32,
+}
+
+impl AnalyzeArgs {
+    /// The configuration, with the analyze-only options.
+    pub fn to_config(&self) -> Result<Config, String> {
+        let mut config = self.common.to_config()?;
+        config.stories = StoryParams {
+            threshold: self.story_threshold,
+            min_words: self.story_words,
+            window_days: self.window,
+            max_size: self.max_story,
+        };
+        config.passages.min_words = self.min_passage_words;
+        config.validate().map_err(|e| e.to_string())?;
+        Ok(config)
+    }
+}
+
+/// `neardup dedup`.
+#[derive(Args, Debug)]
+pub struct DedupArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Where the kept records go (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write {"id","duplicate_of","similarity"} for every dropped record here.
+    #[arg(long, value_name = "FILE")]
+    pub duplicates: Option<PathBuf>,
+
+    /// Write rejected records (with --on-error skip) and renamed ids here.
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+}
+
+/// `neardup eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// JSONL of {"id","cluster"}: documents with the same cluster are duplicates.
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+
+    /// An analyze output folder, its documents.jsonl, or a dedup --duplicates file.
+    #[arg(value_name = "DIR_OR_FILE")]
+    pub predicted: PathBuf,
+
+    /// Print the metrics as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `neardup generate` (hidden).
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Number of documents.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub docs: usize,
+
+    /// Output folder: corpus.jsonl and truth.jsonl.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Seed of the generator.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// `--keep`.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum KeepArg {
+    /// The first in input order.
+    First,
+    /// The earliest date (undated last), then input order.
+    Earliest,
+    /// The most text, then input order.
+    Longest,
+}
+
+/// `--on-error`.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum OnErrorArg {
+    /// Stop at the first bad record.
+    Fail,
+    /// Skip bad records and report them.
+    Skip,
+}
+
+/// `--outlet-from`.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum OutletFromArg {
+    /// No outlet.
+    None,
+    /// The parent folder's name.
+    Dir,
+    /// From the file name.
+    Stem,
+}
+
+impl CommonArgs {
+    /// The library configuration; usage errors as messages.
+    pub fn to_config(&self) -> Result<Config, String> {
+        let normalize =
+            NormalizeOptions::parse(&self.normalize).map_err(|e| format!("--normalize: {e}"))?;
+        let lsh = match (self.bands, self.rows) {
+            (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
+            _ => None,
+        };
+        let config = Config {
+            input: InputOptions {
+                fields: FieldNames {
+                    id: self.id_field.clone(),
+                    text: self.text_field.clone(),
+                    outlet: self.outlet_field.clone(),
+                    date: self.date_field.clone(),
+                    title: self.title_field.clone(),
+                    url: self.url_field.clone(),
+                },
+                outlet_from: self.outlet_from(),
+                max_doc_bytes: self.max_doc_bytes,
+            },
+            normalize,
+            shingle: self.shingle,
+            num_perm: self.num_perm,
+            seed: self.seed,
+            threshold: self.threshold,
+            lsh,
+            keep: match self.keep {
+                KeepArg::First => Keep::First,
+                KeepArg::Earliest => Keep::Earliest,
+                KeepArg::Longest => Keep::Longest,
+            },
+            on_error: match self.on_error {
+                OnErrorArg::Fail => OnError::Fail,
+                OnErrorArg::Skip => OnError::Skip,
+            },
+            temp_dir: self.temp_dir.clone(),
+            ..Config::default()
+        };
+        config.validate().map_err(|e| e.to_string())?;
+        Ok(config)
+    }
+
+    /// `--outlet-from` for the library.
+    pub fn outlet_from(&self) -> OutletFrom {
+        match self.outlet_from {
+            OutletFromArg::None => OutletFrom::None,
+            OutletFromArg::Dir => OutletFrom::Dir,
+            OutletFromArg::Stem => OutletFrom::Stem,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("neardup").chain(args.iter().copied()))
+    }
+
+    fn common(args: &[&str]) -> CommonArgs {
+        let mut all = vec!["dedup"];
+        all.extend_from_slice(args);
+        match parse(&all).unwrap().command {
+            Command::Dedup(d) => d.common,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults() {
+        let c = common(&["feed.jsonl"]).to_config().unwrap();
+        assert_eq!(c.threshold, config::DEFAULT_THRESHOLD);
+        assert_eq!(c.num_perm, 128);
+        assert_eq!(c.shingle, 5);
+        assert_eq!(c.keep, Keep::First);
+        assert_eq!(c.on_error, OnError::Fail);
+        assert_eq!(c.lsh, None);
+        assert_eq!(c.input.fields.outlet, "source");
+    }
+
+    #[test]
+    fn threshold_shingle_num_perm_seed() {
+        let c = common(&[
+            "x",
+            "--threshold",
+            "0.9",
+            "--shingle",
+            "7",
+            "--num-perm",
+            "256",
+            "--seed",
+            "3",
+        ])
+        .to_config()
+        .unwrap();
+        assert_eq!(
+            (c.threshold, c.shingle, c.num_perm, c.seed),
+            (0.9, 7, 256, 3)
+        );
+        assert!(common(&["x", "--threshold", "2"]).to_config().is_err());
+    }
+
+    #[test]
+    fn bands_need_rows() {
+        assert!(parse(&["dedup", "x", "--bands", "16"]).is_err());
+        let c = common(&["x", "--bands", "16", "--rows", "8"])
+            .to_config()
+            .unwrap();
+        assert_eq!(c.lsh, Some(LshParams { bands: 16, rows: 8 }));
+        assert!(
+            common(&["x", "--bands", "16", "--rows", "9"])
+                .to_config()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn keep_on_error_outlet_from_threads() {
+        let a = common(&[
+            "x",
+            "--keep",
+            "longest",
+            "--on-error",
+            "skip",
+            "--outlet-from",
+            "dir",
+            "-j",
+            "2",
+        ]);
+        let c = a.to_config().unwrap();
+        assert_eq!(c.keep, Keep::Longest);
+        assert_eq!(c.on_error, OnError::Skip);
+        assert_eq!(c.input.outlet_from, OutletFrom::Dir);
+        assert_eq!(a.threads.map(|t| t.get()), Some(2));
+        assert!(parse(&["dedup", "x", "-j", "0"]).is_err());
+        assert!(parse(&["dedup", "x", "--keep", "newest"]).is_err());
+    }
+
+    #[test]
+    fn field_names_and_normalize() {
+        let c = common(&[
+            "x",
+            "--text-field",
+            "body",
+            "--id-field",
+            "uid",
+            "--normalize",
+            "all,-digits",
+        ])
+        .to_config()
+        .unwrap();
+        assert_eq!(c.input.fields.text, "body");
+        assert_eq!(c.input.fields.id, "uid");
+        assert!(common(&["x", "--normalize", "bogus"]).to_config().is_err());
+    }
+
+    #[test]
+    fn last_flag_wins() {
+        let c = common(&["x", "--threshold", "0.5", "--threshold", "0.6"])
+            .to_config()
+            .unwrap();
+        assert_eq!(c.threshold, 0.6);
+    }
+}

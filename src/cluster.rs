@@ -1,0 +1,220 @@
+//! From candidate pairs to near-duplicate clusters.
+//!
+//! Candidates from [`crate::lsh`] are verified on the full signatures (the
+//! estimated Jaccard must reach the threshold), in parallel, keeping input
+//! order. Verified pairs are joined with a union-find (union by size, path
+//! halving); a cluster is a connected component. Each cluster keeps one
+//! document chosen by [`Keep`], and every other member points to it. The
+//! result depends only on the set of verified pairs, never on thread
+//! scheduling.
+
+use rayon::prelude::*;
+
+use crate::lsh::unpack;
+use crate::minhash::Signatures;
+
+/// Which document of a cluster is kept (`--keep`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    /// The first in input order.
+    #[default]
+    First,
+    /// The earliest dated; undated documents come after dated ones; ties in
+    /// input order.
+    Earliest,
+    /// The one with the most text (characters); ties in input order.
+    Longest,
+}
+
+/// A verified near-duplicate pair of signature rows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pair {
+    /// The earlier row.
+    pub a: u32,
+    /// The later row.
+    pub b: u32,
+    /// Estimated Jaccard similarity.
+    pub jaccard: f32,
+}
+
+/// Verifies candidate pairs: keeps those whose estimated Jaccard reaches
+/// `threshold`, in the order given.
+pub fn verify(sigs: &Signatures, candidates: &[u64], threshold: f64) -> Vec<Pair> {
+    candidates
+        .par_iter()
+        .filter_map(|&p| {
+            let (a, b) = unpack(p);
+            let j = sigs.jaccard(a, b);
+            (j >= threshold).then_some(Pair {
+                a,
+                b,
+                jaccard: j as f32,
+            })
+        })
+        .collect()
+}
+
+/// Disjoint sets over `0..n`.
+#[derive(Clone, Debug)]
+pub struct UnionFind {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl UnionFind {
+    /// `n` singleton sets.
+    pub fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n as u32).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    /// The representative of `x`'s set.
+    pub fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+
+    /// Joins the sets of `a` and `b`; returns whether they were apart.
+    pub fn union(&mut self, a: u32, b: u32) -> bool {
+        let (mut ra, mut rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        if self.size[ra as usize] < self.size[rb as usize] {
+            std::mem::swap(&mut ra, &mut rb);
+        }
+        self.parent[rb as usize] = ra;
+        self.size[ra as usize] += self.size[rb as usize];
+        true
+    }
+
+    /// Size of `x`'s set.
+    pub fn set_size(&mut self, x: u32) -> u32 {
+        let r = self.find(x);
+        self.size[r as usize]
+    }
+}
+
+/// Near-duplicate clusters of signature rows.
+#[derive(Clone, Debug)]
+pub struct Clusters {
+    /// For every row, the row kept for its cluster (itself if kept).
+    pub kept: Vec<u32>,
+    /// Number of clusters (singletons included).
+    pub count: usize,
+    /// Size of the largest cluster.
+    pub largest: usize,
+}
+
+impl Clusters {
+    /// Groups rows connected by `pairs` and picks each cluster's kept row: the
+    /// one with the smallest `rank` (ties broken by row, which is input order).
+    pub fn build<K: Ord>(n: usize, pairs: &[Pair], rank: impl Fn(u32) -> K) -> Clusters {
+        let mut uf = UnionFind::new(n);
+        for p in pairs {
+            uf.union(p.a, p.b);
+        }
+        let mut best: Vec<u32> = vec![u32::MAX; n];
+        let mut roots = Vec::with_capacity(n);
+        let mut count = 0;
+        let mut largest = 0;
+        for r in 0..n as u32 {
+            let root = uf.find(r);
+            roots.push(root);
+            let slot = &mut best[root as usize];
+            if *slot == u32::MAX {
+                *slot = r;
+                count += 1;
+                largest = largest.max(uf.set_size(root) as usize);
+            } else if rank(r) < rank(*slot) {
+                *slot = r;
+            }
+        }
+        let kept = roots.iter().map(|&root| best[root as usize]).collect();
+        Clusters {
+            kept,
+            count,
+            largest,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(a: u32, b: u32) -> Pair {
+        Pair { a, b, jaccard: 0.9 }
+    }
+
+    /// Components by breadth-first search, the naive oracle.
+    fn bfs_components(n: usize, pairs: &[Pair]) -> Vec<usize> {
+        let mut adj = vec![vec![]; n];
+        for p in pairs {
+            adj[p.a as usize].push(p.b as usize);
+            adj[p.b as usize].push(p.a as usize);
+        }
+        let mut comp = vec![usize::MAX; n];
+        for s in 0..n {
+            if comp[s] != usize::MAX {
+                continue;
+            }
+            let mut queue = std::collections::VecDeque::from([s]);
+            comp[s] = s;
+            while let Some(x) = queue.pop_front() {
+                for &y in &adj[x] {
+                    if comp[y] == usize::MAX {
+                        comp[y] = s;
+                        queue.push_back(y);
+                    }
+                }
+            }
+        }
+        comp
+    }
+
+    #[test]
+    fn union_find_matches_bfs() {
+        let mut state = 3u64;
+        for n in [1usize, 2, 10, 100, 500] {
+            let mut pairs = vec![];
+            for _ in 0..n {
+                state = crate::minhash::mix64(state + 1);
+                let a = (state % n as u64) as u32;
+                let b = ((state >> 32) % n as u64) as u32;
+                if a < b {
+                    pairs.push(pair(a, b));
+                }
+            }
+            let clusters = Clusters::build(n, &pairs, |r| r);
+            let comp = bfs_components(n, &pairs);
+            for x in 0..n {
+                for y in 0..n {
+                    assert_eq!(
+                        clusters.kept[x] == clusters.kept[y],
+                        comp[x] == comp[y],
+                        "n={n} x={x} y={y}"
+                    );
+                }
+                // With rank = row, the kept row is the smallest of the component.
+                assert_eq!(clusters.kept[x] as usize, comp[x]);
+            }
+        }
+    }
+
+    #[test]
+    fn keep_policy_picks_by_rank() {
+        let pairs = [pair(0, 1), pair(1, 2), pair(3, 4)];
+        let lengths = [10u32, 30, 30, 5, 1];
+        let c = Clusters::build(5, &pairs, |r| std::cmp::Reverse(lengths[r as usize]));
+        assert_eq!(c.kept, vec![1, 1, 1, 3, 3]);
+        assert_eq!((c.count, c.largest), (2, 3));
+    }
+}

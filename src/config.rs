@@ -1,0 +1,181 @@
+//! Every parameter of a run, with its default and validation.
+//!
+//! The command line builds a [`Config`] and nothing else reads options:
+//! no environment variables, no globals. [`Config::validate`] runs before any
+//! input is read, so wrong usage is reported (exit status 2) before a data
+//! error could be.
+
+use std::path::PathBuf;
+
+use crate::cluster::Keep;
+use crate::error::{Error, Result};
+use crate::input::InputOptions;
+use crate::lsh::{LshParams, optimal_params};
+use crate::minhash::SignatureParams;
+use crate::normalize::NormalizeOptions;
+use crate::passages::Params as PassageParams;
+use crate::story::StoryParams;
+
+/// Default near-duplicate threshold (Jaccard of character shingles). See the
+/// README's "Choosing the defaults" for the measurement behind it.
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+/// Default shingle size in characters.
+pub const DEFAULT_SHINGLE: usize = 5;
+/// Default number of MinHash slots.
+pub const DEFAULT_NUM_PERM: usize = 128;
+/// Default seed.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// What to do with a bad record (`--on-error`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    /// Stop at the first bad record, naming it; no output is finalised.
+    #[default]
+    Fail,
+    /// Record it as rejected, report it and go on.
+    Skip,
+}
+
+/// The parameters of a run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Config {
+    /// How to read the inputs.
+    pub input: InputOptions,
+    /// Normalization rules. Default: all on.
+    pub normalize: NormalizeOptions,
+    /// Shingle size in characters. Default: [`DEFAULT_SHINGLE`].
+    pub shingle: usize,
+    /// MinHash slots. Default: [`DEFAULT_NUM_PERM`].
+    pub num_perm: usize,
+    /// Seed of every hash. Default: [`DEFAULT_SEED`].
+    pub seed: u64,
+    /// Near-duplicate Jaccard threshold. Default: [`DEFAULT_THRESHOLD`].
+    pub threshold: f64,
+    /// Bands and rows; `None` derives them from the threshold
+    /// ([`optimal_params`]).
+    #[serde(skip)]
+    pub lsh: Option<LshParams>,
+    /// Which document of a cluster is kept. Default: the first.
+    pub keep: Keep,
+    /// Bad input handling. Default: fail.
+    pub on_error: OnError,
+    /// Shared passage detection (analyze).
+    pub passages: PassageParams,
+    /// Story detection (analyze).
+    pub stories: StoryParams,
+    /// Where temporary files go (the spool of standard input). Default: the
+    /// system's temporary folder.
+    #[serde(skip)]
+    pub temp_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            input: InputOptions::default(),
+            normalize: NormalizeOptions::default(),
+            shingle: DEFAULT_SHINGLE,
+            num_perm: DEFAULT_NUM_PERM,
+            seed: DEFAULT_SEED,
+            threshold: DEFAULT_THRESHOLD,
+            lsh: None,
+            keep: Keep::default(),
+            on_error: OnError::default(),
+            passages: PassageParams::default(),
+            stories: StoryParams::default(),
+            temp_dir: None,
+        }
+    }
+}
+
+impl Config {
+    /// Checks that the parameters can work together.
+    pub fn validate(&self) -> Result<()> {
+        self.signature_params().validate()?;
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(Error::usage(format!(
+                "--threshold must be in (0, 1], got {}",
+                self.threshold
+            )));
+        }
+        if let Some(lsh) = self.lsh {
+            lsh.validate(self.num_perm)?;
+        }
+        let st = &self.stories;
+        if !(st.threshold > 0.0 && st.threshold <= 1.0) {
+            return Err(Error::usage(format!(
+                "--story-threshold must be in (0, 1], got {}",
+                st.threshold
+            )));
+        }
+        if st.window_days.is_nan() || st.window_days < 0.0 {
+            return Err(Error::usage("--window must be at least 0 days"));
+        }
+        if st.max_size < 2 {
+            return Err(Error::usage("--max-story must be at least 2"));
+        }
+        let p = &self.passages;
+        if p.min_words < 2 || p.min_run == 0 || p.min_run > p.min_words {
+            return Err(Error::usage(format!(
+                "--min-passage-words must be at least 2 (got {}) and not below the chained run length {}",
+                p.min_words, p.min_run
+            )));
+        }
+        if self.input.max_doc_bytes == 0 {
+            return Err(Error::usage("--max-doc-bytes must be at least 1"));
+        }
+        let f = &self.input.fields;
+        for (flag, v) in [
+            ("--id-field", &f.id),
+            ("--text-field", &f.text),
+            ("--outlet-field", &f.outlet),
+        ] {
+            if v.is_empty() {
+                return Err(Error::usage(format!("{flag} must not be empty")));
+            }
+        }
+        if f.text == f.id {
+            return Err(Error::usage("--text-field and --id-field must differ"));
+        }
+        Ok(())
+    }
+
+    /// The parameters signatures are made with.
+    pub fn signature_params(&self) -> SignatureParams {
+        SignatureParams {
+            num_perm: self.num_perm,
+            shingle: self.shingle,
+            seed: self.seed,
+            normalize: self.normalize,
+        }
+    }
+
+    /// Bands and rows: as given, or derived from the threshold.
+    pub fn lsh_params(&self) -> LshParams {
+        self.lsh
+            .unwrap_or_else(|| optimal_params(self.threshold, self.num_perm))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate_and_bad_values_are_usage_errors() {
+        Config::default().validate().unwrap();
+        let bad = |f: fn(&mut Config)| {
+            let mut c = Config::default();
+            f(&mut c);
+            assert!(c.validate().unwrap_err().is_usage());
+        };
+        bad(|c| c.threshold = 0.0);
+        bad(|c| c.threshold = 1.5);
+        bad(|c| c.shingle = 0);
+        bad(|c| c.num_perm = 1);
+        bad(|c| c.lsh = Some(LshParams { bands: 20, rows: 8 }));
+        bad(|c| c.input.max_doc_bytes = 0);
+        bad(|c| c.input.fields.text = "id".into());
+    }
+}

@@ -1,0 +1,65 @@
+//! Input: from the command line's paths to records with text and metadata.
+//!
+//! - [`source`] resolves files, folders and `-` into an ordered list of
+//!   sources (sorted folder walks, link loops avoided);
+//! - [`scan`] streams them as blocks of whole records on a background thread
+//!   (decompressing `.gz`/`.zst`, enforcing the size limit, reporting
+//!   truncated streams with their last good line);
+//! - [`record`] parses a record's JSON with the configured field names.
+//!
+//! Nothing here keeps a document's text beyond the block it arrived in: later
+//! stages that need a text again scan the sources a second time.
+
+pub mod record;
+pub mod scan;
+pub mod source;
+
+pub use record::{FieldNames, Fields, parse_date, parse_json_line, url_host};
+pub use scan::{Block, Item, ItemKind, ScanOptions, Scanner, StdinMode};
+pub use source::{Compression, Format, Inputs, OutletFrom, Source, resolve};
+
+/// Options that say how to read the inputs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InputOptions {
+    /// JSON field names.
+    pub fields: FieldNames,
+    /// Outlet of text files (and fallback for JSONL records without one).
+    #[serde(serialize_with = "ser_outlet_from")]
+    pub outlet_from: OutletFrom,
+    /// Records larger than this many bytes are rejected without being loaded.
+    pub max_doc_bytes: u64,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            fields: FieldNames::default(),
+            outlet_from: OutletFrom::None,
+            max_doc_bytes: 16 << 20,
+        }
+    }
+}
+
+fn ser_outlet_from<S: serde::Serializer>(v: &OutletFrom, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(match v {
+        OutletFrom::None => "none",
+        OutletFrom::Dir => "dir",
+        OutletFrom::Stem => "stem",
+    })
+}
+
+/// The text of a text-file document: UTF-8 with a leading byte-order mark
+/// removed, or the reason it is not valid.
+pub fn text_file_content(bytes: &[u8]) -> Result<&str, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        format!(
+            "invalid UTF-8 at byte {} (line {line})",
+            e.valid_up_to() + 1
+        )
+    })
+}

@@ -1,0 +1,379 @@
+//! Turning the command line's `INPUT...` into an ordered list of [`Source`]s.
+//!
+//! A folder is walked recursively with its entries sorted by name (byte
+//! order), so the same tree always gives the same documents in the same order.
+//! Hidden entries (names starting with `.`) are skipped, symbolic links are
+//! followed but a folder is never entered twice, so a link loop cannot trap the
+//! walk. Files of a type we do not read are skipped inside folders and counted;
+//! named explicitly on the command line they are a usage error.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// How a source's bytes are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `.txt` / `.md`: the whole file is one document.
+    Text,
+    /// `.jsonl` / `.ndjson`: one JSON object per line.
+    Jsonl,
+}
+
+/// How a source is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain bytes.
+    None,
+    /// gzip (several concatenated members are read as one stream).
+    Gzip,
+    /// Zstandard (several frames are read as one stream).
+    Zstd,
+}
+
+/// Where a text document's outlet comes from (`--outlet-from`).
+///
+/// For JSONL records this is only a fallback, used when a record has neither
+/// the outlet field nor a `url` with a host.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OutletFrom {
+    /// No outlet: every such document counts as an outlet of its own.
+    #[default]
+    None,
+    /// The name of the folder that holds the file.
+    Dir,
+    /// From the file name: for a text file the part of its stem before the
+    /// first `_` (`reuters_0042.txt` gives `reuters`, since the whole stem is
+    /// already the document's id); for a JSONL file its whole stem
+    /// (`aljazeera.jsonl.gz` gives `aljazeera`).
+    Stem,
+}
+
+/// One input file (or standard input), in the order it will be read.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The file to read; `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// How the file is named in messages and in `location.file`: the path as
+    /// given on the command line, or joined below a given folder; `-` for
+    /// standard input.
+    pub name: String,
+    /// Line-based or whole-file.
+    pub format: Format,
+    /// Compression of the bytes.
+    pub compression: Compression,
+    /// For a text file: the document id (path relative to the given folder,
+    /// without the extension, `/`-separated).
+    pub doc_id: Option<String>,
+    /// The outlet given by `--outlet-from` for this file, if any.
+    pub outlet: Option<String>,
+    /// Set when the file or folder could not be read while walking: the
+    /// scanner reports it as a bad record in its place.
+    pub error: Option<String>,
+}
+
+/// The result of resolving the command line's inputs.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Sources in reading order.
+    pub sources: Vec<Source>,
+    /// Files inside given folders that were skipped for their type.
+    pub ignored_files: u64,
+}
+
+/// Recognises a file's format and compression from its name, or `None` if the
+/// name has no extension we read.
+pub fn classify(name: &str) -> Option<(Format, Compression)> {
+    let lower = name.to_ascii_lowercase();
+    let (rest, compression) = if let Some(r) = lower.strip_suffix(".gz") {
+        (r, Compression::Gzip)
+    } else if let Some(r) = lower.strip_suffix(".zst") {
+        (r, Compression::Zstd)
+    } else {
+        (lower.as_str(), Compression::None)
+    };
+    if rest.ends_with(".jsonl") || rest.ends_with(".ndjson") {
+        return Some((Format::Jsonl, compression));
+    }
+    if compression == Compression::None && (rest.ends_with(".txt") || rest.ends_with(".md")) {
+        return Some((Format::Text, compression));
+    }
+    None
+}
+
+/// Strips the known extensions (`.jsonl.gz`, `.txt`, ...) from a file name.
+fn strip_extensions(name: &str) -> &str {
+    let mut s = name;
+    for ext in [".gz", ".zst"] {
+        if s.len() > ext.len() && s[s.len() - ext.len()..].eq_ignore_ascii_case(ext) {
+            s = &s[..s.len() - ext.len()];
+            break;
+        }
+    }
+    for ext in [".jsonl", ".ndjson", ".txt", ".md"] {
+        if s.len() > ext.len() && s[s.len() - ext.len()..].eq_ignore_ascii_case(ext) {
+            return &s[..s.len() - ext.len()];
+        }
+    }
+    s
+}
+
+/// Resolves `inputs` (files, folders, `-`) into sources.
+///
+/// Fails with a usage error before anything is read when an explicitly named
+/// file has a type we do not read, or `-` is given twice. A path that does not
+/// exist or cannot be listed is not a usage error: it becomes a [`Source`] with
+/// [`Source::error`] set, reported in input order like any bad record.
+pub fn resolve(inputs: &[PathBuf], outlet_from: OutletFrom) -> Result<Inputs> {
+    if inputs.is_empty() {
+        return Err(Error::usage("no INPUT given"));
+    }
+    let mut out = Inputs::default();
+    let mut stdin_seen = false;
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            if stdin_seen {
+                return Err(Error::usage("`-` (standard input) given more than once"));
+            }
+            stdin_seen = true;
+            out.sources.push(Source {
+                path: None,
+                name: "-".to_string(),
+                format: Format::Jsonl,
+                compression: Compression::None,
+                doc_id: None,
+                outlet: None,
+                error: None,
+            });
+            continue;
+        }
+        let name = input.to_string_lossy().into_owned();
+        match fs::metadata(input) {
+            Ok(meta) if meta.is_dir() => {
+                let mut visited = HashSet::new();
+                walk(input, input, &mut visited, outlet_from, &mut out);
+            }
+            Ok(_) => {
+                let file_name = input
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| name.clone());
+                if classify(&file_name).is_none() {
+                    return Err(Error::usage(format!(
+                        "{name}: unsupported file type (expected .txt, .md, .jsonl or .ndjson, \
+                         the last two optionally .gz or .zst)"
+                    )));
+                }
+                let id = strip_extensions(&file_name).to_string();
+                out.sources
+                    .push(file_source(input.clone(), name, id, outlet_from));
+            }
+            Err(e) => out
+                .sources
+                .push(failed_source(name, format!("cannot read: {e}"))),
+        }
+    }
+    Ok(out)
+}
+
+fn failed_source(name: String, error: String) -> Source {
+    Source {
+        path: None,
+        name,
+        format: Format::Text,
+        compression: Compression::None,
+        doc_id: None,
+        outlet: None,
+        error: Some(error),
+    }
+}
+
+/// A source for a file we know how to read; `id` is the id a text file's
+/// document gets.
+fn file_source(path: PathBuf, name: String, id: String, outlet_from: OutletFrom) -> Source {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (format, compression) = classify(&file_name).unwrap_or((Format::Text, Compression::None));
+    let stem = strip_extensions(&file_name);
+    let outlet = match outlet_from {
+        OutletFrom::None => None,
+        OutletFrom::Dir => path
+            .parent()
+            .and_then(|p| fs::canonicalize(p).ok().or_else(|| Some(p.to_path_buf())))
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+        OutletFrom::Stem => Some(match format {
+            Format::Text => stem.split('_').next().unwrap_or(stem).to_string(),
+            Format::Jsonl => stem.to_string(),
+        }),
+    }
+    .filter(|s| !s.is_empty());
+    Source {
+        path: Some(path),
+        name,
+        format,
+        compression,
+        doc_id: (format == Format::Text).then_some(id),
+        outlet,
+        error: None,
+    }
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    visited: &mut HashSet<PathBuf>,
+    outlet_from: OutletFrom,
+    out: &mut Inputs,
+) {
+    let dir_name = dir.to_string_lossy().into_owned();
+    // Entering a folder twice (through a link loop or two links to one folder)
+    // would read its documents twice; the canonical path identifies it.
+    match fs::canonicalize(dir) {
+        Ok(canon) => {
+            if !visited.insert(canon) {
+                return;
+            }
+        }
+        Err(e) => {
+            out.sources
+                .push(failed_source(dir_name, format!("cannot read folder: {e}")));
+            return;
+        }
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(rd) => rd.collect::<std::io::Result<Vec<_>>>(),
+        Err(e) => Err(e),
+    };
+    let mut entries = match entries {
+        Ok(v) => v,
+        Err(e) => {
+            out.sources
+                .push(failed_source(dir_name, format!("cannot read folder: {e}")));
+            return;
+        }
+    };
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let name = path.to_string_lossy().into_owned();
+        // `metadata` follows symbolic links; a dangling link is an unreadable file.
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                if classify(&file_name).is_some() {
+                    out.sources
+                        .push(failed_source(name, format!("cannot read: {e}")));
+                } else {
+                    out.ignored_files += 1;
+                }
+                continue;
+            }
+        };
+        if meta.is_dir() {
+            walk(root, &path, visited, outlet_from, out);
+        } else if classify(&file_name).is_some() {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel = rel
+                .iter()
+                .map(|c| c.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let id = strip_extensions(&rel).to_string();
+            out.sources.push(file_source(path, name, id, outlet_from));
+        } else {
+            out.ignored_files += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_extensions() {
+        assert_eq!(classify("a.txt"), Some((Format::Text, Compression::None)));
+        assert_eq!(classify("a.MD"), Some((Format::Text, Compression::None)));
+        assert_eq!(
+            classify("a.jsonl.gz"),
+            Some((Format::Jsonl, Compression::Gzip))
+        );
+        assert_eq!(
+            classify("a.ndjson.zst"),
+            Some((Format::Jsonl, Compression::Zstd))
+        );
+        assert_eq!(classify("a.json"), None);
+        assert_eq!(classify("a.txt.gz"), None);
+        assert_eq!(strip_extensions("x/y.jsonl.gz"), "x/y");
+        assert_eq!(strip_extensions("a.b.txt"), "a.b");
+    }
+
+    #[test]
+    fn walks_sorted_skips_hidden_and_unknown_and_survives_link_loops() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/inner")).unwrap();
+        fs::create_dir_all(root.join("a")).unwrap();
+        fs::write(root.join("b/inner/z.txt"), "z").unwrap();
+        fs::write(root.join("b/y.md"), "y").unwrap();
+        fs::write(root.join("a/x.jsonl"), "").unwrap();
+        fs::write(root.join("a/.hidden.txt"), "h").unwrap();
+        fs::write(root.join("a/image.png"), "p").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root, root.join("b/inner/loop")).unwrap();
+        let inputs = resolve(&[root.to_path_buf()], OutletFrom::Dir).unwrap();
+        let ids: Vec<_> = inputs
+            .sources
+            .iter()
+            .map(|s| (s.doc_id.clone(), s.outlet.clone(), s.format))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                (None, Some("a".into()), Format::Jsonl),
+                (Some("b/inner/z".into()), Some("inner".into()), Format::Text),
+                (Some("b/y".into()), Some("b".into()), Format::Text),
+            ]
+        );
+        assert_eq!(inputs.ignored_files, 1);
+    }
+
+    #[test]
+    fn explicit_unknown_file_is_usage_error_and_missing_file_is_a_bad_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("a.png");
+        fs::write(&png, "x").unwrap();
+        assert!(resolve(&[png], OutletFrom::None).unwrap_err().is_usage());
+        let missing = dir.path().join("missing.jsonl");
+        let inputs = resolve(&[missing], OutletFrom::None).unwrap();
+        assert!(inputs.sources[0].error.is_some());
+        let twice = [PathBuf::from("-"), PathBuf::from("-")];
+        assert!(resolve(&twice, OutletFrom::None).unwrap_err().is_usage());
+    }
+
+    #[test]
+    fn stem_outlets() {
+        let s = file_source(
+            PathBuf::from("d/reuters_0042.txt"),
+            "d/reuters_0042.txt".into(),
+            "reuters_0042".into(),
+            OutletFrom::Stem,
+        );
+        assert_eq!(s.outlet.as_deref(), Some("reuters"));
+        let s = file_source(
+            PathBuf::from("d/al_jazeera.jsonl.gz"),
+            "d/al_jazeera.jsonl.gz".into(),
+            "al_jazeera".into(),
+            OutletFrom::Stem,
+        );
+        assert_eq!(s.outlet.as_deref(), Some("al_jazeera"));
+    }
+}

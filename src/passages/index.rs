@@ -1,0 +1,281 @@
+//! The corpus-wide index of word n-grams: which documents share text, and
+//! which shared phrases are stock phrases rather than reuse.
+//!
+//! Every document's word 5-grams are hashed and *winnowed* (Schleimer, Wilkerson
+//! & Aiken, SIGMOD 2003): in every window of 4 consecutive n-grams the
+//! smallest hash is kept. Any run of at least `5 + 4 - 1 = 8` identical words
+//! in two documents therefore shares at least one fingerprint, while only
+//! about 40% of the n-grams are stored. Fingerprints are sorted by hash (no
+//! hash maps), so the index is a flat array of 16-byte entries and the work is
+//! a sort and a scan; there is never an all-pairs comparison.
+//!
+//! # Stock phrases versus wire copy
+//!
+//! A phrase many documents share is either a stock phrase (titles, formulas,
+//! honorifics, quotations everyone quotes) or copy that many outlets ran (a
+//! wire story). Document frequency cannot tell them apart; *outlets* can: an
+//! outlet runs a wire story once, but uses a stock phrase in article after
+//! article. A fingerprint is stock when it appears in at least
+//! [`STOCK_MIN_CLUSTERS`] near-duplicate clusters and in at least
+//! [`STOCK_RATIO`] times as many clusters as outlets. Documents without an
+//! outlet each count as an outlet of their own, so among them only
+//! frequency can speak: a fingerprint found mostly in documents without an
+//! outlet, in more than [`STOCK_MAX_SHARE`] of all clusters (and at least
+//! [`STOCK_MIN_CLUSTERS`]), is stock too. The words a
+//! stock fingerprint covers do not count towards a passage's length, so a
+//! stock phrase alone is never reuse, but a wire story that contains one
+//! still is.
+
+use rayon::prelude::*;
+
+use crate::minhash::mix64;
+use crate::pipeline::Corpus;
+
+use super::tokens::TokenStore;
+
+/// Words per n-gram.
+pub const NGRAM: usize = 5;
+/// Winnowing window, in n-grams.
+pub const WINDOW: usize = 4;
+/// Least number of clusters a stock fingerprint appears in.
+pub const STOCK_MIN_CLUSTERS: u32 = 10;
+/// Least ratio of clusters to outlets of a stock fingerprint.
+pub const STOCK_RATIO: f64 = 3.0;
+/// Share of all clusters above which a fingerprint is stock regardless of outlets.
+pub const STOCK_MAX_SHARE: f64 = 0.01;
+/// Fingerprints shared by more documents than this give no candidate pairs
+/// (they would give a quadratic number; such phrases are stock in practice).
+pub const MAX_GROUP: usize = 2000;
+
+/// A seed: documents `a < b` (signature rows) share the n-gram at word `pa`
+/// of `a` and `pb` of `b`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Seed {
+    /// Earlier row.
+    pub a: u32,
+    /// Later row.
+    pub b: u32,
+    /// Word index in `a` (local to the document).
+    pub pa: u32,
+    /// Word index in `b`.
+    pub pb: u32,
+}
+
+/// The n-gram hashes of a document, `None` where an n-gram touches a masked word.
+fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
+    if hashes.len() < NGRAM {
+        return Vec::new();
+    }
+    (0..=hashes.len() - NGRAM)
+        .map(|i| {
+            if masked[i..i + NGRAM].iter().any(|&m| m) {
+                return None;
+            }
+            let mut h = 0x243F_6A88_85A3_08D3u64;
+            for &w in &hashes[i..i + NGRAM] {
+                h = mix64(h ^ u64::from(w));
+            }
+            Some(h)
+        })
+        .collect()
+}
+
+/// Winnowed fingerprints `(hash, position)` of a document.
+pub fn fingerprints(hashes: &[u32], masked: &[bool]) -> Vec<(u64, u32)> {
+    let grams = ngrams(hashes, masked);
+    let mut out: Vec<(u64, u32)> = Vec::new();
+    let mut i = 0;
+    while i < grams.len() {
+        if grams[i].is_none() {
+            i += 1;
+            continue;
+        }
+        // A maximal segment of valid n-grams.
+        let mut j = i;
+        while j < grams.len() && grams[j].is_some() {
+            j += 1;
+        }
+        let seg = &grams[i..j];
+        let w = WINDOW.min(seg.len());
+        let mut last = usize::MAX;
+        for s in 0..=seg.len() - w {
+            let mut best = s;
+            for t in s..s + w {
+                // Rightmost minimum, as in the winnowing paper.
+                if seg[t] <= seg[best] {
+                    best = t;
+                }
+            }
+            if best != last {
+                out.push((seg[best].unwrap_or(0), (i + best) as u32));
+                last = best;
+            }
+        }
+        i = j;
+    }
+    out
+}
+
+/// What the index yields.
+#[derive(Debug, Default)]
+pub struct IndexResult {
+    /// Seeds of candidate pairs, sorted by `(a, b, pa, pb)`.
+    pub seeds: Vec<Seed>,
+    /// For every word of the store: covered by a stock fingerprint.
+    pub stock: Vec<bool>,
+    /// Number of fingerprints indexed.
+    pub fingerprints: u64,
+    /// Number of distinct fingerprints found to be stock.
+    pub stock_fingerprints: u64,
+}
+
+/// The outlet key of a row: its outlet, or a key of its own when unknown.
+fn outlet_key(corpus: &Corpus, row: u32) -> u64 {
+    match corpus.docs.outlet_index(corpus.doc_of_row(row)) {
+        Some(o) => u64::from(o),
+        None => (1 << 32) | u64::from(row),
+    }
+}
+
+/// Builds the index and returns the seeds of pairs of documents of different
+/// outlets, with the stock-word marks.
+pub fn build(corpus: &Corpus, kept: &[u32], words: &TokenStore, masked: &[bool]) -> IndexResult {
+    let rows = words.docs() as u32;
+    let mut entries: Vec<(u64, u32, u32)> = (0..rows)
+        .into_par_iter()
+        .flat_map_iter(|r| {
+            let range = words.words_of(r);
+            let m = &masked[range.start as usize..range.end as usize];
+            fingerprints(words.hashes(r), m)
+                .into_iter()
+                .map(move |(h, p)| (h, r, p))
+        })
+        .collect();
+    entries.par_sort_unstable();
+    let total_clusters = {
+        let mut k: Vec<u32> = kept.to_vec();
+        k.sort_unstable();
+        k.dedup();
+        k.len().max(1)
+    };
+
+    // Group boundaries, then each group on its own (in parallel).
+    let mut bounds = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let mut j = i + 1;
+        while j < entries.len() && entries[j].0 == entries[i].0 {
+            j += 1;
+        }
+        if j - i > 1 {
+            bounds.push((i, j));
+        }
+        i = j;
+    }
+    let results: Vec<(bool, Vec<Seed>)> = bounds
+        .par_iter()
+        .map(|&(i, j)| {
+            let group = &entries[i..j];
+            let mut clusters: Vec<u32> = group.iter().map(|e| kept[e.1 as usize]).collect();
+            clusters.sort_unstable();
+            clusters.dedup();
+            let mut outlets: Vec<u64> = group.iter().map(|e| outlet_key(corpus, e.1)).collect();
+            outlets.sort_unstable();
+            outlets.dedup();
+            let n_clusters = clusters.len() as u32;
+            let unknown = outlets.iter().filter(|&&o| o >> 32 != 0).count();
+            let stock = n_clusters >= STOCK_MIN_CLUSTERS
+                && (f64::from(n_clusters) >= STOCK_RATIO * outlets.len() as f64
+                    || (2 * unknown >= outlets.len()
+                        && f64::from(n_clusters) > STOCK_MAX_SHARE * total_clusters as f64));
+            let mut seeds = Vec::new();
+            if !stock && outlets.len() > 1 && group.len() <= MAX_GROUP {
+                for (x, ea) in group.iter().enumerate() {
+                    for eb in &group[x + 1..] {
+                        if ea.1 == eb.1 || outlet_key(corpus, ea.1) == outlet_key(corpus, eb.1) {
+                            continue;
+                        }
+                        let (ka, kb) = (kept[ea.1 as usize], kept[eb.1 as usize]);
+                        // Within a near-duplicate cluster, compare members with
+                        // the kept document only.
+                        if ka == kb && ea.1 != ka && eb.1 != kb {
+                            continue;
+                        }
+                        let (a, b) = if ea.1 < eb.1 { (ea, eb) } else { (eb, ea) };
+                        seeds.push(Seed {
+                            a: a.1,
+                            b: b.1,
+                            pa: a.2,
+                            pb: b.2,
+                        });
+                    }
+                }
+            }
+            (stock, seeds)
+        })
+        .collect();
+
+    let mut stock_words = vec![false; words.len()];
+    let mut seeds = Vec::new();
+    let mut stock_fingerprints = 0;
+    for (&(i, j), (stock, s)) in bounds.iter().zip(results) {
+        if stock {
+            stock_fingerprints += 1;
+            for e in &entries[i..j] {
+                let base = words.words_of(e.1).start as usize + e.2 as usize;
+                for w in &mut stock_words[base..base + NGRAM] {
+                    *w = true;
+                }
+            }
+        }
+        seeds.extend(s);
+    }
+    seeds.par_sort_unstable();
+    seeds.dedup();
+    IndexResult {
+        seeds,
+        stock: stock_words,
+        fingerprints: entries.len() as u64,
+        stock_fingerprints,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_eight_word_match_shares_a_fingerprint() {
+        let mut state = 7u64;
+        let mut rnd = || {
+            state = mix64(state + 1);
+            state as u32
+        };
+        for _ in 0..200 {
+            let shared: Vec<u32> = (0..8).map(|_| rnd()).collect();
+            let mut a: Vec<u32> = (0..(rnd() % 20) as usize).map(|_| rnd()).collect();
+            let mut b: Vec<u32> = (0..(rnd() % 20) as usize).map(|_| rnd()).collect();
+            a.extend(&shared);
+            b.extend(&shared);
+            a.extend((0..(rnd() % 20) as usize).map(|_| rnd()));
+            b.extend((0..(rnd() % 20) as usize).map(|_| rnd()));
+            let fa: Vec<u64> = fingerprints(&a, &vec![false; a.len()])
+                .iter()
+                .map(|f| f.0)
+                .collect();
+            let fb = fingerprints(&b, &vec![false; b.len()]);
+            assert!(fb.iter().any(|f| fa.contains(&f.0)));
+        }
+    }
+
+    #[test]
+    fn masked_words_break_ngrams() {
+        let h: Vec<u32> = (0..12).collect();
+        let mut m = vec![false; 12];
+        assert!(!fingerprints(&h, &m).is_empty());
+        m[4] = true;
+        m[8] = true;
+        // No 5 consecutive unmasked words remain.
+        assert!(fingerprints(&h, &m).is_empty());
+    }
+}

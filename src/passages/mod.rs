@@ -1,0 +1,163 @@
+//! Shared passages between documents of different outlets.
+//!
+//! The stage reads the signed documents again and runs, corpus-wide:
+//!
+//! 1. [`tokens`]: every document cut into sentences and normalized words,
+//!    each word keeping the byte range of the original text it came from;
+//! 2. [`boilerplate`]: sentences an outlet repeats across its own articles are
+//!    masked, so furniture never matches;
+//! 3. [`index`]: winnowed word 5-grams sorted by hash give the pairs of
+//!    documents (of different outlets) that share at least 8 words in a row,
+//!    and tell stock phrases (in article after article of the same outlets)
+//!    from copy (once per outlet, in many outlets);
+//! 4. [`align`]: each such pair is aligned into passages that survive
+//!    rewriting (replaced words, moved clauses and sentences, asides).
+//!
+//! Passages are returned as word ranges; [`crate::analyze`] maps them to byte
+//! offsets and sentences of the original texts when it writes them.
+
+pub mod align;
+pub mod boilerplate;
+pub mod index;
+pub mod sentences;
+pub mod tokens;
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::pipeline::{Corpus, Duplicates, Timings};
+use crate::progress::{Progress, Unit};
+
+pub use align::Params;
+pub use boilerplate::Boilerplate;
+pub use tokens::TokenStore;
+
+/// A passage shared by two documents.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedPassage {
+    /// Signature row of the earlier document.
+    pub a: u32,
+    /// Signature row of the later document.
+    pub b: u32,
+    /// Word range in `a` (global word indexes of the [`TokenStore`]).
+    pub a_words: Range<u32>,
+    /// Word range in `b`.
+    pub b_words: Range<u32>,
+    /// Matched words.
+    pub words: u32,
+    /// Matched words over the longer side's span.
+    pub similarity: f32,
+}
+
+/// Counts of the passage stage.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct PassageStats {
+    /// Words read.
+    pub words: u64,
+    /// Words masked as boilerplate.
+    pub boilerplate_words: u64,
+    /// Fingerprints indexed.
+    pub fingerprints: u64,
+    /// Distinct fingerprints found to be stock phrases.
+    pub stock_fingerprints: u64,
+    /// Document pairs aligned.
+    pub pairs_aligned: u64,
+}
+
+/// Everything the passage stage found.
+#[derive(Debug)]
+pub struct Passages {
+    /// The words of every signed document.
+    pub words: TokenStore,
+    /// Boilerplate sentences per outlet.
+    pub boilerplate: Vec<Boilerplate>,
+    /// Shared passages, sorted by `(a, b, a_words.start)`.
+    pub passages: Vec<SharedPassage>,
+    /// Counts.
+    pub stats: PassageStats,
+}
+
+/// Finds shared passages in `corpus`.
+pub fn find(
+    corpus: &Corpus,
+    dups: &Duplicates,
+    config: &Config,
+    params: &Params,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Passages> {
+    let words = timings.time("passages: words", || {
+        TokenStore::build(corpus, config, progress)
+    })?;
+    let kept = &dups.clusters.kept;
+    let (boilerplate, masked) = timings.time("passages: boilerplate", || {
+        boilerplate::find(corpus, kept, &words)
+    });
+    let index = timings.time("passages: index", || {
+        index::build(corpus, kept, &words, &masked)
+    });
+
+    // One group of seeds per pair of documents.
+    let seeds = &index.seeds;
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < seeds.len() {
+        let mut j = i + 1;
+        while j < seeds.len() && seeds[j].a == seeds[i].a && seeds[j].b == seeds[i].b {
+            j += 1;
+        }
+        groups.push(i..j);
+        i = j;
+    }
+    progress.begin("passages", Some(groups.len() as u64), Unit::Items);
+    let side = |r: u32| {
+        let w = words.words_of(r);
+        let (s, e) = (w.start as usize, w.end as usize);
+        align::Side {
+            hashes: words.hashes(r),
+            masked: &masked[s..e],
+            stock: &index.stock[s..e],
+        }
+    };
+    let found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
+        groups
+            .par_iter()
+            .map(|g| {
+                let (a, b) = (seeds[g.start].a, seeds[g.start].b);
+                let pairs: Vec<(u32, u32)> =
+                    seeds[g.clone()].iter().map(|s| (s.pa, s.pb)).collect();
+                let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
+                let out = align::align(&side(a), &side(b), &pairs, params)
+                    .into_iter()
+                    .map(|p| SharedPassage {
+                        a,
+                        b,
+                        a_words: base_a + p.a.start..base_a + p.a.end,
+                        b_words: base_b + p.b.start..base_b + p.b.end,
+                        words: p.words,
+                        similarity: p.similarity,
+                    })
+                    .collect();
+                progress.advance(1);
+                out
+            })
+            .collect()
+    });
+    progress.end();
+    let stats = PassageStats {
+        words: words.len() as u64,
+        boilerplate_words: masked.iter().filter(|&&m| m).count() as u64,
+        fingerprints: index.fingerprints,
+        stock_fingerprints: index.stock_fingerprints,
+        pairs_aligned: groups.len() as u64,
+    };
+    Ok(Passages {
+        words,
+        boilerplate,
+        passages: found.into_iter().flatten().collect(),
+        stats,
+    })
+}

@@ -1,0 +1,141 @@
+//! Sentence segmentation with byte offsets into the original text.
+//!
+//! A sentence ends at a line break or after a terminator: `.` `!` `?` (Latin,
+//! Cyrillic), `؟` `؛` `،` (Arabic question mark, semicolon and comma: Arabic
+//! news writing strings clauses together with commas, so the comma is where a
+//! reader pauses), `。` `！` `？` (CJK), `…`, and `۔` (Urdu). Closing quotes
+//! and brackets right after a terminator stay with the sentence. A `.`
+//! between two digits (`3.5`) or followed by a letter or digit without a
+//! space (`news.com`, `U.S.A`) does not end a sentence. Spans are trimmed of
+//! surrounding whitespace; empty spans are dropped.
+
+use std::ops::Range;
+
+/// Whether `c` ends a sentence wherever it appears (before whitespace or not).
+fn is_strong_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '!' | '?' | '؟' | '؛' | '،' | '。' | '！' | '？' | '…' | '۔' | '\u{061E}'
+    )
+}
+
+/// Closing punctuation that belongs to the sentence before it.
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | ')' | ']' | '}' | '»' | '”' | '’' | '」' | '』' | '）' | '›'
+    )
+}
+
+/// The sentences of `text`, as byte ranges, in order.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end_here = if c == '\n' || c == '\r' {
+            Some(i)
+        } else if is_strong_terminator(c) || c == '.' {
+            let prev_digit = text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_ascii_digit());
+            let next = chars.peek().map(|&(_, n)| n);
+            let glued = c == '.' && next.is_some_and(|n| n.is_alphanumeric());
+            let decimal = c == '.' && prev_digit && next.is_some_and(|n| n.is_ascii_digit());
+            if glued || decimal {
+                None
+            } else {
+                // Swallow repeated terminators and closing quotes.
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = chars.peek() {
+                    if is_closer(n) || is_strong_terminator(n) || n == '.' {
+                        end = j + n.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                Some(end)
+            }
+        } else {
+            None
+        };
+        if let Some(end) = end_here {
+            push_trimmed(text, start..end, &mut out);
+            start = end;
+        }
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail < s.len() {
+        out.push(r.start + lead..r.end - trail);
+    }
+}
+
+/// The sentence of `sentences` containing byte `at` (or the nearest one after
+/// it, or the last one).
+pub fn enclosing(sentences: &[Range<usize>], at: usize) -> Option<Range<usize>> {
+    let i = sentences.partition_point(|s| s.end <= at);
+    sentences.get(i).or(sentences.last()).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn latin_with_decimals_urls_and_quotes() {
+        assert_eq!(
+            split("Prices rose 3.5 percent. \"Good news!\" he said. See news.com now\nNext line"),
+            [
+                "Prices rose 3.5 percent.",
+                "\"Good news!\"",
+                "he said.",
+                "See news.com now",
+                "Next line"
+            ]
+        );
+    }
+
+    #[test]
+    fn arabic_terminators() {
+        assert_eq!(
+            split("قال الوزير، إن المحادثات مستمرة؛ هل تنجح؟ نعم. انتهى"),
+            [
+                "قال الوزير،",
+                "إن المحادثات مستمرة؛",
+                "هل تنجح؟",
+                "نعم.",
+                "انتهى"
+            ]
+        );
+    }
+
+    #[test]
+    fn cjk_and_cyrillic() {
+        assert_eq!(split("今天下雨。明天晴天！"), ["今天下雨。", "明天晴天！"]);
+        assert_eq!(split("Москва. Привет?"), ["Москва.", "Привет?"]);
+    }
+
+    #[test]
+    fn offsets_are_exact_and_enclosing_finds_sentences() {
+        let text = "  One.  Two!\n\nThree ";
+        let s = sentences(text);
+        assert_eq!(s, vec![2..6, 8..12, 14..19]);
+        assert_eq!(enclosing(&s, 9), Some(8..12));
+        assert_eq!(enclosing(&s, 7), Some(8..12));
+        assert_eq!(enclosing(&s, 100), Some(14..19));
+        assert!(sentences("   \n ").is_empty());
+    }
+}

@@ -1,0 +1,234 @@
+//! The words of every signed document, for the passage stage.
+//!
+//! Each document is cut into sentences ([`super::sentences`]); each sentence
+//! is normalized with an offset map, so every word (a run of the normalized
+//! text between spaces) keeps the exact byte range of the original text it
+//! came from. A word is stored as a 32-bit hash plus its original start and
+//! end: 12 bytes a word, and no text. A sentence is also a *unit*: the hash
+//! of its words, which is what boilerplate detection counts.
+
+use std::ops::Range;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::config::Config;
+use crate::document::DocId;
+use crate::error::Result;
+use crate::minhash::mix64;
+use crate::normalize::{Normalizer, OffsetMap};
+use crate::pipeline::Corpus;
+use crate::progress::{Progress, Unit as ProgressUnit};
+
+use super::sentences::sentences;
+
+/// A sentence of a document, as a range of word indexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    /// Signature row of the document.
+    pub row: u32,
+    /// Its words (global word indexes).
+    pub words: Range<u32>,
+    /// Hash of its normalized words.
+    pub hash: u64,
+}
+
+/// The words of all signed documents, by signature row.
+#[derive(Debug, Default)]
+pub struct TokenStore {
+    hash: Vec<u32>,
+    start: Vec<u32>,
+    end: Vec<u32>,
+    /// First word of each row; one more entry than rows.
+    doc_start: Vec<u32>,
+    /// Sentences, in document order.
+    pub units: Vec<Unit>,
+}
+
+/// Words of one document, made in parallel before being appended.
+#[derive(Debug, Default)]
+pub struct DocWords {
+    hash: Vec<u32>,
+    start: Vec<u32>,
+    end: Vec<u32>,
+    units: Vec<(u32, u32, u64)>,
+}
+
+/// Per-thread buffers.
+#[derive(Default)]
+pub struct Scratch {
+    norm: String,
+    map: OffsetMap,
+}
+
+/// Hash of a normalized word.
+#[inline]
+pub fn word_hash(word: &str) -> u32 {
+    xxh3_64(word.as_bytes()) as u32
+}
+
+/// Moves `end` past the combining marks, tatweel and format characters that
+/// follow it: normalization removed them, but they belong to the word's last
+/// letter (a span must never split a letter from its diacritics).
+fn through_marks(text: &str, mut end: usize) -> usize {
+    for c in text[end..].chars() {
+        if unicode_normalization::char::is_combining_mark(c)
+            || c == '\u{0640}'
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+        {
+            end += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Cuts `text` into words and sentences.
+pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> DocWords {
+    let mut out = DocWords::default();
+    for s in sentences(text) {
+        normalizer.normalize_with_offsets(&text[s.clone()], &mut scratch.norm, &mut scratch.map);
+        let first = out.hash.len() as u32;
+        let mut unit = 0x5151_5151u64;
+        let norm = scratch.norm.as_str();
+        let mut pos = 0;
+        for word in norm.split(' ') {
+            let (a, b) = (pos, pos + word.len());
+            pos = b + 1;
+            if word.is_empty() {
+                continue;
+            }
+            let r = scratch.map.original_range(a, b);
+            let end = through_marks(text, s.start + r.end);
+            let h = word_hash(word);
+            out.hash.push(h);
+            out.start.push((s.start + r.start) as u32);
+            out.end.push(end as u32);
+            unit = mix64(unit ^ u64::from(h));
+        }
+        let last = out.hash.len() as u32;
+        if last > first {
+            out.units.push((first, last, unit));
+        }
+    }
+    out
+}
+
+impl TokenStore {
+    /// Reads every signed document again and keeps its words.
+    pub fn build(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> Result<TokenStore> {
+        let normalizer = Normalizer::new(config.normalize);
+        let mut store = TokenStore {
+            doc_start: vec![0],
+            ..TokenStore::default()
+        };
+        progress.begin("words", Some(corpus.sigs.len() as u64), ProgressUnit::Items);
+        corpus.map_texts(
+            config,
+            |_| true,
+            Scratch::default,
+            |scratch, _, text, _| tokenize(&normalizer, text, scratch),
+            |d, words| {
+                store.push(corpus, d, words);
+                progress.advance(1);
+                Ok(())
+            },
+        )?;
+        progress.end();
+        Ok(store)
+    }
+
+    fn push(&mut self, corpus: &Corpus, d: DocId, w: DocWords) {
+        let row = corpus
+            .docs
+            .sig_row(d)
+            .expect("only ok documents are tokenized");
+        debug_assert_eq!(row as usize + 1, self.doc_start.len());
+        let base = self.hash.len() as u32;
+        self.units.extend(w.units.iter().map(|&(a, b, h)| Unit {
+            row,
+            words: base + a..base + b,
+            hash: h,
+        }));
+        self.hash.extend_from_slice(&w.hash);
+        self.start.extend_from_slice(&w.start);
+        self.end.extend_from_slice(&w.end);
+        self.doc_start.push(self.hash.len() as u32);
+    }
+
+    /// Number of documents.
+    pub fn docs(&self) -> usize {
+        self.doc_start.len() - 1
+    }
+
+    /// Global word indexes of row `r`.
+    pub fn words_of(&self, r: u32) -> Range<u32> {
+        self.doc_start[r as usize]..self.doc_start[r as usize + 1]
+    }
+
+    /// Word hashes of row `r`.
+    pub fn hashes(&self, r: u32) -> &[u32] {
+        let w = self.words_of(r);
+        &self.hash[w.start as usize..w.end as usize]
+    }
+
+    /// Original byte range of word `i` (a global index).
+    pub fn span(&self, i: u32) -> Range<usize> {
+        self.start[i as usize] as usize..self.end[i as usize] as usize
+    }
+
+    /// Total number of words.
+    pub fn len(&self) -> usize {
+        self.hash.len()
+    }
+
+    /// Whether there are no words.
+    pub fn is_empty(&self) -> bool {
+        self.hash.is_empty()
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.hash.capacity() * 12
+            + self.doc_start.capacity() * 4
+            + self.units.capacity() * std::mem::size_of::<Unit>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::NormalizeOptions;
+
+    #[test]
+    fn words_keep_original_offsets() {
+        let n = Normalizer::new(NormalizeOptions::all());
+        let text = "Hello, World! قالَ الوزيرُ: «نعم».";
+        let w = tokenize(&n, text, &mut Scratch::default());
+        let spans: Vec<&str> = w
+            .start
+            .iter()
+            .zip(&w.end)
+            .map(|(&a, &b)| &text[a as usize..b as usize])
+            .collect();
+        assert_eq!(spans, ["Hello", "World", "قالَ", "الوزيرُ", "نعم"]);
+        assert_eq!(w.hash[0], word_hash("hello"));
+        assert_eq!(w.hash[2], word_hash("قال"));
+        // Two sentences: "Hello, World!" and the Arabic one.
+        assert_eq!(w.units.len(), 2);
+        assert_eq!((w.units[0].0, w.units[0].1), (0, 2));
+    }
+
+    #[test]
+    fn same_sentence_same_unit_hash() {
+        let n = Normalizer::new(NormalizeOptions::all());
+        let a = tokenize(
+            &n,
+            "Related articles\nSome text here.",
+            &mut Scratch::default(),
+        );
+        let b = tokenize(&n, "Other text.\nRELATED ARTICLES", &mut Scratch::default());
+        assert_eq!(a.units[0].2, b.units[1].2);
+        assert_ne!(a.units[1].2, b.units[0].2);
+    }
+}

@@ -1,0 +1,594 @@
+//! The stages of a run, from inputs to near-duplicate clusters.
+//!
+//! - [`read_and_sign`] streams every record once: parse, normalize, shingle
+//!   and sign in parallel (rayon, per block of records), then append to the
+//!   [`DocTable`] and the [`Signatures`] in input order. The text of a record
+//!   is dropped as soon as its signature is made.
+//! - [`find_duplicates`] bands the signatures, verifies candidates and builds
+//!   clusters.
+//! - [`Corpus::rescan`] reads the same records again for stages that need
+//!   their text or raw bytes (writing kept records, passages).
+//!
+//! Every record of the input ends up as exactly one row of the table, with
+//! status ok, empty or rejected, so nothing is lost silently.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::cluster::{Clusters, Keep, Pair, verify};
+use crate::config::{Config, OnError};
+use crate::document::{DocId, DocTable, NewDoc, Status};
+use crate::error::{Error, Result};
+use crate::input::{
+    Block, Inputs, Item, ItemKind, ScanOptions, Scanner, Source, StdinMode, parse_date,
+    parse_json_line, text_file_content,
+};
+use crate::lsh::{LshParams, candidate_pairs};
+use crate::minhash::{MinHasher, Scratch, Signatures};
+use crate::normalize::Normalizer;
+use crate::progress::{Progress, Unit};
+
+/// Something the reader tells the caller about a record it did not take as is.
+#[derive(Debug)]
+pub enum Notice<'a> {
+    /// A bad record, skipped under `--on-error skip`.
+    Rejected {
+        /// Source name.
+        file: &'a str,
+        /// Line, for JSONL records.
+        line: Option<u64>,
+        /// What is wrong.
+        reason: &'a str,
+        /// The offending bytes, when they were loaded.
+        raw: Option<&'a [u8]>,
+    },
+    /// A duplicate id, kept under a new name under `--on-error skip`.
+    Renamed {
+        /// Source name.
+        file: &'a str,
+        /// Line, for JSONL records.
+        line: Option<u64>,
+        /// The id as given.
+        id: &'a str,
+        /// The id it was given instead.
+        new_id: &'a str,
+    },
+}
+
+/// Counts of the reading stage.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ReadStats {
+    /// Records read (= ok + empty + rejected).
+    pub read: u64,
+    /// Records signed.
+    pub ok: u64,
+    /// Records whose text is empty after normalization.
+    pub empty: u64,
+    /// Records rejected as bad input.
+    pub rejected: u64,
+    /// Duplicate ids kept under a new name.
+    pub renamed_ids: u64,
+    /// Records whose date field could not be parsed (the date is ignored).
+    pub unparsed_dates: u64,
+    /// Files in the given folders skipped for their type.
+    pub ignored_files: u64,
+    /// Bytes of text of the ok and empty records.
+    pub text_bytes: u64,
+    /// Bytes read from disk (compressed size for compressed inputs).
+    pub input_bytes: u64,
+}
+
+/// Wall time of each stage, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Timings(pub Vec<(String, Duration)>);
+
+impl Timings {
+    /// Records that `stage` took `d`.
+    pub fn add(&mut self, stage: &str, d: Duration) {
+        self.0.push((stage.to_string(), d));
+    }
+
+    /// Runs `f` and records its wall time under `stage`.
+    pub fn time<T>(&mut self, stage: &str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.add(stage, t.elapsed());
+        out
+    }
+}
+
+/// Everything read from the inputs: one table row per record, one signature
+/// row per ok record.
+#[derive(Debug)]
+pub struct Corpus {
+    /// The sources, in reading order.
+    pub sources: Arc<[Source]>,
+    /// One row per input record.
+    pub docs: DocTable,
+    /// One row per ok record.
+    pub sigs: Signatures,
+    /// For each signature row, its document.
+    pub row_docs: Vec<DocId>,
+    /// Counts.
+    pub stats: ReadStats,
+    /// Copy of standard input, for rescans.
+    spool: Option<tempfile::TempPath>,
+    scan: ScanOptions,
+}
+
+impl Corpus {
+    /// Reads every source again, in the same order, with the same blocks'
+    /// items; standard input is replayed from its spool.
+    pub fn rescan(&self) -> Result<Scanner> {
+        let mut scan = self.scan.clone();
+        if self
+            .sources
+            .iter()
+            .any(|s| s.path.is_none() && s.error.is_none())
+        {
+            match &self.spool {
+                Some(p) => scan.stdin = StdinMode::Replay(p.to_path_buf()),
+                None => {
+                    return Err(Error::other(
+                        "standard input was not spooled, so it cannot be read twice",
+                    ));
+                }
+            }
+        }
+        Ok(Scanner::start(Arc::clone(&self.sources), scan))
+    }
+
+    /// Reads every record again, in input order, and calls `f` with each block
+    /// and the id of its first record (the block's items are that record and
+    /// the following ones). Fails if the input no longer holds the records of
+    /// the first pass.
+    pub fn rescan_blocks(&self, mut f: impl FnMut(&Block, DocId) -> Result<()>) -> Result<()> {
+        let docs = &self.docs;
+        let mut next = 0usize;
+        for block in self.rescan()? {
+            let first = next;
+            for item in &block.items {
+                let d = DocId(next as u32);
+                if next >= docs.len()
+                    || docs.source(d) != item.source
+                    || docs.line(d) != item.line
+                    || docs.offset(d) != item.offset
+                {
+                    return Err(self.changed(next));
+                }
+                next += 1;
+            }
+            f(&block, DocId(first as u32))?;
+        }
+        if next != docs.len() {
+            return Err(self.changed(next));
+        }
+        Ok(())
+    }
+
+    fn changed(&self, next: usize) -> Error {
+        let at = if next < self.docs.len() {
+            self.location(DocId(next as u32))
+        } else {
+            "input".to_string()
+        };
+        Error::other(format!(
+            "{at}: the input changed while it was being read (the records differ from the first pass)"
+        ))
+    }
+
+    /// Reads the texts of the selected ok records again and maps them in
+    /// parallel with `f` (given per-thread state from `init`, the record, its
+    /// text and title); `sink` receives the results in input order.
+    pub fn map_texts<S, T: Send>(
+        &self,
+        config: &Config,
+        select: impl Fn(DocId) -> bool + Sync,
+        init: impl Fn() -> S + Sync + Send,
+        f: impl Fn(&mut S, DocId, &str, Option<&str>) -> T + Sync + Send,
+        mut sink: impl FnMut(DocId, T) -> Result<()>,
+    ) -> Result<()> {
+        self.rescan_blocks(|block, first| {
+            let results: Vec<Option<T>> = block
+                .items
+                .par_iter()
+                .enumerate()
+                .map_init(
+                    || (init(), String::new()),
+                    |(state, buf), (i, item)| {
+                        let d = DocId(first.0 + i as u32);
+                        if self.docs.status(d) != Status::Ok || !select(d) {
+                            return None;
+                        }
+                        let bytes = block.bytes(item);
+                        match &item.kind {
+                            ItemKind::Line => {
+                                let fields =
+                                    parse_json_line(bytes, &config.input.fields, buf).ok()?;
+                                let title = fields.title.as_deref().map(str::to_string);
+                                Some(f(state, d, buf, title.as_deref()))
+                            }
+                            ItemKind::File => {
+                                let text = text_file_content(bytes).ok()?;
+                                Some(f(state, d, text, None))
+                            }
+                            _ => None,
+                        }
+                    },
+                )
+                .collect();
+            for (i, r) in results.into_iter().enumerate() {
+                if let Some(r) = r {
+                    sink(DocId(first.0 + i as u32), r)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The name of a record's location: `file:line`, or `file`.
+    pub fn location(&self, d: DocId) -> String {
+        location(&self.sources, self.docs.source(d), self.docs.line(d))
+    }
+
+    /// The document of signature row `r`.
+    pub fn doc_of_row(&self, r: u32) -> DocId {
+        self.row_docs[r as usize]
+    }
+}
+
+fn location(sources: &[Source], source: u32, line: Option<u64>) -> String {
+    let name = &sources[source as usize].name;
+    match line {
+        Some(l) => format!("{name}:{l}"),
+        None => name.clone(),
+    }
+}
+
+/// Per-thread working memory for signing.
+#[derive(Default)]
+struct Work {
+    text: String,
+    norm: String,
+    scratch: Scratch,
+}
+
+/// What became of one item.
+enum Outcome {
+    Doc {
+        id: Option<String>,
+        outlet: Option<String>,
+        date: Option<i64>,
+        date_unparsed: bool,
+        chars: u32,
+        text_bytes: u64,
+        signed: bool,
+    },
+    Bad(String),
+}
+
+/// Number of characters in UTF-8 text (counts non-continuation bytes).
+fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+}
+
+struct Signer<'a> {
+    config: &'a Config,
+    normalizer: Normalizer,
+    hasher: MinHasher,
+}
+
+impl Signer<'_> {
+    fn process(&self, block: &Block, item: &Item, w: &mut Work, row: &mut [u16]) -> Outcome {
+        let bytes = block.bytes(item);
+        let (text, fields) = match &item.kind {
+            ItemKind::Line => {
+                match parse_json_line(bytes, &self.config.input.fields, &mut w.text) {
+                    Ok(f) => (None, Some(f)),
+                    Err(reason) => return Outcome::Bad(reason),
+                }
+            }
+            ItemKind::File => match text_file_content(bytes) {
+                Ok(t) => (Some(t), None),
+                Err(reason) => return Outcome::Bad(reason),
+            },
+            ItemKind::TooLarge => {
+                return Outcome::Bad(format!(
+                    "record of {} bytes is larger than --max-doc-bytes {}",
+                    item.len, self.config.input.max_doc_bytes
+                ));
+            }
+            ItemKind::Failed(reason) => return Outcome::Bad(reason.clone()),
+        };
+        let text = text.unwrap_or(w.text.as_str());
+        self.normalizer.normalize_into(text, &mut w.norm);
+        let signed = self.hasher.sign_normalized(&w.norm, &mut w.scratch, row);
+        let chars = char_count(text).min(u32::MAX as usize) as u32;
+        let (mut date, mut date_unparsed) = (None, false);
+        let (mut id, mut outlet) = (None, None);
+        if let Some(f) = fields {
+            if let Some(d) = f.date.as_deref().filter(|d| !d.trim().is_empty()) {
+                date = parse_date(d);
+                date_unparsed = date.is_none();
+            }
+            id = f.id.as_deref().map(str::to_string);
+            outlet = f.outlet().map(|o| o.into_owned());
+        }
+        Outcome::Doc {
+            id,
+            outlet,
+            date,
+            date_unparsed,
+            chars,
+            text_bytes: text.len() as u64,
+            signed,
+        }
+    }
+}
+
+/// Reads all inputs once and signs every record.
+///
+/// Under [`OnError::Fail`] the first bad record in input order stops the run
+/// with its `file:line` and reason. Under [`OnError::Skip`] bad records become
+/// rejected rows and are passed to `notices`, as are renamed duplicate ids.
+/// With `spool_stdin`, standard input is copied to a temporary file so that
+/// [`Corpus::rescan`] can read it again.
+pub fn read_and_sign(
+    config: &Config,
+    inputs: Inputs,
+    spool_stdin: bool,
+    progress: &dyn Progress,
+    notices: &mut dyn FnMut(Notice<'_>) -> Result<()>,
+) -> Result<Corpus> {
+    config.validate()?;
+    let sources: Arc<[Source]> = inputs.sources.into();
+    let mut scan = ScanOptions {
+        max_doc_bytes: config.input.max_doc_bytes,
+        ..ScanOptions::default()
+    };
+    let mut spool = None;
+    if spool_stdin
+        && sources
+            .iter()
+            .any(|s| s.path.is_none() && s.error.is_none())
+    {
+        let dir = config.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
+        let file = tempfile::Builder::new()
+            .prefix("neardup-stdin-")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io(&dir, e))?;
+        let path = file.into_temp_path();
+        scan.stdin = StdinMode::Spool(path.to_path_buf());
+        spool = Some(path);
+    }
+    let total: u64 = sources
+        .iter()
+        .filter_map(|s| s.path.as_ref())
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.begin("read + sign", Some(total), Unit::Bytes);
+
+    let signer = Signer {
+        config,
+        normalizer: Normalizer::new(config.normalize),
+        hasher: MinHasher::new(config.signature_params())?,
+    };
+    let k = config.num_perm;
+    let mut corpus = Corpus {
+        sources: Arc::clone(&sources),
+        docs: DocTable::new(),
+        sigs: Signatures::new(config.signature_params()),
+        row_docs: Vec::new(),
+        stats: ReadStats {
+            ignored_files: inputs.ignored_files,
+            ..ReadStats::default()
+        },
+        spool: None,
+        scan: scan.clone(),
+    };
+    let mut rows: Vec<u16> = Vec::new();
+    for block in Scanner::start(Arc::clone(&sources), scan) {
+        rows.clear();
+        rows.resize(block.items.len() * k, 0);
+        let outcomes: Vec<Outcome> = block
+            .items
+            .par_iter()
+            .zip(rows.par_chunks_mut(k))
+            .map_init(Work::default, |w, (item, row)| {
+                signer.process(&block, item, w, row)
+            })
+            .collect();
+        for ((item, outcome), row) in block.items.iter().zip(outcomes).zip(rows.chunks(k)) {
+            corpus.add(config, &block, item, outcome, row, notices)?;
+        }
+        progress.advance(block.raw_bytes);
+        corpus.stats.input_bytes += block.raw_bytes;
+    }
+    progress.end();
+    corpus.spool = spool;
+    Ok(corpus)
+}
+
+impl Corpus {
+    fn add(
+        &mut self,
+        config: &Config,
+        block: &Block,
+        item: &Item,
+        outcome: Outcome,
+        row: &[u16],
+        notices: &mut dyn FnMut(Notice<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let source = &self.sources[item.source as usize];
+        self.stats.read += 1;
+        let mut doc = NewDoc {
+            id: "",
+            outlet: source.outlet.as_deref(),
+            source: item.source,
+            line: item.line,
+            offset: item.offset,
+            status: Status::Rejected,
+            date: None,
+            chars: 0,
+            sig_row: None,
+        };
+        let here = location(&self.sources, item.source, item.line);
+        match outcome {
+            Outcome::Bad(reason) => {
+                if config.on_error == OnError::Fail {
+                    return Err(Error::record(&source.name, item.line, reason));
+                }
+                let raw =
+                    matches!(item.kind, ItemKind::Line | ItemKind::File).then(|| block.bytes(item));
+                notices(Notice::Rejected {
+                    file: &source.name,
+                    line: item.line,
+                    reason: &reason,
+                    raw,
+                })?;
+                self.stats.rejected += 1;
+                // A rejected record is named by its location, which is unique.
+                let id = match (&source.doc_id, item.line) {
+                    (Some(id), None) if self.docs.find_id(id).is_none() => id.clone(),
+                    _ => here,
+                };
+                doc.id = &id;
+                self.docs.push(doc);
+            }
+            Outcome::Doc {
+                id,
+                outlet,
+                date,
+                date_unparsed,
+                chars,
+                text_bytes,
+                signed,
+            } => {
+                let mut id = match id {
+                    Some(id) => id,
+                    None => source.doc_id.clone().unwrap_or_else(|| here.clone()),
+                };
+                if let Some(first) = self.docs.find_id(&id) {
+                    let first_at = self.location(first);
+                    if config.on_error == OnError::Fail {
+                        return Err(Error::record(
+                            &source.name,
+                            item.line,
+                            format!("duplicate id `{id}` (first seen at {first_at})"),
+                        ));
+                    }
+                    let mut new_id = format!("{id}@{here}");
+                    let mut n = 2;
+                    while self.docs.find_id(&new_id).is_some() {
+                        new_id = format!("{id}@{here}#{n}");
+                        n += 1;
+                    }
+                    notices(Notice::Renamed {
+                        file: &source.name,
+                        line: item.line,
+                        id: &id,
+                        new_id: &new_id,
+                    })?;
+                    self.stats.renamed_ids += 1;
+                    id = new_id;
+                }
+                if date_unparsed {
+                    self.stats.unparsed_dates += 1;
+                }
+                self.stats.text_bytes += text_bytes;
+                doc.id = &id;
+                if outlet.is_some() {
+                    doc.outlet = outlet.as_deref();
+                }
+                doc.date = date;
+                doc.chars = chars;
+                if signed {
+                    doc.status = Status::Ok;
+                    let r = self.sigs.push(row);
+                    doc.sig_row = Some(r);
+                    self.row_docs.push(DocId(self.docs.len() as u32));
+                    self.stats.ok += 1;
+                } else {
+                    doc.status = Status::Empty;
+                    self.stats.empty += 1;
+                }
+                self.docs.push(doc);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Near-duplicate results.
+#[derive(Debug)]
+pub struct Duplicates {
+    /// Bands and rows used.
+    pub lsh: LshParams,
+    /// Number of candidate pairs from the bands.
+    pub candidates: u64,
+    /// Verified pairs of signature rows, sorted by `(a, b)`.
+    pub pairs: Vec<Pair>,
+    /// The clusters.
+    pub clusters: Clusters,
+}
+
+impl Duplicates {
+    /// The document kept for `d`'s cluster (`None` unless `d` is ok).
+    pub fn kept_of(&self, corpus: &Corpus, d: DocId) -> Option<DocId> {
+        let r = corpus.docs.sig_row(d)?;
+        Some(corpus.doc_of_row(self.clusters.kept[r as usize]))
+    }
+}
+
+/// Bands, verifies and clusters the signatures of `corpus`.
+pub fn find_duplicates(
+    corpus: &Corpus,
+    config: &Config,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Duplicates {
+    let lsh = config.lsh_params();
+    progress.begin("candidates", None, Unit::Items);
+    let candidates = timings.time("lsh", || candidate_pairs(&corpus.sigs, lsh));
+    progress.end();
+    progress.begin(
+        "verify + cluster",
+        Some(candidates.len() as u64),
+        Unit::Items,
+    );
+    let pairs = timings.time("verify", || {
+        verify(&corpus.sigs, &candidates, config.threshold)
+    });
+    progress.advance(candidates.len() as u64);
+    let docs = &corpus.docs;
+    let row_docs = &corpus.row_docs;
+    let clusters = timings.time("cluster", || {
+        let n = corpus.sigs.len();
+        match config.keep {
+            Keep::First => Clusters::build(n, &pairs, |r| r),
+            Keep::Earliest => Clusters::build(n, &pairs, |r| {
+                let d = row_docs[r as usize];
+                (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
+            }),
+            Keep::Longest => Clusters::build(n, &pairs, |r| {
+                (std::cmp::Reverse(docs.chars(row_docs[r as usize])), r)
+            }),
+        }
+    });
+    progress.end();
+    Duplicates {
+        lsh,
+        candidates: candidates.len() as u64,
+        pairs,
+        clusters,
+    }
+}
+
+/// Where the spool of standard input would be written.
+pub fn temp_dir(config: &Config) -> PathBuf {
+    config.temp_dir.clone().unwrap_or_else(std::env::temp_dir)
+}

@@ -1,0 +1,182 @@
+//! Writing `outlets.csv`: what each outlet has in common with each other one.
+//!
+//! One row per ordered pair of outlets with anything in common (a
+//! near-duplicate pair, a story link or a shared passage), sorted by name.
+//! A document without an outlet is an outlet of its own, named `doc:ID`.
+//! Columns:
+//!
+//! - `outlet_a`, `outlet_b`; `documents_a`, `documents_b` (signed documents);
+//! - `duplicate_pairs`, `story_pairs`, `shared_passages` between them;
+//! - `shared_chars`: characters of `a`'s text in those passages;
+//! - `share_a_in_b`: share of `a`'s words (all its documents) found in
+//!   passages shared with `b` — direction matters;
+//! - `a_first`, `b_first`: passages where `a`'s (`b`'s) document was dated
+//!   earlier; `median_lag_hours`: median date difference of those passages.
+
+use std::collections::BTreeMap;
+
+use crate::passages::Passages;
+use crate::pipeline::{Corpus, Duplicates};
+use crate::story::Stories;
+
+use super::passages::{Snippets, byte_span};
+use super::{AtomicFile, round4};
+use crate::error::Result;
+
+#[derive(Default, Clone)]
+struct Row {
+    duplicate_pairs: u64,
+    story_pairs: u64,
+    passages: u64,
+    shared_chars: u64,
+    covered_words: u64,
+    first: u64,
+    lags: Vec<f64>,
+}
+
+/// An outlet's name for the table.
+fn outlet_name(corpus: &Corpus, row: u32) -> String {
+    let d = corpus.doc_of_row(row);
+    match corpus.docs.outlet(d) {
+        Some(o) => o.to_string(),
+        None => format!("doc:{}", corpus.docs.id(d)),
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes `outlets.csv`.
+pub fn write_outlets(
+    corpus: &Corpus,
+    dups: &Duplicates,
+    stories: &Stories,
+    passages: &Passages,
+    snippets: &Snippets,
+    out: &mut AtomicFile,
+) -> Result<()> {
+    let n = corpus.sigs.len() as u32;
+    let names: Vec<String> = (0..n).map(|r| outlet_name(corpus, r)).collect();
+    let mut documents: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut words: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in 0..n {
+        *documents.entry(&names[r as usize]).or_default() += 1;
+        *words.entry(&names[r as usize]).or_default() += passages.words.words_of(r).len() as u64;
+    }
+    let mut rows: BTreeMap<(&str, &str), Row> = BTreeMap::new();
+    let mut both = |a: u32, b: u32, f: &mut dyn FnMut(&mut Row, bool)| {
+        let (na, nb) = (names[a as usize].as_str(), names[b as usize].as_str());
+        if na != nb {
+            f(rows.entry((na, nb)).or_default(), true);
+            f(rows.entry((nb, na)).or_default(), false);
+        }
+    };
+    for p in &dups.pairs {
+        both(p.a, p.b, &mut |r, _| r.duplicate_pairs += 1);
+    }
+    for l in &stories.links {
+        both(l.a, l.b, &mut |r, _| r.story_pairs += 1);
+    }
+    // Word intervals of each document covered by passages with each other outlet.
+    let mut covered: Vec<(u32, &str, u32, u32)> = Vec::new();
+    for p in &passages.passages {
+        let (da, db) = (corpus.doc_of_row(p.a), corpus.doc_of_row(p.b));
+        let (sa, sb) = (
+            byte_span(passages, &p.a_words),
+            byte_span(passages, &p.b_words),
+        );
+        let chars = |row: u32, span| {
+            snippets
+                .get(row, &span)
+                .map_or(0, |s| s.text.chars().count() as u64)
+        };
+        let (ca, cb) = (chars(p.a, sa), chars(p.b, sb));
+        let lag = match (corpus.docs.date(da), corpus.docs.date(db)) {
+            (Some(x), Some(y)) if x != y => Some((x < y, (x - y).unsigned_abs() as f64 / 3600.0)),
+            _ => None,
+        };
+        both(p.a, p.b, &mut |r, forward| {
+            r.passages += 1;
+            r.shared_chars += if forward { ca } else { cb };
+            if let Some((a_first, hours)) = lag
+                && a_first == forward
+            {
+                r.first += 1;
+                r.lags.push(hours);
+            }
+        });
+        covered.push((
+            p.a,
+            names[p.b as usize].as_str(),
+            p.a_words.start,
+            p.a_words.end,
+        ));
+        covered.push((
+            p.b,
+            names[p.a as usize].as_str(),
+            p.b_words.start,
+            p.b_words.end,
+        ));
+    }
+    covered.sort_unstable();
+    let mut i = 0;
+    while i < covered.len() {
+        let (row, other) = (covered[i].0, covered[i].1);
+        let (mut total, mut end) = (0u64, 0u32);
+        while i < covered.len() && covered[i].0 == row && covered[i].1 == other {
+            let s = covered[i].2.max(end);
+            if covered[i].3 > s {
+                total += u64::from(covered[i].3 - s);
+                end = covered[i].3;
+            }
+            i += 1;
+        }
+        let me = names[row as usize].as_str();
+        if me != other {
+            rows.entry((me, other)).or_default().covered_words += total;
+        }
+    }
+    out.write(
+        b"outlet_a,outlet_b,documents_a,documents_b,duplicate_pairs,story_pairs,shared_passages,\
+shared_chars,share_a_in_b,a_first,b_first,median_lag_hours\n",
+    )?;
+    for (&(a, b), r) in &rows {
+        let back = rows.get(&(b, a)).map_or(0, |x| x.first);
+        let mut lags = r.lags.clone();
+        lags.sort_by(f64::total_cmp);
+        let median = if lags.is_empty() {
+            String::new()
+        } else {
+            let m = lags.len() / 2;
+            let v = if lags.len() % 2 == 1 {
+                lags[m]
+            } else {
+                (lags[m - 1] + lags[m]) / 2.0
+            };
+            format!("{:.1}", v)
+        };
+        let share = r.covered_words as f64 / words.get(a).copied().unwrap_or(1).max(1) as f64;
+        let line = format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            csv_field(a),
+            csv_field(b),
+            documents.get(a).copied().unwrap_or(0),
+            documents.get(b).copied().unwrap_or(0),
+            r.duplicate_pairs,
+            r.story_pairs,
+            r.passages,
+            r.shared_chars,
+            round4(share),
+            r.first,
+            back,
+            median
+        );
+        out.write(line.as_bytes())?;
+    }
+    Ok(())
+}

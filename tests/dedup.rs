@@ -1,0 +1,109 @@
+use crate::util::*;
+
+fn feed() -> String {
+    let base = "Officials confirmed on Monday that the new bridge over the river will open to traffic \
+                in the spring, two years later than planned, after a dispute over the cost of steel.";
+    let mut s = String::new();
+    s += "{\"id\": \"k1\",  \"text\": \"";
+    s += base;
+    s += "\", \"extra\": {\"keep\": [1, 2]}}\r\n";
+    s += &line(
+        "u",
+        "Markets closed higher on Friday as oil prices fell for a third day.",
+    );
+    s += &line("k1-copy", &format!("{base} Share this article."));
+    s += &line("empty", "");
+    s
+}
+
+#[test]
+fn kept_records_are_copied_byte_for_byte() {
+    let d = Dir::new();
+    let text = feed();
+    d.write("feed.jsonl", &text);
+    let r = d.run(&["dedup", "feed.jsonl", "--duplicates", "dropped.jsonl"]);
+    r.ok();
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert_eq!(r.stdout(), format!("{}\n{}\n", lines[0], lines[1]));
+    assert!(
+        r.stderr()
+            .contains("read 4 = kept 2 + duplicates 1 + empty 1 + rejected 0"),
+        "{}",
+        r.stderr()
+    );
+    let dropped = read_jsonl(&d.join("dropped.jsonl"));
+    assert_eq!(dropped.len(), 1);
+    assert_eq!(dropped[0]["id"], "k1-copy");
+    assert_eq!(dropped[0]["duplicate_of"], "k1");
+    assert!(dropped[0]["similarity"].as_f64().unwrap() > 0.7);
+}
+
+#[test]
+fn stdin_and_output_file_and_quiet() {
+    let d = Dir::new();
+    let text = feed();
+    let r = d.run_with_stdin(
+        &["dedup", "-", "-o", "kept.jsonl", "-q"],
+        Some(text.as_bytes()),
+    );
+    r.ok();
+    assert_eq!(r.stderr(), "");
+    let kept = std::fs::read_to_string(d.join("kept.jsonl")).unwrap();
+    assert_eq!(kept.lines().count(), 2);
+}
+
+#[test]
+fn text_files_are_written_as_json_lines() {
+    let d = Dir::new();
+    d.write(
+        "c/a.txt",
+        "A story about the weather in the mountains this week, with snow.",
+    );
+    d.write(
+        "c/b.txt",
+        "A story about the weather in the mountains this week, with snow!",
+    );
+    d.write(
+        "c/z.txt",
+        "Completely different: the parliament passed the budget.",
+    );
+    let r = d.run(&["dedup", "c"]);
+    r.ok();
+    let kept: Vec<serde_json::Value> = r
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(
+        kept[0],
+        serde_json::json!({"id": "a", "outlet": null, "path": "c/a.txt"})
+    );
+    assert_eq!(kept[1]["id"], "z");
+}
+
+#[test]
+fn eval_scores_a_dedup_result() {
+    let d = Dir::new();
+    d.write("feed.jsonl", feed());
+    d.write(
+        "truth.jsonl",
+        "{\"id\":\"k1\",\"cluster\":1}\n{\"id\":\"k1-copy\",\"cluster\":1}\n{\"id\":\"u\",\"cluster\":2}\n",
+    );
+    d.run(&["dedup", "feed.jsonl", "--duplicates", "dropped.jsonl", "-q"])
+        .ok();
+    let r = d.run(&["eval", "--truth", "truth.jsonl", "dropped.jsonl", "--json"]);
+    r.ok();
+    let q: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert_eq!(q["precision"], 1.0);
+    assert_eq!(q["recall"], 1.0);
+    assert_eq!(q["ari"], 1.0);
+    d.run(&["analyze", "feed.jsonl", "--out", "out"]).ok();
+    let r = d.run(&["eval", "--truth", "truth.jsonl", "out"]);
+    r.ok();
+    assert!(
+        r.stdout().contains("recall           1.0000"),
+        "{}",
+        r.stdout()
+    );
+}

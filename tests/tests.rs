@@ -1,0 +1,13 @@
+//! End-to-end tests: each runs the real `neardup` binary on files written to a
+//! temporary folder, or on the project's seed articles.
+
+mod util;
+
+// Command-line behaviour: help, usage errors, exit statuses.
+mod cli;
+// Bad input, per SPEC.md: messages, exit statuses, accounting under skip.
+mod input;
+// `neardup analyze` outputs on seeds and small corpora.
+mod analyze;
+// `neardup dedup` outputs.
+mod dedup;
