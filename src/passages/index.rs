@@ -13,18 +13,27 @@
 //!
 //! A phrase many documents share is either a stock phrase (titles, formulas,
 //! honorifics, quotations everyone quotes) or copy that many outlets ran (a
-//! wire story). Document frequency cannot tell them apart; *outlets* can: an
+//! wire story). Document frequency cannot tell them apart; *context* and
+//! *outlets* can. The thirty copies of a wire story are the same article: the
+//! documents that share its phrases are similar as wholes. The documents that
+//! share an honorific or a Quran verse have nothing else in common. And an
 //! outlet runs a wire story once, but uses a stock phrase in article after
-//! article. A fingerprint is stock when it appears in at least
-//! [`STOCK_MIN_CLUSTERS`] near-duplicate clusters and in at least
-//! [`STOCK_RATIO`] times as many clusters as outlets. Documents without an
-//! outlet each count as an outlet of their own, so among them only
-//! frequency can speak: a fingerprint found mostly in documents without an
-//! outlet, in more than [`STOCK_MAX_SHARE`] of all clusters (and at least
-//! [`STOCK_MIN_CLUSTERS`]), is stock too. The words a
-//! stock fingerprint covers do not count towards a passage's length, so a
-//! stock phrase alone is never reuse, but a wire story that contains one
-//! still is.
+//! article. So a fingerprint found in at least [`STOCK_MIN_CLUSTERS`]
+//! near-duplicate clusters is stock when
+//!
+//! - most of [`CONTEXT_SAMPLE`] sampled pairs of those documents (one per
+//!   cluster) are unrelated: estimated Jaccard below [`UNRELATED`]; or
+//! - it appears in at least [`STOCK_RATIO`] times as many clusters as outlets
+//!   (and in at least [`STOCK_RATIO_MIN_CLUSTERS`]); or
+//! - its documents mostly have no outlet and it is in more than
+//!   [`STOCK_MAX_SHARE`] of all clusters (documents without an outlet each
+//!   count as an outlet of their own, so only frequency speaks for them).
+//!
+//! The words a stock fingerprint covers do not count towards a passage's
+//! length, so a stock phrase alone is never reuse, but a wire story that
+//! contains one still is. The price: text that four or more otherwise
+//! unrelated articles share (a standard background paragraph) is treated as
+//! stock too.
 
 use rayon::prelude::*;
 
@@ -38,9 +47,16 @@ pub const NGRAM: usize = 5;
 /// Winnowing window, in n-grams.
 pub const WINDOW: usize = 4;
 /// Least number of clusters a stock fingerprint appears in.
-pub const STOCK_MIN_CLUSTERS: u32 = 10;
-/// Least ratio of clusters to outlets of a stock fingerprint.
+pub const STOCK_MIN_CLUSTERS: u32 = 4;
+/// Least ratio of clusters to outlets of a stock fingerprint (with at least
+/// [`STOCK_RATIO_MIN_CLUSTERS`] clusters).
 pub const STOCK_RATIO: f64 = 3.0;
+/// Least number of clusters for the outlet-ratio rule.
+pub const STOCK_RATIO_MIN_CLUSTERS: u32 = 10;
+/// Documents less similar than this (estimated Jaccard) are unrelated.
+pub const UNRELATED: f64 = 0.15;
+/// Pairs of documents sampled to judge whether a phrase's documents are related.
+pub const CONTEXT_SAMPLE: usize = 16;
 /// Share of all clusters above which a fingerprint is stock regardless of outlets.
 pub const STOCK_MAX_SHARE: f64 = 0.01;
 /// Fingerprints shared by more documents than this give no candidate pairs
@@ -129,6 +145,25 @@ pub struct IndexResult {
     pub stock_fingerprints: u64,
 }
 
+/// Whether most sampled pairs of the clusters' kept documents (sorted rows)
+/// are unrelated.
+fn unrelated(corpus: &Corpus, clusters: &[u32]) -> bool {
+    let mut sampled = 0;
+    let mut low = 0;
+    'outer: for step in 1..clusters.len() {
+        for i in 0..clusters.len() - step {
+            if sampled == CONTEXT_SAMPLE {
+                break 'outer;
+            }
+            sampled += 1;
+            if corpus.sigs.jaccard(clusters[i], clusters[i + step]) < UNRELATED {
+                low += 1;
+            }
+        }
+    }
+    2 * low > sampled
+}
+
 /// The outlet key of a row: its outlet, or a key of its own when unknown.
 fn outlet_key(corpus: &Corpus, row: u32) -> u64 {
     match corpus.docs.outlet_index(corpus.doc_of_row(row)) {
@@ -185,7 +220,9 @@ pub fn build(corpus: &Corpus, kept: &[u32], words: &TokenStore, masked: &[bool])
             let n_clusters = clusters.len() as u32;
             let unknown = outlets.iter().filter(|&&o| o >> 32 != 0).count();
             let stock = n_clusters >= STOCK_MIN_CLUSTERS
-                && (f64::from(n_clusters) >= STOCK_RATIO * outlets.len() as f64
+                && (unrelated(corpus, &clusters)
+                    || (n_clusters >= STOCK_RATIO_MIN_CLUSTERS
+                        && f64::from(n_clusters) >= STOCK_RATIO * outlets.len() as f64)
                     || (2 * unknown >= outlets.len()
                         && f64::from(n_clusters) > STOCK_MAX_SHARE * total_clusters as f64));
             let mut seeds = Vec::new();

@@ -4,8 +4,8 @@
 //! is normalized with an offset map, so every word (a run of the normalized
 //! text between spaces) keeps the exact byte range of the original text it
 //! came from. A word is stored as a 32-bit hash plus its original start and
-//! end: 12 bytes a word, and no text. A sentence is also a *unit*: the hash
-//! of its words, which is what boilerplate detection counts.
+//! end: 12 bytes a word, and no text. A line or full sentence is also a
+//! *unit*: the hash of its words, which is what boilerplate detection counts.
 
 use std::ops::Range;
 
@@ -86,10 +86,10 @@ fn through_marks(text: &str, mut end: usize) -> usize {
 /// Cuts `text` into words and sentences.
 pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> DocWords {
     let mut out = DocWords::default();
+    let mut unit_start = 0u32;
+    let mut unit = 0x5151_5151u64;
     for s in sentences(text) {
         normalizer.normalize_with_offsets(&text[s.clone()], &mut scratch.norm, &mut scratch.map);
-        let first = out.hash.len() as u32;
-        let mut unit = 0x5151_5151u64;
         let norm = scratch.norm.as_str();
         let mut pos = 0;
         for word in norm.split(' ') {
@@ -106,10 +106,22 @@ pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> D
             out.end.push(end as u32);
             unit = mix64(unit ^ u64::from(h));
         }
+        // A unit (what boilerplate counts) is a line or a sentence that ends
+        // with a full stop, question or exclamation mark: clauses cut at an
+        // Arabic comma or semicolon stay together.
+        let weak = text[..s.end].ends_with(['،', '؛']) && !text[s.end..].starts_with(['\n', '\r']);
         let last = out.hash.len() as u32;
-        if last > first {
-            out.units.push((first, last, unit));
+        if !weak {
+            if last > unit_start {
+                out.units.push((unit_start, last, unit));
+            }
+            unit_start = last;
+            unit = 0x5151_5151u64;
         }
+    }
+    let last = out.hash.len() as u32;
+    if last > unit_start {
+        out.units.push((unit_start, last, unit));
     }
     out
 }
