@@ -111,6 +111,20 @@ pub struct MinHasher {
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
     slots: Vec<u64>,
+    hashes: Vec<u64>,
+}
+
+/// Folds shingle hashes into slot minima (high 32 bits pick the slot, low 32
+/// bits are the value).
+#[inline]
+fn fold(hashes: &[u64], slots: &mut [u64]) {
+    let k = slots.len();
+    for &h in hashes {
+        let i = slot(h >> 32, k);
+        let v = h & 0xFFFF_FFFF;
+        let s = &mut slots[i];
+        *s = (*s).min(v);
+    }
 }
 
 impl MinHasher {
@@ -129,25 +143,21 @@ impl MinHasher {
     /// `false`, leaving `out` untouched, when the text has no shingle (it is
     /// empty).
     pub fn sign_normalized(&self, text: &str, scratch: &mut Scratch, out: &mut [u16]) -> bool {
+        // Hash all shingles first, then fold them into the slots: two tight
+        // loops pipeline better than one loop with a read-modify-write per
+        // shingle.
+        scratch.hashes.clear();
+        for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
+            scratch.hashes.push(h);
+        });
+        if scratch.hashes.is_empty() {
+            return false;
+        }
         let k = self.params.num_perm;
         scratch.slots.clear();
         scratch.slots.resize(k, EMPTY);
-        let slots = &mut scratch.slots[..];
-        let mut any = false;
-        for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
-            let i = slot(h >> 32, k);
-            let v = h & 0xFFFF_FFFF;
-            // SAFETY-free bounds: `slot` is always < k.
-            let s = &mut slots[i];
-            if v < *s {
-                *s = v;
-            }
-            any = true;
-        });
-        if !any {
-            return false;
-        }
-        self.finish(slots, out);
+        fold(&scratch.hashes, &mut scratch.slots);
+        self.finish(&scratch.slots, out);
         true
     }
 
@@ -160,21 +170,16 @@ impl MinHasher {
         out: &mut [u16],
     ) -> bool {
         let k = self.params.num_perm;
+        scratch.hashes.clear();
+        scratch.hashes.extend(hashes);
+        if scratch.hashes.is_empty() {
+            return false;
+        }
         scratch.slots.clear();
         scratch.slots.resize(k, EMPTY);
-        let mut any = false;
-        for h in hashes {
-            let i = slot(h >> 32, k);
-            let v = h & 0xFFFF_FFFF;
-            if v < scratch.slots[i] {
-                scratch.slots[i] = v;
-            }
-            any = true;
-        }
-        if any {
-            self.finish(&scratch.slots, out);
-        }
-        any
+        fold(&scratch.hashes, &mut scratch.slots);
+        self.finish(&scratch.slots, out);
+        true
     }
 
     /// Densifies and truncates the slot minima into `out`.

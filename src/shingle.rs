@@ -159,7 +159,11 @@ mod tests {
                 let mut n = 0;
                 for_each_shingle(text, k, 1, |_| n += 1);
                 let chars = text.chars().count();
-                assert_eq!(n, if chars >= k { chars - k + 1 } else { 1 }, "{text} k={k}");
+                assert_eq!(
+                    n,
+                    if chars >= k { chars - k + 1 } else { 1 },
+                    "{text} k={k}"
+                );
             }
         }
     }

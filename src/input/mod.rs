@@ -52,14 +52,16 @@ fn ser_outlet_from<S: serde::Serializer>(v: &OutletFrom, s: S) -> Result<S::Ok, 
 /// removed, or the reason it is not valid.
 pub fn text_file_content(bytes: &[u8]) -> Result<&str, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        format!(
-            "invalid UTF-8 at byte {} (line {line})",
-            e.valid_up_to() + 1
-        )
-    })
+    simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|e| {
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            format!(
+                "invalid UTF-8 at byte {} (line {line})",
+                e.valid_up_to() + 1
+            )
+        })
 }

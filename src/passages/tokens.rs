@@ -73,7 +73,10 @@ fn through_marks(text: &str, mut end: usize) -> usize {
     for c in text[end..].chars() {
         if unicode_normalization::char::is_combining_mark(c)
             || c == '\u{0640}'
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+            || matches!(
+                c,
+                '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            )
         {
             end += c.len_utf8();
         } else {
