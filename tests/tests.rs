@@ -11,3 +11,5 @@ mod input;
 mod analyze;
 // `neardup dedup` outputs.
 mod dedup;
+// The seed corpus expectations of SPEC.md.
+mod seeds;
