@@ -77,6 +77,8 @@ pub struct Counts {
     pub candidate_pairs: u64,
     /// Verified near-duplicate pairs.
     pub duplicate_pairs: u64,
+    /// Candidate pairs decided on the finer signatures.
+    pub refined_pairs: u64,
     /// Verified story pairs (not near-duplicates).
     pub story_pairs: u64,
     /// Stories (ok and empty records; a document alone is its own story).
@@ -132,7 +134,7 @@ pub fn analyze(
         write_notice(&mut errors, &n)
     })?;
     timings.add("read + sign", start.elapsed());
-    let dups = find_duplicates(&corpus, config, progress, &mut timings);
+    let dups = find_duplicates(&corpus, config, progress, &mut timings)?;
     let passages = passages::find(
         &corpus,
         &dups,
@@ -180,6 +182,7 @@ pub fn analyze(
             largest_cluster: dups.clusters.largest as u64,
             candidate_pairs: dups.candidates,
             duplicate_pairs: dups.pairs.len() as u64,
+            refined_pairs: dups.refined,
             story_pairs: stories.links.len() as u64,
             stories: stories.count as u64 + stats.empty,
             largest_story: stories.largest as u64,

@@ -41,18 +41,49 @@ pub struct Pair {
 /// Verifies candidate pairs: keeps those whose estimated Jaccard reaches
 /// `threshold`, in the order given.
 pub fn verify(sigs: &Signatures, candidates: &[u64], threshold: f64) -> Vec<Pair> {
-    candidates
+    verify_with_margin(sigs, candidates, threshold, 0.0).0
+}
+
+/// Verifies candidate pairs with a band of doubt: returns the pairs whose
+/// estimate is at least `threshold + margin` (accepted) and those within
+/// `margin` of the threshold on either side (to be decided on a finer
+/// signature), both in the order given. With a zero margin every pair at or
+/// above the threshold is accepted.
+pub fn verify_with_margin(
+    sigs: &Signatures,
+    candidates: &[u64],
+    threshold: f64,
+    margin: f64,
+) -> (Vec<Pair>, Vec<Pair>) {
+    let judged: Vec<(Pair, bool)> = candidates
         .par_iter()
         .filter_map(|&p| {
             let (a, b) = unpack(p);
             let j = sigs.jaccard(a, b);
-            (j >= threshold).then_some(Pair {
+            let pair = Pair {
                 a,
                 b,
                 jaccard: j as f32,
-            })
+            };
+            if j >= threshold + margin {
+                Some((pair, true))
+            } else if j >= threshold - margin && margin > 0.0 {
+                Some((pair, false))
+            } else {
+                None
+            }
         })
-        .collect()
+        .collect();
+    let mut accepted = Vec::new();
+    let mut doubtful = Vec::new();
+    for (p, sure) in judged {
+        if sure {
+            accepted.push(p);
+        } else {
+            doubtful.push(p);
+        }
+    }
+    (accepted, doubtful)
 }
 
 /// Disjoint sets over `0..n`.

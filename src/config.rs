@@ -25,6 +25,9 @@ pub const DEFAULT_SHINGLE: usize = 5;
 pub const DEFAULT_NUM_PERM: usize = 128;
 /// Default seed.
 pub const DEFAULT_SEED: u64 = 42;
+/// Default number of slots of the finer signature that decides pairs close to
+/// the threshold.
+pub const DEFAULT_REFINE: usize = 1024;
 
 /// What to do with a bad record (`--on-error`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -56,6 +59,11 @@ pub struct Config {
     /// ([`optimal_params`]).
     #[serde(skip)]
     pub lsh: Option<LshParams>,
+    /// Slots of the finer signature made, in a second read, for documents of
+    /// pairs whose estimate is within three standard deviations of the
+    /// threshold; 0 decides on the `num_perm` signatures alone. Default:
+    /// [`DEFAULT_REFINE`].
+    pub refine: usize,
     /// Which document of a cluster is kept. Default: the first.
     pub keep: Keep,
     /// Bad input handling. Default: fail.
@@ -80,6 +88,7 @@ impl Default for Config {
             seed: DEFAULT_SEED,
             threshold: DEFAULT_THRESHOLD,
             lsh: None,
+            refine: DEFAULT_REFINE,
             keep: Keep::default(),
             on_error: OnError::default(),
             passages: PassageParams::default(),
@@ -97,6 +106,12 @@ impl Config {
             return Err(Error::usage(format!(
                 "--threshold must be in (0, 1], got {}",
                 self.threshold
+            )));
+        }
+        if self.refine != 0 && !(self.num_perm..=4096).contains(&self.refine) {
+            return Err(Error::usage(format!(
+                "--refine must be 0 or between --num-perm ({}) and 4096, got {}",
+                self.num_perm, self.refine
             )));
         }
         if let Some(lsh) = self.lsh {
@@ -149,6 +164,25 @@ impl Config {
             seed: self.seed,
             normalize: self.normalize,
         }
+    }
+
+    /// Parameters of the finer signatures (`None` when refinement is off).
+    pub fn refine_params(&self) -> Option<SignatureParams> {
+        (self.refine > 0).then(|| SignatureParams {
+            num_perm: self.refine,
+            seed: crate::minhash::mix64(self.seed ^ 0x7265_6669_6E65),
+            ..self.signature_params()
+        })
+    }
+
+    /// Half-width of the band of doubt around the threshold: three standard
+    /// deviations of the `num_perm`-slot estimate at the threshold.
+    pub fn doubt_margin(&self) -> f64 {
+        if self.refine == 0 {
+            return 0.0;
+        }
+        let t = self.threshold;
+        3.0 * (t * (1.0 - t) / self.num_perm as f64).sqrt()
     }
 
     /// Bands and rows: as given, or derived from the threshold.

@@ -76,7 +76,7 @@ pub fn dedup(
         None => Ok(()),
     })?;
     timings.add("read + sign", start.elapsed());
-    let dups = find_duplicates(&corpus, config, progress, &mut timings);
+    let dups = find_duplicates(&corpus, config, progress, &mut timings)?;
 
     let start = Instant::now();
     let kept = write_kept(&corpus, &dups, outputs.kept, progress)?;

@@ -49,7 +49,7 @@
 //! let config = Config::default();
 //! let inputs = resolve(&["feed.jsonl.gz".into()], OutletFrom::None)?;
 //! let corpus = read_and_sign(&config, inputs, false, &NoProgress, &mut |_| Ok(()))?;
-//! let dups = find_duplicates(&corpus, &config, &NoProgress, &mut Timings::default());
+//! let dups = find_duplicates(&corpus, &config, &NoProgress, &mut Timings::default())?;
 //! for p in &dups.pairs {
 //!     let (a, b) = (corpus.doc_of_row(p.a), corpus.doc_of_row(p.b));
 //!     println!("{} ~ {} ({:.2})", corpus.docs.id(a), corpus.docs.id(b), p.jaccard);

@@ -45,7 +45,11 @@ fn altered_copies_join_their_originals() {
     let mut originals = std::collections::HashSet::new();
     for (id, _) in &seeds {
         assert_eq!(cluster(id), *id, "an original is kept in its own cluster");
-        assert_eq!(cluster(&format!("z_copy_of_{id}")), *id, "the copy of {id} joins it");
+        assert_eq!(
+            cluster(&format!("z_copy_of_{id}")),
+            *id,
+            "the copy of {id} joins it"
+        );
         originals.insert(cluster(id));
     }
     assert_eq!(originals.len(), 5);
@@ -53,7 +57,8 @@ fn altered_copies_join_their_originals() {
 
 fn analyze_seeds(d: &Dir) -> &Path {
     let seeds = seeds();
-    d.run(&["analyze", seeds.to_str().unwrap(), "--out", "out"]).ok();
+    d.run(&["analyze", seeds.to_str().unwrap(), "--out", "out"])
+        .ok();
     d.path()
 }
 
@@ -83,7 +88,11 @@ fn one_story_joins_000_and_002() {
     assert_eq!(summary["counts"]["stories"], 4);
     assert_eq!(summary["counts"]["clusters"], 5);
     let pairs = read_jsonl(&out.join("pairs.jsonl"));
-    assert!(pairs.iter().any(|p| p["a"] == A && p["b"] == B && p["level"] == "story"));
+    assert!(
+        pairs
+            .iter()
+            .any(|p| p["a"] == A && p["b"] == B && p["level"] == "story")
+    );
 }
 
 #[test]
@@ -95,19 +104,38 @@ fn shared_passages_are_the_expected_ones_with_exact_offsets() {
     let text_of = |id: &str| std::fs::read_to_string(seeds().join(format!("{id}.txt"))).unwrap();
     for p in &passages {
         // Only between 000 and 002: stock phrases shared by 003 and 004 are not reuse.
-        assert_eq!((p["a"]["id"].as_str(), p["b"]["id"].as_str()), (Some(A), Some(B)), "{p}");
+        assert_eq!(
+            (p["a"]["id"].as_str(), p["b"]["id"].as_str()),
+            (Some(A), Some(B)),
+            "{p}"
+        );
         for side in ["a", "b"] {
             let s = &p[side];
             let text = text_of(s["id"].as_str().unwrap());
-            let (start, end) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
-            assert_eq!(&text[start..end], s["text"].as_str().unwrap(), "offsets are exact");
+            let (start, end) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                &text[start..end],
+                s["text"].as_str().unwrap(),
+                "offsets are exact"
+            );
             let (ss, se) = (
                 s["sentence_start"].as_u64().unwrap() as usize,
                 s["sentence_end"].as_u64().unwrap() as usize,
             );
             assert!(ss <= start && end <= se && se <= text.len());
-            for furniture in ["زر الذهاب إلى الأعلى", "مقالات ذات صلة", "/انتهى/", "شارك المقال"] {
-                assert!(!s["text"].as_str().unwrap().contains(furniture), "{furniture} in a passage");
+            for furniture in [
+                "زر الذهاب إلى الأعلى",
+                "مقالات ذات صلة",
+                "/انتهى/",
+                "شارك المقال",
+            ] {
+                assert!(
+                    !s["text"].as_str().unwrap().contains(furniture),
+                    "{furniture} in a passage"
+                );
             }
         }
     }
@@ -118,7 +146,9 @@ fn shared_passages_are_the_expected_ones_with_exact_offsets() {
                 .all(|side| p[side]["text"].as_str().unwrap().contains(needle))
         })
     };
-    assert!(covers("في غاية الأهمية وتأتي في التوقيت المناسب في ظل الوضع الدولي المتقلب"));
+    assert!(covers(
+        "في غاية الأهمية وتأتي في التوقيت المناسب في ظل الوضع الدولي المتقلب"
+    ));
     // The second passage: one passage on both sides, interrupted in 002 by an aside.
     assert!(passages.iter().any(|p| {
         ["a", "b"].iter().all(|side| {
@@ -128,5 +158,9 @@ fn shared_passages_are_the_expected_ones_with_exact_offsets() {
         })
     }));
     let outlets = std::fs::read_to_string(out.join("outlets.csv")).unwrap();
-    assert_eq!(outlets.lines().count(), 3, "header + both directions of 000/002:\n{outlets}");
+    assert_eq!(
+        outlets.lines().count(),
+        3,
+        "header + both directions of 000/002:\n{outlets}"
+    );
 }

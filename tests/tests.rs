@@ -13,3 +13,5 @@ mod analyze;
 mod dedup;
 // The seed corpus expectations of SPEC.md.
 mod seeds;
+// Near-duplicate quality on generated corpora with planted copies.
+mod generated;

@@ -55,6 +55,7 @@ mod boiler;
 mod copies;
 mod dedup;
 mod edit;
+pub mod quality;
 mod rng;
 mod sets;
 mod text;
@@ -62,6 +63,8 @@ mod vocab;
 
 #[cfg(test)]
 mod tests;
+
+pub use quality::{PlantedQuality, planted_quality};
 
 use std::fmt;
 use std::fs::File;

@@ -88,6 +88,11 @@ pub struct CommonArgs {
     #[arg(long, value_name = "R", requires = "bands")]
     pub rows: Option<usize>,
 
+    /// Slots of the finer signature that decides pairs close to the threshold
+    /// (made in a second read, for those documents only); 0 = decide on --num-perm slots.
+    #[arg(long, value_name = "N", default_value_t = config::DEFAULT_REFINE)]
+    pub refine: usize,
+
     /// Seed of all hashing.
     #[arg(long, value_name = "S", default_value_t = config::DEFAULT_SEED)]
     pub seed: u64,
@@ -242,13 +247,25 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     pub docs: usize,
 
-    /// Output folder: corpus.jsonl and truth.jsonl.
+    /// Output folder: corpus.jsonl, truth.jsonl and planted.jsonl.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
     /// Seed of the generator.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
+
+    /// Share of documents that are edited copies of another.
+    #[arg(long, value_name = "F", default_value_t = 0.3)]
+    pub dup_fraction: f64,
+
+    /// Scripts: all, or a comma list of latin, arabic, cyrillic, cjk.
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    pub scripts: String,
+
+    /// A copy is in its original's truth cluster when their Jaccard is at least this.
+    #[arg(long, value_name = "J", default_value_t = neardup::config::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
 }
 
 /// `--keep`.
@@ -310,6 +327,7 @@ impl CommonArgs {
             seed: self.seed,
             threshold: self.threshold,
             lsh,
+            refine: self.refine,
             keep: match self.keep {
                 KeepArg::First => Keep::First,
                 KeepArg::Earliest => Keep::Earliest,
