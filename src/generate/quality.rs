@@ -104,7 +104,7 @@ pub fn planted_quality(
         planted += 1;
         if p.jaccard >= threshold + margin {
             above += 1;
-            if cluster.get(&p.a).is_some() && cluster.get(&p.a) == cluster.get(&p.b) {
+            if cluster.contains_key(&p.a) && cluster.get(&p.a) == cluster.get(&p.b) {
                 found += 1;
             }
         }
