@@ -31,7 +31,8 @@ use crate::error::{Error, Result};
 pub struct Quality {
     /// Documents in the truth file.
     pub documents: u64,
-    /// Truth documents absent from the prediction.
+    /// Truth documents absent from an analyze `documents.jsonl` (always 0
+    /// for a dedup `--duplicates` file, which lists only dropped records).
     pub missing: u64,
     /// Pairs together in the truth.
     pub truth_pairs: u64,
@@ -196,7 +197,9 @@ pub fn evaluate(truth_path: &Path, predicted: &Path) -> Result<Quality> {
     })?;
     // Each truth document starts as its own predicted cluster.
     let mut labels: Vec<Option<String>> = vec![None; ids.len()];
+    let mut has_clusters = false;
     read_lines(&predicted, |p: PredictedLine, _| {
+        has_clusters |= p.cluster.is_some();
         let id = p.id.into_string();
         if let Some(&i) = index.get(&id) {
             let label = p.cluster.or(p.duplicate_of).map(Label::into_string);
@@ -204,7 +207,11 @@ pub fn evaluate(truth_path: &Path, predicted: &Path) -> Result<Quality> {
         }
         Ok(())
     })?;
-    let missing = labels.iter().filter(|l| l.is_none()).count() as u64;
+    let missing = if has_clusters {
+        labels.iter().filter(|l| l.is_none()).count() as u64
+    } else {
+        0
+    };
     let predicted: Vec<String> = labels
         .into_iter()
         .zip(&ids)
@@ -269,7 +276,7 @@ mod tests {
         .unwrap();
         let q = evaluate(&truth, &dupes).unwrap();
         assert_eq!((q.correct_pairs, q.predicted_pairs), (0, 1));
-        assert_eq!(q.missing, 2);
+        assert_eq!(q.missing, 0, "records a duplicates file omits were kept");
         let bad = dir.path().join("bad.jsonl");
         fs::write(&bad, "{\"id\":\"a\"}\n").unwrap();
         let err = evaluate(&bad, &docs).unwrap_err().to_string();
