@@ -54,6 +54,8 @@ pub struct StoryGuard {
     pub dropped_by_size: u64,
     /// Links dropped because the documents' dates are further apart than `--window`.
     pub dropped_by_window: u64,
+    /// Links dropped because too few documents of the two stories are linked.
+    pub dropped_by_density: u64,
 }
 
 /// Counts of `summary.json`.
@@ -144,7 +146,14 @@ pub fn analyze(
         &mut timings,
     )?;
     let stories = timings.time("stories", || {
-        story::build(&corpus, &dups, &passage_pairs(&passages), &config.stories)
+        story::build(
+            &corpus,
+            &dups,
+            &passage_pairs(&passages),
+            &passages.aligned,
+            &doc_words(&passages),
+            &config.stories,
+        )
     });
     let snippets = timings.time("passages: text", || {
         Snippets::collect(&corpus, config, wanted_spans(&passages))
@@ -194,6 +203,7 @@ pub fn analyze(
         story_guard: StoryGuard {
             dropped_by_size: stories.dropped_by_size,
             dropped_by_window: stories.dropped_by_window,
+            dropped_by_density: stories.dropped_by_density,
         },
         parameters: Parameters {
             config: config.clone(),
@@ -218,16 +228,27 @@ pub fn analyze(
     Ok(summary)
 }
 
-/// Passage words shared by each pair of rows: `(a, b, words)`, sorted.
-fn passage_pairs(passages: &Passages) -> Vec<(u32, u32, u32)> {
-    let mut out: Vec<(u32, u32, u32)> = Vec::new();
+/// Passage words and passages shared by each pair of rows:
+/// `(a, b, words, passages)`, sorted.
+fn passage_pairs(passages: &Passages) -> Vec<(u32, u32, u32, u32)> {
+    let mut out: Vec<(u32, u32, u32, u32)> = Vec::new();
     for p in &passages.passages {
         match out.last_mut() {
-            Some(last) if last.0 == p.a && last.1 == p.b => last.2 += p.words,
-            _ => out.push((p.a, p.b, p.words)),
+            Some(last) if last.0 == p.a && last.1 == p.b => {
+                last.2 += p.words;
+                last.3 += 1;
+            }
+            _ => out.push((p.a, p.b, p.words, 1)),
         }
     }
     out
+}
+
+/// Words of every signed document.
+fn doc_words(passages: &Passages) -> Vec<u32> {
+    (0..passages.words.docs() as u32)
+        .map(|r| passages.words.words_of(r).len() as u32)
+        .collect()
 }
 
 /// The first document of `d`'s story (`None` for a rejected record).

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::cluster::{Clusters, Keep, Pair, verify_with_margin};
+use crate::cluster::{Clusters, Keep, Pair, verify, verify_with_margin};
 use crate::config::{Config, OnError};
 use crate::document::{DocId, DocTable, NewDoc, Status};
 use crate::error::{Error, Result};
@@ -533,6 +533,9 @@ pub struct Duplicates {
     pub pairs: Vec<Pair>,
     /// Pairs decided on the finer signatures (close to the threshold).
     pub refined: u64,
+    /// Candidate pairs whose estimate reaches the story threshold, sorted
+    /// (near-duplicates included): evidence for stories at no extra cost.
+    pub similar: Vec<Pair>,
     /// The clusters.
     pub clusters: Clusters,
 }
@@ -577,6 +580,7 @@ pub fn find_duplicates(
     });
     progress.advance(candidates.len() as u64);
     progress.end();
+    let similar = verify(&corpus.sigs, &candidates, config.stories.threshold);
     let refined = doubtful.len() as u64;
     if !doubtful.is_empty() {
         let start = Instant::now();
@@ -604,6 +608,7 @@ pub fn find_duplicates(
         candidates: candidates.len() as u64,
         pairs,
         refined,
+        similar,
         clusters,
     })
 }

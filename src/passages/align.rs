@@ -29,6 +29,9 @@ pub struct Params {
     pub min_run: u32,
     /// Largest distance, in words on both sides, between chained runs.
     pub gap: u32,
+    /// Passages between otherwise unrelated documents must total this many
+    /// words (see [`crate::passages`]).
+    pub isolated_words: u32,
 }
 
 impl Default for Params {
@@ -37,6 +40,7 @@ impl Default for Params {
             min_words: 8,
             min_run: 3,
             gap: 20,
+            isolated_words: 12,
         }
     }
 }

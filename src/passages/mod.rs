@@ -11,7 +11,11 @@
 //!    and tell stock phrases (in article after article of the same outlets)
 //!    from copy (once per outlet, in many outlets);
 //! 4. [`align`]: each such pair is aligned into passages that survive
-//!    rewriting (replaced words, moved clauses and sentences, asides).
+//!    rewriting (replaced words, moved clauses and sentences, asides). A pair
+//!    of otherwise unrelated documents (estimated Jaccard below
+//!    [`index::UNRELATED`]) whose passages total fewer than
+//!    [`Params::isolated_words`] words shares a formula or a name with its
+//!    titles, not text: such matches are dropped.
 //!
 //! Passages are returned as word ranges; [`crate::analyze`] maps them to byte
 //! offsets and sentences of the original texts when it writes them.
@@ -76,6 +80,8 @@ pub struct Passages {
     pub boilerplate: Vec<Boilerplate>,
     /// Shared passages, sorted by `(a, b, a_words.start)`.
     pub passages: Vec<SharedPassage>,
+    /// Pairs of rows that share at least one fingerprint (all were aligned).
+    pub aligned: Vec<(u32, u32)>,
     /// Counts.
     pub stats: PassageStats,
 }
@@ -130,7 +136,18 @@ pub fn find(
                 let pairs: Vec<(u32, u32)> =
                     seeds[g.clone()].iter().map(|s| (s.pa, s.pb)).collect();
                 let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
-                let out = align::align(&side(a), &side(b), &pairs, params)
+                let found = align::align(&side(a), &side(b), &pairs, params);
+                // A short match between otherwise unrelated documents is a
+                // formula or a name with its titles, not reuse.
+                let total: u32 = found.iter().map(|p| p.words).sum();
+                let found = if total < params.isolated_words
+                    && corpus.sigs.jaccard(a, b) < index::UNRELATED
+                {
+                    Vec::new()
+                } else {
+                    found
+                };
+                let out = found
                     .into_iter()
                     .map(|p| SharedPassage {
                         a,
@@ -154,10 +171,15 @@ pub fn find(
         stock_fingerprints: index.stock_fingerprints,
         pairs_aligned: groups.len() as u64,
     };
+    let aligned = groups
+        .iter()
+        .map(|g| (seeds[g.start].a, seeds[g.start].b))
+        .collect();
     Ok(Passages {
         words,
         boilerplate,
         passages: found.into_iter().flatten().collect(),
+        aligned,
         stats,
     })
 }

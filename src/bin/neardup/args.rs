@@ -176,6 +176,10 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = StoryParams::default().min_words)]
     pub story_words: u32,
 
+    /// Least share of the longer document those shared words must make up.
+    #[arg(long, value_name = "F", default_value_t = StoryParams::default().min_share)]
+    pub story_share: f64,
+
     /// Dated documents further apart than this many days are never linked into a story.
     #[arg(long, value_name = "DAYS", default_value_t = StoryParams::default().window_days)]
     pub window: f64,
@@ -196,6 +200,7 @@ impl AnalyzeArgs {
         config.stories = StoryParams {
             threshold: self.story_threshold,
             min_words: self.story_words,
+            min_share: self.story_share,
             window_days: self.window,
             max_size: self.max_story,
         };
