@@ -111,7 +111,6 @@ pub struct MinHasher {
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
     slots: Vec<u64>,
-    hashes: Vec<u64>,
 }
 
 /// Folds shingle hashes into slot minima (high 32 bits pick the slot, low 32
@@ -143,22 +142,20 @@ impl MinHasher {
     /// `false`, leaving `out` untouched, when the text has no shingle (it is
     /// empty).
     pub fn sign_normalized(&self, text: &str, scratch: &mut Scratch, out: &mut [u16]) -> bool {
-        // Hash all shingles first, then fold them into the slots: two tight
-        // loops pipeline better than one loop with a read-modify-write per
-        // shingle.
-        scratch.hashes.clear();
-        for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
-            scratch.hashes.push(h);
-        });
-        if scratch.hashes.is_empty() {
-            return false;
-        }
         let k = self.params.num_perm;
         scratch.slots.clear();
         scratch.slots.resize(k, EMPTY);
-        fold(&scratch.hashes, &mut scratch.slots);
-        self.finish(&scratch.slots, out);
-        true
+        let slots = scratch.slots.as_mut_slice();
+        let mut any = false;
+        for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
+            let s = &mut slots[slot(h >> 32, k)];
+            *s = (*s).min(h & 0xFFFF_FFFF);
+            any = true;
+        });
+        if any {
+            self.finish(&scratch.slots, out);
+        }
+        any
     }
 
     /// Signs a set of already-hashed items (for callers with their own
@@ -170,14 +167,13 @@ impl MinHasher {
         out: &mut [u16],
     ) -> bool {
         let k = self.params.num_perm;
-        scratch.hashes.clear();
-        scratch.hashes.extend(hashes);
-        if scratch.hashes.is_empty() {
+        let hashes: Vec<u64> = hashes.into_iter().collect();
+        if hashes.is_empty() {
             return false;
         }
         scratch.slots.clear();
         scratch.slots.resize(k, EMPTY);
-        fold(&scratch.hashes, &mut scratch.slots);
+        fold(&hashes, &mut scratch.slots);
         self.finish(&scratch.slots, out);
         true
     }
