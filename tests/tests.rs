@@ -15,3 +15,6 @@ mod dedup;
 mod seeds;
 // Near-duplicate quality on generated corpora with planted copies.
 mod generated;
+// Shared-passage quality on generated news corpora with planted reuse,
+// stock phrases and boilerplate (the acceptance bars).
+mod passages;

@@ -47,6 +47,12 @@
 //!   size; the documents of a window are generated in parallel with rayon,
 //!   and the next window while the previous one is written.
 //!
+//! [`write_news_corpus`] (or [`news_corpus`]) generates a multi-outlet news
+//! corpus with planted passage reuse (copied sentences and paragraphs with
+//! rewriting-desk edits, a wire story, stock phrases, per-outlet
+//! boilerplate) and its exact truth, and [`passage_quality()`] measures the
+//! `shared.jsonl` of an analyze run against it; see [`news`].
+//!
 //! [`alter_arabic`] applies the same kind of republishing edits to a real
 //! Arabic text.
 
@@ -55,6 +61,8 @@ mod boiler;
 mod copies;
 mod dedup;
 mod edit;
+pub mod news;
+pub mod passage_quality;
 pub mod quality;
 mod rng;
 mod sets;
@@ -64,6 +72,11 @@ mod vocab;
 #[cfg(test)]
 mod tests;
 
+pub use news::{
+    NewsCorpus, NewsPassage, NewsSpec, NewsStats, OutletBoilerplate, ReuseKind, StockTruth,
+    WireTruth, news_corpus, news_corpus_jsonl, write_news_corpus,
+};
+pub use passage_quality::{PassageQuality, passage_quality};
 pub use quality::{PlantedQuality, planted_quality};
 
 use std::fmt;

@@ -35,16 +35,24 @@ pub(crate) struct Tok {
     pub(crate) flags: u8,
 }
 
-struct Punct {
-    comma: &'static str,
-    stop: &'static str,
-    question: &'static str,
-    open: &'static str,
-    close: &'static str,
-    space: &'static str,
+/// Punctuation of a script.
+pub(crate) struct Punct {
+    /// Comma.
+    pub(crate) comma: &'static str,
+    /// Full stop.
+    pub(crate) stop: &'static str,
+    /// Question mark.
+    pub(crate) question: &'static str,
+    /// Opening quotation mark.
+    pub(crate) open: &'static str,
+    /// Closing quotation mark.
+    pub(crate) close: &'static str,
+    /// Space between words.
+    pub(crate) space: &'static str,
 }
 
-fn punct(script: Script) -> &'static Punct {
+/// The punctuation of a script.
+pub(crate) fn punct(script: Script) -> &'static Punct {
     const LATIN: Punct = Punct {
         comma: ",",
         stop: ".",
