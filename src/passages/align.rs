@@ -152,9 +152,11 @@ fn local_runs(
     }
 }
 
-/// Non-stock words of a run (counted on A's side).
-fn counted(a: &Side<'_>, r: &Run) -> u32 {
-    (r.a..r.a + r.len).filter(|&i| !a.stock[i as usize]).count() as u32
+/// Non-stock words of a run (the fewer of the two sides).
+fn counted(a: &Side<'_>, b: &Side<'_>, r: &Run) -> u32 {
+    let ca = (r.a..r.a + r.len).filter(|&i| !a.stock[i as usize]).count();
+    let cb = (r.b..r.b + r.len).filter(|&j| !b.stock[j as usize]).count();
+    ca.min(cb) as u32
 }
 
 /// Size of the union of intervals.
@@ -170,6 +172,42 @@ fn covered(mut iv: Vec<(u32, u32)>) -> u32 {
         }
     }
     total
+}
+
+/// The word hulls `(a0, a1, b0, b1)` of a group of runs.
+fn hull(g: &[Run]) -> (u32, u32, u32, u32) {
+    (
+        g.iter().map(|r| r.a).min().unwrap_or(0),
+        g.iter().map(|r| r.a + r.len).max().unwrap_or(0),
+        g.iter().map(|r| r.b).min().unwrap_or(0),
+        g.iter().map(|r| r.b + r.len).max().unwrap_or(0),
+    )
+}
+
+/// Merges groups whose hulls lie within `gap` words of each other in both
+/// documents, until none do. Run-by-run chaining misses this when two long
+/// sentences of a paragraph swap places: each is far from the text before
+/// them on one side, yet the pieces still tile one region of both documents.
+fn merge_close_hulls(groups: &mut Vec<Vec<Run>>, gap: u32) {
+    loop {
+        let mut merged = false;
+        'scan: for x in 0..groups.len() {
+            for y in x + 1..groups.len() {
+                let (hx, hy) = (hull(&groups[x]), hull(&groups[y]));
+                if distance(hx.0, hx.1, hy.0, hy.1) <= gap
+                    && distance(hx.2, hx.3, hy.2, hy.3) <= gap
+                {
+                    let g = groups.swap_remove(y);
+                    groups[x].extend(g);
+                    merged = true;
+                    break 'scan;
+                }
+            }
+        }
+        if !merged {
+            return;
+        }
+    }
 }
 
 /// The shared passages of A and B, from seeds `(pa, pb)` (positions where an
@@ -188,7 +226,7 @@ pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &Params) -> Ve
         }
         runs.push(extend(a, b, i, j));
     }
-    runs.retain(|r| counted(a, r) >= p.min_words);
+    runs.retain(|r| counted(a, b, r) >= p.min_words);
     if runs.is_empty() {
         return Vec::new();
     }
@@ -231,9 +269,12 @@ pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &Params) -> Ve
         let g = root(&mut parent, x);
         groups.entry(g).or_default().push(*r);
     }
+    let mut groups: Vec<Vec<Run>> = groups.into_values().collect();
+    groups.sort_by_key(|g| g.iter().map(|r| (r.a, r.b)).min());
+    merge_close_hulls(&mut groups, p.gap);
     let mut out: Vec<Passage> = groups
-        .into_values()
-        .filter(|g| g.iter().map(|r| counted(a, r)).max().unwrap_or(0) >= p.min_words)
+        .into_iter()
+        .filter(|g| g.iter().map(|r| counted(a, b, r)).max().unwrap_or(0) >= p.min_words)
         .map(|g| {
             let a0 = g.iter().map(|r| r.a).min().unwrap_or(0);
             let a1 = g.iter().map(|r| r.a + r.len).max().unwrap_or(0);
@@ -315,6 +356,18 @@ mod tests {
         let p = run(&a, &b);
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].words, 26);
+    }
+
+    #[test]
+    fn swapped_long_sentences_inside_a_paragraph_stay_one_passage() {
+        let p0 = "at the start of the meeting the minister thanked the delegations for coming";
+        let s1 = "the first long sentence describes the talks between the two governments in great detail today";
+        let s2 = "the second long sentence lists the agreements that were signed by both sides after the long talks";
+        let p3 = "the meeting ended with a joint statement read to the press by both spokesmen";
+        let a = format!("{p0} {s1} {s2} {p3}");
+        let b = format!("{p0} {s2} {s1} {p3}");
+        let p = run(&a, &b);
+        assert_eq!(p.len(), 1, "{p:?}");
     }
 
     #[test]

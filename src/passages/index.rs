@@ -59,6 +59,10 @@ pub const UNRELATED: f64 = 0.15;
 pub const CONTEXT_SAMPLE: usize = 16;
 /// Share of all clusters above which a fingerprint is stock regardless of outlets.
 pub const STOCK_MAX_SHARE: f64 = 0.01;
+/// Near-duplicate clusters up to this size have all their pairs of outlets
+/// compared (a wire story and its republications); in larger ones members are
+/// compared with the kept document only.
+pub const FULL_CLUSTER: u32 = 32;
 /// Fingerprints shared by more documents than this give no candidate pairs
 /// (they would give a quadratic number; such phrases are stock in practice).
 pub const MAX_GROUP: usize = 2000;
@@ -77,8 +81,18 @@ pub struct Seed {
     pub pb: u32,
 }
 
+/// The hash of the n-gram of `NGRAM` words.
+#[inline]
+pub fn ngram_hash(words: &[u32]) -> u64 {
+    let mut h = 0x243F_6A88_85A3_08D3u64;
+    for &w in &words[..NGRAM] {
+        h = mix64(h ^ u64::from(w));
+    }
+    h
+}
+
 /// The n-gram hashes of a document, `None` where an n-gram touches a masked word.
-fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
+pub fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
     if hashes.len() < NGRAM {
         return Vec::new();
     }
@@ -87,13 +101,43 @@ fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
             if masked[i..i + NGRAM].iter().any(|&m| m) {
                 return None;
             }
-            let mut h = 0x243F_6A88_85A3_08D3u64;
-            for &w in &hashes[i..i + NGRAM] {
-                h = mix64(h ^ u64::from(w));
-            }
-            Some(h)
+            Some(ngram_hash(&hashes[i..i + NGRAM]))
         })
         .collect()
+}
+
+/// Whether a phrase found in the documents of `rows` (signature rows, any
+/// order, repeats allowed) is stock (see the module docs).
+pub fn is_stock(
+    corpus: &Corpus,
+    kept: &[u32],
+    rows: impl Iterator<Item = u32> + Clone,
+    total_clusters: usize,
+) -> bool {
+    let mut clusters: Vec<u32> = rows.clone().map(|r| kept[r as usize]).collect();
+    clusters.sort_unstable();
+    clusters.dedup();
+    let n_clusters = clusters.len() as u32;
+    if n_clusters < STOCK_MIN_CLUSTERS {
+        return false;
+    }
+    let mut outlets: Vec<u64> = rows.map(|r| outlet_key(corpus, r)).collect();
+    outlets.sort_unstable();
+    outlets.dedup();
+    let unknown = outlets.iter().filter(|&&o| o >> 32 != 0).count();
+    unrelated(corpus, &clusters)
+        || (n_clusters >= STOCK_RATIO_MIN_CLUSTERS
+            && f64::from(n_clusters) >= STOCK_RATIO * outlets.len() as f64)
+        || (2 * unknown >= outlets.len()
+            && f64::from(n_clusters) > STOCK_MAX_SHARE * total_clusters as f64)
+}
+
+/// Number of near-duplicate clusters.
+pub fn cluster_count(kept: &[u32]) -> usize {
+    let mut k: Vec<u32> = kept.to_vec();
+    k.sort_unstable();
+    k.dedup();
+    k.len().max(1)
 }
 
 /// Winnowed fingerprints `(hash, position)` of a document.
@@ -165,7 +209,7 @@ fn unrelated(corpus: &Corpus, clusters: &[u32]) -> bool {
 }
 
 /// The outlet key of a row: its outlet, or a key of its own when unknown.
-fn outlet_key(corpus: &Corpus, row: u32) -> u64 {
+pub fn outlet_key(corpus: &Corpus, row: u32) -> u64 {
     match corpus.docs.outlet_index(corpus.doc_of_row(row)) {
         Some(o) => u64::from(o),
         None => (1 << 32) | u64::from(row),
@@ -187,12 +231,11 @@ pub fn build(corpus: &Corpus, kept: &[u32], words: &TokenStore, masked: &[bool])
         })
         .collect();
     entries.par_sort_unstable();
-    let total_clusters = {
-        let mut k: Vec<u32> = kept.to_vec();
-        k.sort_unstable();
-        k.dedup();
-        k.len().max(1)
-    };
+    let total_clusters = cluster_count(kept);
+    let mut cluster_size = vec![0u32; kept.len()];
+    for &k in kept {
+        cluster_size[k as usize] += 1;
+    }
 
     // Group boundaries, then each group on its own (in parallel).
     let mut bounds = Vec::new();
@@ -211,31 +254,25 @@ pub fn build(corpus: &Corpus, kept: &[u32], words: &TokenStore, masked: &[bool])
         .par_iter()
         .map(|&(i, j)| {
             let group = &entries[i..j];
-            let mut clusters: Vec<u32> = group.iter().map(|e| kept[e.1 as usize]).collect();
-            clusters.sort_unstable();
-            clusters.dedup();
-            let mut outlets: Vec<u64> = group.iter().map(|e| outlet_key(corpus, e.1)).collect();
-            outlets.sort_unstable();
-            outlets.dedup();
-            let n_clusters = clusters.len() as u32;
-            let unknown = outlets.iter().filter(|&&o| o >> 32 != 0).count();
-            let stock = n_clusters >= STOCK_MIN_CLUSTERS
-                && (unrelated(corpus, &clusters)
-                    || (n_clusters >= STOCK_RATIO_MIN_CLUSTERS
-                        && f64::from(n_clusters) >= STOCK_RATIO * outlets.len() as f64)
-                    || (2 * unknown >= outlets.len()
-                        && f64::from(n_clusters) > STOCK_MAX_SHARE * total_clusters as f64));
+            let stock = is_stock(corpus, kept, group.iter().map(|e| e.1), total_clusters);
+            let multi_outlet = group
+                .iter()
+                .any(|e| outlet_key(corpus, e.1) != outlet_key(corpus, group[0].1));
             let mut seeds = Vec::new();
-            if !stock && outlets.len() > 1 && group.len() <= MAX_GROUP {
+            if !stock && multi_outlet && group.len() <= MAX_GROUP {
                 for (x, ea) in group.iter().enumerate() {
                     for eb in &group[x + 1..] {
                         if ea.1 == eb.1 || outlet_key(corpus, ea.1) == outlet_key(corpus, eb.1) {
                             continue;
                         }
                         let (ka, kb) = (kept[ea.1 as usize], kept[eb.1 as usize]);
-                        // Within a near-duplicate cluster, compare members with
-                        // the kept document only.
-                        if ka == kb && ea.1 != ka && eb.1 != kb {
+                        // Within a large near-duplicate cluster, compare
+                        // members with the kept document only.
+                        if ka == kb
+                            && ea.1 != ka
+                            && eb.1 != kb
+                            && cluster_size[ka as usize] > FULL_CLUSTER
+                        {
                             continue;
                         }
                         let (a, b) = if ea.1 < eb.1 { (ea, eb) } else { (eb, ea) };

@@ -69,6 +69,8 @@ pub struct PassageStats {
     pub stock_fingerprints: u64,
     /// Document pairs aligned.
     pub pairs_aligned: u64,
+    /// N-grams of short passages found to be stock on a second look.
+    pub rechecked_stock_ngrams: u64,
 }
 
 /// Everything the passage stage found.
@@ -84,6 +86,98 @@ pub struct Passages {
     pub aligned: Vec<(u32, u32)>,
     /// Counts.
     pub stats: PassageStats,
+}
+
+/// Passages shorter than this get a second look for stock phrases.
+pub const RECHECK_WORDS: u32 = 16;
+
+/// Aligns one pair of documents from its seeds and returns its passages.
+fn align_pair(
+    corpus: &Corpus,
+    words: &TokenStore,
+    masked: &[bool],
+    stock: &[bool],
+    seeds: &[index::Seed],
+    params: &Params,
+) -> Vec<SharedPassage> {
+    let (a, b) = (seeds[0].a, seeds[0].b);
+    let side = |r: u32| {
+        let w = words.words_of(r);
+        let (s, e) = (w.start as usize, w.end as usize);
+        align::Side {
+            hashes: words.hashes(r),
+            masked: &masked[s..e],
+            stock: &stock[s..e],
+        }
+    };
+    let pairs: Vec<(u32, u32)> = seeds.iter().map(|s| (s.pa, s.pb)).collect();
+    let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
+    let found = align::align(&side(a), &side(b), &pairs, params);
+    // A short match between otherwise unrelated documents is a formula or a
+    // name with its titles, not reuse.
+    let total: u32 = found.iter().map(|p| p.words).sum();
+    if total < params.isolated_words && corpus.sigs.jaccard(a, b) < index::UNRELATED {
+        return Vec::new();
+    }
+    found
+        .into_iter()
+        .map(|p| SharedPassage {
+            a,
+            b,
+            a_words: base_a + p.a.start..base_a + p.a.end,
+            b_words: base_b + p.b.start..base_b + p.b.end,
+            words: p.words,
+            similarity: p.similarity,
+        })
+        .collect()
+}
+
+/// Counts, over the whole corpus, the documents of every n-gram in `wanted`
+/// and marks the words of those that are stock; returns how many are.
+fn mark_stock(
+    corpus: &Corpus,
+    kept: &[u32],
+    words: &TokenStore,
+    masked: &[bool],
+    wanted: &ahash::AHashSet<u64>,
+    stock: &mut [bool],
+) -> u64 {
+    let mut occ: Vec<(u64, u32, u32)> = (0..words.docs() as u32)
+        .into_par_iter()
+        .flat_map_iter(|r| {
+            let w = words.words_of(r);
+            let m = &masked[w.start as usize..w.end as usize];
+            index::ngrams(words.hashes(r), m)
+                .into_iter()
+                .enumerate()
+                .filter_map(move |(i, h)| {
+                    h.filter(|h| wanted.contains(h)).map(|h| (h, r, i as u32))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    occ.par_sort_unstable();
+    let total_clusters = index::cluster_count(kept);
+    let mut found = 0;
+    let mut i = 0;
+    while i < occ.len() {
+        let mut j = i + 1;
+        while j < occ.len() && occ[j].0 == occ[i].0 {
+            j += 1;
+        }
+        let group = &occ[i..j];
+        if index::is_stock(corpus, kept, group.iter().map(|e| e.1), total_clusters) {
+            found += 1;
+            for e in group {
+                let base = words.words_of(e.1).start as usize + e.2 as usize;
+                for w in &mut stock[base..base + index::NGRAM] {
+                    *w = true;
+                }
+            }
+        }
+        i = j;
+    }
+    found
 }
 
 /// Finds shared passages in `corpus`.
@@ -102,12 +196,12 @@ pub fn find(
     let (boilerplate, masked) = timings.time("passages: boilerplate", || {
         boilerplate::find(corpus, kept, &words)
     });
-    let index = timings.time("passages: index", || {
+    let mut index = timings.time("passages: index", || {
         index::build(corpus, kept, &words, &masked)
     });
 
     // One group of seeds per pair of documents.
-    let seeds = &index.seeds;
+    let seeds = std::mem::take(&mut index.seeds);
     let mut groups: Vec<Range<usize>> = Vec::new();
     let mut i = 0;
     while i < seeds.len() {
@@ -119,57 +213,72 @@ pub fn find(
         i = j;
     }
     progress.begin("passages", Some(groups.len() as u64), Unit::Items);
-    let side = |r: u32| {
-        let w = words.words_of(r);
-        let (s, e) = (w.start as usize, w.end as usize);
-        align::Side {
-            hashes: words.hashes(r),
-            masked: &masked[s..e],
-            stock: &index.stock[s..e],
-        }
-    };
-    let found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
+    let mut found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
         groups
             .par_iter()
             .map(|g| {
-                let (a, b) = (seeds[g.start].a, seeds[g.start].b);
-                let pairs: Vec<(u32, u32)> =
-                    seeds[g.clone()].iter().map(|s| (s.pa, s.pb)).collect();
-                let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
-                let found = align::align(&side(a), &side(b), &pairs, params);
-                // A short match between otherwise unrelated documents is a
-                // formula or a name with its titles, not reuse.
-                let total: u32 = found.iter().map(|p| p.words).sum();
-                let found = if total < params.isolated_words
-                    && corpus.sigs.jaccard(a, b) < index::UNRELATED
-                {
-                    Vec::new()
-                } else {
-                    found
-                };
-                let out = found
-                    .into_iter()
-                    .map(|p| SharedPassage {
-                        a,
-                        b,
-                        a_words: base_a + p.a.start..base_a + p.a.end,
-                        b_words: base_b + p.b.start..base_b + p.b.end,
-                        words: p.words,
-                        similarity: p.similarity,
-                    })
-                    .collect();
                 progress.advance(1);
-                out
+                align_pair(
+                    corpus,
+                    &words,
+                    &masked,
+                    &index.stock,
+                    &seeds[g.clone()],
+                    params,
+                )
             })
             .collect()
     });
     progress.end();
+
+    // A second look at short passages. Stock marks come from winnowed
+    // fingerprints, so a stock phrase shorter than 8 words may carry none and
+    // be joined by one word of context into an 8-word run. The document
+    // frequency of every n-gram of such passages is counted exactly, over
+    // the whole corpus, and the pairs are aligned again.
+    let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
+    let recheck: Vec<usize> = (0..groups.len()).filter(|&g| short(&found[g])).collect();
+    let mut rechecked_stock = 0;
+    if !recheck.is_empty() {
+        let start = std::time::Instant::now();
+        let mut wanted: ahash::AHashSet<u64> = ahash::AHashSet::new();
+        for &g in &recheck {
+            for p in found[g].iter().filter(|p| p.words < RECHECK_WORDS) {
+                let row_start = words.words_of(p.a).start;
+                let (s, e) = (p.a_words.start - row_start, p.a_words.end - row_start);
+                let hashes = &words.hashes(p.a)[s as usize..e as usize];
+                for w in hashes.windows(index::NGRAM) {
+                    wanted.insert(index::ngram_hash(w));
+                }
+            }
+        }
+        rechecked_stock = mark_stock(corpus, kept, &words, &masked, &wanted, &mut index.stock);
+        let again: Vec<(usize, Vec<SharedPassage>)> = recheck
+            .par_iter()
+            .map(|&g| {
+                let v = align_pair(
+                    corpus,
+                    &words,
+                    &masked,
+                    &index.stock,
+                    &seeds[groups[g].clone()],
+                    params,
+                );
+                (g, v)
+            })
+            .collect();
+        for (g, v) in again {
+            found[g] = v;
+        }
+        timings.add("passages: recheck", start.elapsed());
+    }
     let stats = PassageStats {
         words: words.len() as u64,
         boilerplate_words: masked.iter().filter(|&&m| m).count() as u64,
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
         pairs_aligned: groups.len() as u64,
+        rechecked_stock_ngrams: rechecked_stock,
     };
     let aligned = groups
         .iter()
