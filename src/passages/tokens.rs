@@ -2,8 +2,9 @@
 //!
 //! Each document is cut into sentences ([`super::sentences`]); each sentence
 //! is normalized with an offset map, so every word (a run of the normalized
-//! text between spaces) keeps the exact byte range of the original text it
-//! came from. A word is stored as a 32-bit hash plus its original start and
+//! text between spaces; in Chinese and Japanese, written without spaces, each
+//! ideograph or kana) keeps the exact byte range of the original text it came
+//! from. A word is stored as a 32-bit hash plus its original start and
 //! end: 12 bytes a word, and no text. A line or full sentence is also a
 //! *unit*: the hash of its words, which is what boilerplate detection counts.
 
@@ -66,6 +67,16 @@ pub fn word_hash(word: &str) -> u32 {
     xxh3_64(word.as_bytes()) as u32
 }
 
+/// Whether `c` is a Han ideograph or a kana (scripts written without spaces).
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}')
+}
+
 /// Moves `end` past the combining marks, tatweel and format characters that
 /// follow it: normalization removed them, but they belong to the word's last
 /// letter (a span must never split a letter from its diacritics).
@@ -94,6 +105,15 @@ pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> D
     for s in sentences(text) {
         normalizer.normalize_with_offsets(&text[s.clone()], &mut scratch.norm, &mut scratch.map);
         let norm = scratch.norm.as_str();
+        let mut push = |a: usize, b: usize, out: &mut DocWords| {
+            let r = scratch.map.original_range(a, b);
+            let end = through_marks(text, s.start + r.end);
+            let h = word_hash(&norm[a..b]);
+            out.hash.push(h);
+            out.start.push((s.start + r.start) as u32);
+            out.end.push(end as u32);
+            unit = mix64(unit ^ u64::from(h));
+        };
         let mut pos = 0;
         for word in norm.split(' ') {
             let (a, b) = (pos, pos + word.len());
@@ -101,13 +121,25 @@ pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> D
             if word.is_empty() {
                 continue;
             }
-            let r = scratch.map.original_range(a, b);
-            let end = through_marks(text, s.start + r.end);
-            let h = word_hash(word);
-            out.hash.push(h);
-            out.start.push((s.start + r.start) as u32);
-            out.end.push(end as u32);
-            unit = mix64(unit ^ u64::from(h));
+            if !word.chars().any(is_cjk) {
+                push(a, b, &mut out);
+                continue;
+            }
+            // Chinese and Japanese are written without spaces: every
+            // ideograph or kana is a word of its own, other runs stay whole.
+            let mut run = a;
+            for (i, c) in word.char_indices() {
+                if is_cjk(c) {
+                    if a + i > run {
+                        push(run, a + i, &mut out);
+                    }
+                    push(a + i, a + i + c.len_utf8(), &mut out);
+                    run = a + i + c.len_utf8();
+                }
+            }
+            if b > run {
+                push(run, b, &mut out);
+            }
         }
         // A unit (what boilerplate counts) is a line or a sentence that ends
         // with a full stop, question or exclamation mark: clauses cut at an
@@ -232,6 +264,20 @@ mod tests {
         // Two sentences: "Hello, World!" and the Arabic one.
         assert_eq!(w.units.len(), 2);
         assert_eq!((w.units[0].0, w.units[0].1), (0, 2));
+    }
+
+    #[test]
+    fn cjk_characters_are_words() {
+        let n = Normalizer::new(NormalizeOptions::all());
+        let text = "今天下雨abc。";
+        let w = tokenize(&n, text, &mut Scratch::default());
+        let spans: Vec<&str> = w
+            .start
+            .iter()
+            .zip(&w.end)
+            .map(|(&a, &b)| &text[a as usize..b as usize])
+            .collect();
+        assert_eq!(spans, ["今", "天", "下", "雨", "abc"]);
     }
 
     #[test]
