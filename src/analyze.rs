@@ -4,9 +4,9 @@
 //! boilerplate and stock phrases), stories, then one more read of the
 //! documents with passages for their text. Files written (formats in
 //! [`crate::report`], [`crate::report::passages`] and
-//! [`crate::report::outlets`]): `documents.jsonl`, `pairs.jsonl`,
-//! `shared.jsonl`, `outlets.csv`, `boilerplate.jsonl`, `errors.jsonl` and
-//! `summary.json`, the last one last. A leftover `summary.json` of an earlier
+//! [`crate::report::outlets`], [`crate::report::model`]): `documents.jsonl`,
+//! `pairs.jsonl`, `shared.jsonl`, `outlets.csv`, `boilerplate.jsonl`,
+//! `report.html`, `errors.jsonl` and `summary.json`, the last one last. A leftover `summary.json` of an earlier
 //! run is removed first, so the folder never looks complete while this run is
 //! writing.
 
@@ -21,7 +21,9 @@ use crate::input::Inputs;
 use crate::passages::{self, PassageStats, Passages};
 use crate::pipeline::{Corpus, Duplicates, ReadStats, Timings, find_duplicates, read_and_sign};
 use crate::progress::{Progress, Unit};
-use crate::report::outlets::write_outlets;
+use crate::report::html;
+use crate::report::model::{self, embedded_rows};
+use crate::report::outlets::{outlet_rows, write_outlets};
 use crate::report::passages::{Snippets, wanted_spans, write_boilerplate, write_shared};
 use crate::report::{AtomicFile, json, round4, write_line, write_notice};
 use crate::story::{self, Stories};
@@ -155,9 +157,31 @@ pub fn analyze(
             &config.stories,
         )
     });
+    let embed = embedded_rows(&dups, &stories, config.report_max_docs);
     let snippets = timings.time("passages: text", || {
-        Snippets::collect(&corpus, config, wanted_spans(&passages))
+        Snippets::collect(&corpus, config, wanted_spans(&passages), &|r| {
+            embed[r as usize]
+        })
     })?;
+
+    let stats = corpus.stats.clone();
+    let counts = Counts {
+        read: stats.read,
+        ok: stats.ok,
+        empty: stats.empty,
+        rejected: stats.rejected,
+        clusters: dups.clusters.count as u64,
+        duplicates: stats.ok - dups.clusters.count as u64,
+        largest_cluster: dups.clusters.largest as u64,
+        candidate_pairs: dups.candidates,
+        duplicate_pairs: dups.pairs.len() as u64,
+        refined_pairs: dups.refined,
+        story_pairs: stories.links.len() as u64,
+        stories: stories.count as u64 + stats.empty,
+        largest_story: stories.largest as u64,
+        passages: passages.passages.len() as u64,
+        boilerplate: passages.boilerplate.len() as u64,
+    };
 
     let start = Instant::now();
     progress.begin("write", Some(corpus.docs.len() as u64), Unit::Items);
@@ -166,38 +190,37 @@ pub fn analyze(
     let mut f = AtomicFile::create(out_dir.join("shared.jsonl"))?;
     write_shared(&corpus, &passages, &snippets, &mut f)?;
     f.commit()?;
+    let rows = outlet_rows(&corpus, &dups, &stories, &passages, &snippets);
     let mut f = AtomicFile::create(out_dir.join("outlets.csv"))?;
-    write_outlets(&corpus, &dups, &stories, &passages, &snippets, &mut f)?;
+    write_outlets(&rows, &mut f)?;
     f.commit()?;
     let mut f = AtomicFile::create(out_dir.join("boilerplate.jsonl"))?;
     write_boilerplate(&corpus, &passages, &snippets, &mut f)?;
+    f.commit()?;
+    let data = model::build(
+        &corpus,
+        config,
+        &serde_json::to_value(&counts).map_err(|e| Error::other(e.to_string()))?,
+        &dups,
+        &stories,
+        &passages,
+        &snippets,
+        &rows,
+        &embed,
+        config.report_max_docs,
+    );
+    let mut f = AtomicFile::create(out_dir.join("report.html"))?;
+    f.write(html::render(&html::escape_json_for_script(&data)).as_bytes())?;
     f.commit()?;
     errors.commit()?;
     progress.end();
     timings.add("write", start.elapsed());
 
-    let stats = corpus.stats.clone();
     let lsh = dups.lsh;
     let summary = Summary {
         tool: "neardup",
         version: env!("CARGO_PKG_VERSION"),
-        counts: Counts {
-            read: stats.read,
-            ok: stats.ok,
-            empty: stats.empty,
-            rejected: stats.rejected,
-            clusters: dups.clusters.count as u64,
-            duplicates: stats.ok - dups.clusters.count as u64,
-            largest_cluster: dups.clusters.largest as u64,
-            candidate_pairs: dups.candidates,
-            duplicate_pairs: dups.pairs.len() as u64,
-            refined_pairs: dups.refined,
-            story_pairs: stories.links.len() as u64,
-            stories: stories.count as u64 + stats.empty,
-            largest_story: stories.largest as u64,
-            passages: passages.passages.len() as u64,
-            boilerplate: passages.boilerplate.len() as u64,
-        },
+        counts,
         input: stats,
         passage_stage: passages.stats.clone(),
         story_guard: StoryGuard {

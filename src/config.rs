@@ -72,6 +72,9 @@ pub struct Config {
     pub passages: PassageParams,
     /// Story detection (analyze).
     pub stories: StoryParams,
+    /// Documents whose text `report.html` embeds at most (analyze). Default:
+    /// [`crate::report::model::DEFAULT_MAX_DOCS`].
+    pub report_max_docs: usize,
     /// Where temporary files go (the spool of standard input). Default: the
     /// system's temporary folder.
     #[serde(skip)]
@@ -93,6 +96,7 @@ impl Default for Config {
             on_error: OnError::default(),
             passages: PassageParams::default(),
             stories: StoryParams::default(),
+            report_max_docs: crate::report::model::DEFAULT_MAX_DOCS,
             temp_dir: None,
         }
     }

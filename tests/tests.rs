@@ -18,3 +18,5 @@ mod generated;
 // Shared-passage quality on generated news corpora with planted reuse,
 // stock phrases and boilerplate (the acceptance bars).
 mod passages;
+// report.html in headless Chromium.
+mod report;

@@ -32,7 +32,9 @@
 //! loaded: over the size limit or unreadable), or
 //! `{"file":..,"line":..,"action":"renamed","reason":"duplicate id","id":"x","new_id":"x@feed.jsonl:9"}`.
 
+pub mod html;
 pub mod json;
+pub mod model;
 pub mod outlets;
 pub mod passages;
 

@@ -51,15 +51,71 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// One row of `outlets.csv`: what outlet `a` has in common with outlet `b`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutletRow {
+    /// First outlet (`doc:ID` for a document without outlet).
+    pub a: String,
+    /// Second outlet.
+    pub b: String,
+    /// Signed documents of `a`.
+    pub documents_a: u64,
+    /// Signed documents of `b`.
+    pub documents_b: u64,
+    /// Near-duplicate pairs between them.
+    pub duplicate_pairs: u64,
+    /// Story pairs between them.
+    pub story_pairs: u64,
+    /// Shared passages between them.
+    pub passages: u64,
+    /// Characters of `a`'s text in those passages.
+    pub shared_chars: u64,
+    /// Share of `a`'s words found in passages shared with `b`.
+    pub share: f64,
+    /// Passages where `a`'s document is dated earlier.
+    pub a_first: u64,
+    /// Passages where `b`'s document is dated earlier.
+    pub b_first: u64,
+    /// Median date difference, in hours, of the passages `a` published first.
+    pub median_lag_hours: Option<f64>,
+}
+
 /// Writes `outlets.csv`.
-pub fn write_outlets(
+pub fn write_outlets(rows: &[OutletRow], out: &mut AtomicFile) -> Result<()> {
+    out.write(
+        b"outlet_a,outlet_b,documents_a,documents_b,duplicate_pairs,story_pairs,shared_passages,\
+shared_chars,share_a_in_b,a_first,b_first,median_lag_hours\n",
+    )?;
+    for r in rows {
+        let line = format!(
+            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            csv_field(&r.a),
+            csv_field(&r.b),
+            r.documents_a,
+            r.documents_b,
+            r.duplicate_pairs,
+            r.story_pairs,
+            r.passages,
+            r.shared_chars,
+            round4(r.share),
+            r.a_first,
+            r.b_first,
+            r.median_lag_hours
+                .map_or(String::new(), |m| format!("{m:.1}"))
+        );
+        out.write(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The rows of `outlets.csv`, sorted by outlet names.
+pub fn outlet_rows(
     corpus: &Corpus,
     dups: &Duplicates,
     stories: &Stories,
     passages: &Passages,
     snippets: &Snippets,
-    out: &mut AtomicFile,
-) -> Result<()> {
+) -> Vec<OutletRow> {
     let n = corpus.sigs.len() as u32;
     let names: Vec<String> = (0..n).map(|r| outlet_name(corpus, r)).collect();
     let mut documents: BTreeMap<&str, u64> = BTreeMap::new();
@@ -141,42 +197,33 @@ pub fn write_outlets(
             rows.entry((me, other)).or_default().covered_words += total;
         }
     }
-    out.write(
-        b"outlet_a,outlet_b,documents_a,documents_b,duplicate_pairs,story_pairs,shared_passages,\
-shared_chars,share_a_in_b,a_first,b_first,median_lag_hours\n",
-    )?;
+    let mut out = Vec::with_capacity(rows.len());
     for (&(a, b), r) in &rows {
         let back = rows.get(&(b, a)).map_or(0, |x| x.first);
         let mut lags = r.lags.clone();
         lags.sort_by(f64::total_cmp);
-        let median = if lags.is_empty() {
-            String::new()
-        } else {
+        let median = (!lags.is_empty()).then(|| {
             let m = lags.len() / 2;
-            let v = if lags.len() % 2 == 1 {
+            if lags.len() % 2 == 1 {
                 lags[m]
             } else {
                 (lags[m - 1] + lags[m]) / 2.0
-            };
-            format!("{:.1}", v)
-        };
-        let share = r.covered_words as f64 / words.get(a).copied().unwrap_or(1).max(1) as f64;
-        let line = format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            csv_field(a),
-            csv_field(b),
-            documents.get(a).copied().unwrap_or(0),
-            documents.get(b).copied().unwrap_or(0),
-            r.duplicate_pairs,
-            r.story_pairs,
-            r.passages,
-            r.shared_chars,
-            round4(share),
-            r.first,
-            back,
-            median
-        );
-        out.write(line.as_bytes())?;
+            }
+        });
+        out.push(OutletRow {
+            a: a.to_string(),
+            b: b.to_string(),
+            documents_a: documents.get(a).copied().unwrap_or(0),
+            documents_b: documents.get(b).copied().unwrap_or(0),
+            duplicate_pairs: r.duplicate_pairs,
+            story_pairs: r.story_pairs,
+            passages: r.passages,
+            shared_chars: r.shared_chars,
+            share: r.covered_words as f64 / words.get(a).copied().unwrap_or(1).max(1) as f64,
+            a_first: r.first,
+            b_first: back,
+            median_lag_hours: median,
+        });
     }
-    Ok(())
+    out
 }

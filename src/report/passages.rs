@@ -51,18 +51,26 @@ pub struct Snippet {
     pub sentence_end: usize,
 }
 
-/// Spans of original texts, by `(row, start, end)`.
+/// What the writers need of the original texts, read in one more pass:
+/// spans by `(row, start, end)`, every signed document's title, and the whole
+/// text of the documents the HTML report embeds.
 #[derive(Debug, Default)]
 pub struct Snippets {
     map: AHashMap<(u32, usize, usize), Snippet>,
+    /// Title of every signed document, by row.
+    pub titles: Vec<Option<String>>,
+    /// Whole texts of the embedded documents, by row.
+    pub texts: AHashMap<u32, String>,
 }
 
 impl Snippets {
-    /// Reads the documents again and collects the `wanted` spans.
+    /// Reads the documents again and collects the `wanted` spans, all titles
+    /// and the texts of the rows `embed` selects.
     pub fn collect(
         corpus: &Corpus,
         config: &Config,
         mut wanted: Vec<(u32, Range<usize>)>,
+        embed: &(dyn Fn(u32) -> bool + Sync),
     ) -> Result<Snippets> {
         wanted.sort_by_key(|(r, s)| (*r, s.start, s.end));
         wanted.dedup();
@@ -73,19 +81,18 @@ impl Snippets {
             &wanted[lo..hi]
         };
         let mut map = AHashMap::new();
+        let mut titles = vec![None; corpus.sigs.len()];
+        let mut texts = AHashMap::new();
         corpus.map_texts(
             config,
-            |d| {
-                corpus
-                    .docs
-                    .sig_row(d)
-                    .is_some_and(|r| !spans_of(r).is_empty())
-            },
+            |_| true,
             || (),
-            |_, d, text, _| {
+            |_, d, text, title| {
                 let row = corpus.docs.sig_row(d).unwrap_or(0);
+                let title = title.map(str::to_string);
+                let whole = embed(row).then(|| text.to_string());
                 let sents = sentences(text);
-                spans_of(row)
+                let spans = spans_of(row)
                     .iter()
                     .map(|(_, span)| {
                         let span = span.start.min(text.len())..span.end.min(text.len());
@@ -102,14 +109,19 @@ impl Snippets {
                             },
                         )
                     })
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                (row, title, whole, spans)
             },
-            |_, found| {
-                map.extend(found);
+            |_, (row, title, whole, spans)| {
+                titles[row as usize] = title;
+                if let Some(t) = whole {
+                    texts.insert(row, t);
+                }
+                map.extend(spans);
                 Ok(())
             },
         )?;
-        Ok(Snippets { map })
+        Ok(Snippets { map, titles, texts })
     }
 
     /// The snippet of `row`'s span, if collected.

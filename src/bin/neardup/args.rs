@@ -188,6 +188,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = StoryParams::default().max_size)]
     pub max_story: usize,
 
+    /// Documents whose text report.html embeds at most (those of the largest
+    /// stories and clusters first); keeps the page small enough for a browser.
+    #[arg(long, value_name = "N", default_value_t = neardup::report::model::DEFAULT_MAX_DOCS)]
+    pub report_max_docs: usize,
+
     /// Least number of identical words (stock phrases excluded) for a shared passage.
     #[arg(long, value_name = "N", default_value_t = PassageParams::default().min_words)]
     pub min_passage_words: u32,
@@ -205,6 +210,7 @@ impl AnalyzeArgs {
             max_size: self.max_story,
         };
         config.passages.min_words = self.min_passage_words;
+        config.report_max_docs = self.report_max_docs;
         config.validate().map_err(|e| e.to_string())?;
         Ok(config)
     }

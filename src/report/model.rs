@@ -1,0 +1,406 @@
+//! The data behind `report.html`, as one JSON object.
+//!
+//! The page renders lazily from this object (see `html/report.js`); its
+//! shape is the contract between the two:
+//!
+//! - `version`, `title`, `parameters` and `counts` (flat maps);
+//! - `truncated`: `{docs_total, docs_embedded, limit}` — the texts of at most
+//!   `--report-max-docs` documents are embedded, those of the largest stories
+//!   and near-duplicate clusters first;
+//! - `outlets`: names, indexed by the other fields;
+//! - `heatmap`: one entry per ordered outlet pair of `outlets.csv`:
+//!   `{a, b, share, passages, chars, duplicates, stories, a_first, b_first, lag_hours}`;
+//! - `docs`: `{id, outlet, date, title, text, story, cluster, dup_of, sim}`
+//!   for every signed document (only the embedded ones when there are more
+//!   than [`MAX_LISTED`]); `text` is `null` unless embedded;
+//! - `stories` and `clusters`: `{first|kept, docs, size}` for those of two
+//!   documents or more, largest first (`docs[i].story` and `.cluster` index
+//!   them);
+//! - `passages`: `{id, a, b, as, ae, bs, be, words, sim, first}` between
+//!   embedded documents, offsets in UTF-16 code units so the page can slice
+//!   JavaScript strings directly;
+//! - `boilerplate`: `{outlet, text, documents, share}`.
+
+use ahash::AHashMap;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::passages::Passages;
+use crate::pipeline::{Corpus, Duplicates};
+use crate::story::Stories;
+
+use super::outlets::OutletRow;
+use super::passages::{Snippets, byte_span, first_side};
+use super::round4;
+
+/// Above this many signed documents, only the embedded ones are listed.
+pub const MAX_LISTED: usize = 50_000;
+
+/// Default number of documents whose text the report embeds.
+pub const DEFAULT_MAX_DOCS: usize = 2_000;
+
+#[derive(Serialize)]
+struct Truncated {
+    docs_total: usize,
+    docs_embedded: usize,
+    limit: usize,
+}
+
+#[derive(Serialize)]
+struct Heat {
+    a: usize,
+    b: usize,
+    share: f64,
+    passages: u64,
+    chars: u64,
+    duplicates: u64,
+    stories: u64,
+    a_first: u64,
+    b_first: u64,
+    lag_hours: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    id: &'a str,
+    outlet: Option<usize>,
+    date: Option<String>,
+    title: Option<&'a str>,
+    text: Option<&'a str>,
+    story: Option<usize>,
+    cluster: Option<usize>,
+    dup_of: Option<usize>,
+    sim: f64,
+}
+
+#[derive(Serialize)]
+struct Group {
+    #[serde(rename = "first")]
+    head: usize,
+    docs: Vec<usize>,
+    size: usize,
+}
+
+#[derive(Serialize)]
+struct ClusterGroup {
+    kept: usize,
+    docs: Vec<usize>,
+    size: usize,
+}
+
+#[derive(Serialize)]
+struct PassageJson {
+    id: usize,
+    a: usize,
+    b: usize,
+    #[serde(rename = "as")]
+    a_start: usize,
+    #[serde(rename = "ae")]
+    a_end: usize,
+    bs: usize,
+    be: usize,
+    words: u32,
+    sim: f64,
+    first: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct BoilerplateJson<'a> {
+    outlet: Option<usize>,
+    text: &'a str,
+    documents: u32,
+    share: f64,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: &'static str,
+    title: &'a str,
+    parameters: Map<String, Value>,
+    counts: Map<String, Value>,
+    truncated: Truncated,
+    outlets: Vec<String>,
+    heatmap: Vec<Heat>,
+    docs: Vec<Doc<'a>>,
+    stories: Vec<Group>,
+    clusters: Vec<ClusterGroup>,
+    passages: Vec<PassageJson>,
+    boilerplate: Vec<BoilerplateJson<'a>>,
+}
+
+/// Groups of rows of at least two, largest first (ties by their first row):
+/// `(representative, members)`.
+fn groups(labels: &[u32]) -> Vec<(u32, Vec<u32>)> {
+    let mut by: AHashMap<u32, Vec<u32>> = AHashMap::new();
+    for (r, &l) in labels.iter().enumerate() {
+        by.entry(l).or_default().push(r as u32);
+    }
+    let mut v: Vec<(u32, Vec<u32>)> = by.into_iter().filter(|(_, m)| m.len() > 1).collect();
+    v.sort_by(|x, y| y.1.len().cmp(&x.1.len()).then(x.1[0].cmp(&y.1[0])));
+    v
+}
+
+/// Which rows the report embeds the text of: members of the largest stories,
+/// then of the largest near-duplicate clusters, up to `limit` documents.
+pub fn embedded_rows(dups: &Duplicates, stories: &Stories, limit: usize) -> Vec<bool> {
+    let mut embed = vec![false; stories.first.len()];
+    let mut count = 0;
+    for (_, members) in groups(&stories.first)
+        .into_iter()
+        .chain(groups(&dups.clusters.kept))
+    {
+        if count + members.len() > limit {
+            continue;
+        }
+        for r in members {
+            if !embed[r as usize] {
+                embed[r as usize] = true;
+                count += 1;
+            }
+        }
+    }
+    embed
+}
+
+/// `YYYY-MM-DD` of a Unix time.
+fn ymd(t: i64) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = t.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// UTF-16 offset of byte `at` of `text`.
+fn utf16_at(text: &str, at: usize) -> usize {
+    text.get(..at.min(text.len()))
+        .map_or(0, |s| s.encode_utf16().count())
+}
+
+/// The report data of an analysis, as JSON.
+#[allow(clippy::too_many_arguments)] // every argument is one stage's result
+pub fn build(
+    corpus: &Corpus,
+    config: &Config,
+    counts: &Value,
+    dups: &Duplicates,
+    stories: &Stories,
+    passages: &Passages,
+    snippets: &Snippets,
+    outlet_rows: &[OutletRow],
+    embed: &[bool],
+    limit: usize,
+) -> String {
+    let docs = &corpus.docs;
+    let rows = corpus.sigs.len();
+    // Outlets: named ones, then the `doc:ID` pseudo-outlets of the heatmap.
+    let mut outlets: Vec<String> = docs.outlet_names().to_vec();
+    let mut outlet_index: AHashMap<String, usize> = outlets
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i))
+        .collect();
+    let mut idx = |name: &str| -> usize {
+        if let Some(&i) = outlet_index.get(name) {
+            return i;
+        }
+        outlets.push(name.to_string());
+        outlet_index.insert(name.to_string(), outlets.len() - 1);
+        outlets.len() - 1
+    };
+    let heatmap: Vec<Heat> = outlet_rows
+        .iter()
+        .filter(|r| r.passages > 0 || r.duplicate_pairs > 0 || r.story_pairs > 0)
+        .map(|r| Heat {
+            a: idx(&r.a),
+            b: idx(&r.b),
+            share: round4(r.share),
+            passages: r.passages,
+            chars: r.shared_chars,
+            duplicates: r.duplicate_pairs,
+            stories: r.story_pairs,
+            a_first: r.a_first,
+            b_first: r.b_first,
+            lag_hours: r.median_lag_hours.map(|h| (h * 10.0).round() / 10.0),
+        })
+        .collect();
+
+    // Listed documents and their indexes in `docs`.
+    let listed: Vec<u32> = (0..rows as u32)
+        .filter(|&r| rows <= MAX_LISTED || embed[r as usize])
+        .collect();
+    let mut pos: Vec<Option<usize>> = vec![None; rows];
+    for (i, &r) in listed.iter().enumerate() {
+        pos[r as usize] = Some(i);
+    }
+    let story_groups = groups(&stories.first);
+    let cluster_groups = groups(&dups.clusters.kept);
+    let mut story_of: Vec<Option<usize>> = vec![None; rows];
+    let stories_json: Vec<Group> = story_groups
+        .iter()
+        .filter_map(|(first, members)| {
+            let listed: Vec<usize> = members.iter().filter_map(|&m| pos[m as usize]).collect();
+            (listed.len() > 1).then_some((first, members, listed))
+        })
+        .enumerate()
+        .map(|(i, (first, members, listed))| {
+            for &m in members {
+                story_of[m as usize] = Some(i);
+            }
+            Group {
+                head: pos[*first as usize].unwrap_or(listed[0]),
+                size: members.len(),
+                docs: listed,
+            }
+        })
+        .collect();
+    let mut cluster_of: Vec<Option<usize>> = vec![None; rows];
+    let clusters_json: Vec<ClusterGroup> = cluster_groups
+        .iter()
+        .filter_map(|(kept, members)| {
+            let listed: Vec<usize> = members.iter().filter_map(|&m| pos[m as usize]).collect();
+            (listed.len() > 1).then_some((kept, members, listed))
+        })
+        .enumerate()
+        .map(|(i, (kept, members, listed))| {
+            for &m in members {
+                cluster_of[m as usize] = Some(i);
+            }
+            ClusterGroup {
+                kept: pos[*kept as usize].unwrap_or(listed[0]),
+                size: members.len(),
+                docs: listed,
+            }
+        })
+        .collect();
+    let docs_json: Vec<Doc<'_>> = listed
+        .iter()
+        .map(|&r| {
+            let d = corpus.doc_of_row(r);
+            let kept = dups.clusters.kept[r as usize];
+            Doc {
+                id: docs.id(d),
+                outlet: docs.outlet_index(d).map(|o| o as usize),
+                date: docs.date(d).map(ymd),
+                title: snippets.titles.get(r as usize).and_then(|t| t.as_deref()),
+                text: snippets.texts.get(&r).map(String::as_str),
+                story: story_of[r as usize],
+                cluster: cluster_of[r as usize],
+                dup_of: (kept != r).then(|| pos[kept as usize]).flatten(),
+                sim: round4(corpus.sigs.jaccard(r, kept)),
+            }
+        })
+        .collect();
+    let passages_json: Vec<PassageJson> = passages
+        .passages
+        .iter()
+        .filter(|p| embed[p.a as usize] && embed[p.b as usize])
+        .filter_map(|p| {
+            let (ta, tb) = (snippets.texts.get(&p.a)?, snippets.texts.get(&p.b)?);
+            let (sa, sb) = (
+                byte_span(passages, &p.a_words),
+                byte_span(passages, &p.b_words),
+            );
+            Some((p, ta, tb, sa, sb))
+        })
+        .enumerate()
+        .map(|(id, (p, ta, tb, sa, sb))| PassageJson {
+            id,
+            a: pos[p.a as usize].unwrap_or(0),
+            b: pos[p.b as usize].unwrap_or(0),
+            a_start: utf16_at(ta, sa.start),
+            a_end: utf16_at(ta, sa.end),
+            bs: utf16_at(tb, sb.start),
+            be: utf16_at(tb, sb.end),
+            words: p.words,
+            sim: round4(f64::from(p.similarity)),
+            first: first_side(corpus, corpus.doc_of_row(p.a), corpus.doc_of_row(p.b)),
+        })
+        .collect();
+    let boilerplate_json: Vec<BoilerplateJson<'_>> = passages
+        .boilerplate
+        .iter()
+        .map(|b| {
+            let span = byte_span(passages, &b.example.1);
+            BoilerplateJson {
+                outlet: (b.outlet != crate::document::NONE).then_some(b.outlet as usize),
+                text: snippets
+                    .get(b.example.0, &span)
+                    .map_or("", |s| s.text.as_str()),
+                documents: b.clusters,
+                share: round4(f64::from(b.clusters) / f64::from(b.outlet_clusters.max(1))),
+            }
+        })
+        .collect();
+
+    let mut parameters = Map::new();
+    let lsh = config.lsh_params();
+    for (k, v) in [
+        ("threshold", Value::from(config.threshold)),
+        ("shingle", Value::from(config.shingle)),
+        ("num_perm", Value::from(config.num_perm)),
+        ("bands", Value::from(lsh.bands)),
+        ("rows", Value::from(lsh.rows)),
+        ("refine", Value::from(config.refine)),
+        ("seed", Value::from(config.seed)),
+        (
+            "normalize",
+            Value::from(config.normalize.enabled_names().join(",")),
+        ),
+        ("story_threshold", Value::from(config.stories.threshold)),
+        ("story_words", Value::from(config.stories.min_words)),
+        ("window_days", Value::from(config.stories.window_days)),
+        ("max_story", Value::from(config.stories.max_size)),
+        ("min_passage_words", Value::from(config.passages.min_words)),
+    ] {
+        parameters.insert(k.to_string(), v);
+    }
+    let counts = counts.as_object().cloned().unwrap_or_default();
+    let report = Report {
+        version: env!("CARGO_PKG_VERSION"),
+        title: "neardup report",
+        parameters,
+        counts,
+        truncated: Truncated {
+            docs_total: rows,
+            docs_embedded: embed.iter().filter(|&&e| e).count(),
+            limit,
+        },
+        outlets,
+        heatmap,
+        docs: docs_json,
+        stories: stories_json,
+        clusters: clusters_json,
+        passages: passages_json,
+        boilerplate: boilerplate_json,
+    };
+    serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_utf16() {
+        assert_eq!(ymd(0), "1970-01-01");
+        assert_eq!(ymd(1_437_436_800), "2015-07-21");
+        assert_eq!(utf16_at("aé日😀b", 1), 1);
+        assert_eq!(utf16_at("aé日😀b", 3), 2);
+        assert_eq!(utf16_at("aé日😀b", 10), 5);
+        assert_eq!(utf16_at("aé日😀b", 11), 6);
+    }
+
+    #[test]
+    fn groups_are_largest_first() {
+        let g = groups(&[0, 0, 2, 2, 2, 5]);
+        assert_eq!(g, vec![(2, vec![2, 3, 4]), (0, vec![0, 1])]);
+    }
+}

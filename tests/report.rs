@@ -1,0 +1,165 @@
+//! report.html in a real browser: headless Chromium driven by
+//! `tests/browser/check_report.mjs` (playwright-core). Without Chromium or
+//! the Node modules the test says it was skipped; with
+//! `NEARDUP_REQUIRE_BROWSER=1` (set by `.ci/run`) their absence is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Runs the check script, or returns `None` when the browser is unavailable.
+fn check(report: &Path, extra: &[&str]) -> Option<Value> {
+    let required = std::env::var_os("NEARDUP_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && browser_dir().join("node_modules/playwright-core").exists()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !ready {
+        assert!(
+            !required,
+            "NEARDUP_REQUIRE_BROWSER=1 but Chromium ({chromium}), node or tests/browser/node_modules is missing"
+        );
+        eprintln!("SKIPPED: no Chromium/node/playwright-core (run .ci/run to install them)");
+        return None;
+    }
+    let out = Command::new("node")
+        .arg(browser_dir().join("check_report.mjs"))
+        .arg(report)
+        .args(extra)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("running node");
+    assert!(
+        out.status.success(),
+        "check_report failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).expect("check_report prints JSON"))
+}
+
+fn no_network_no_errors(v: &Value) {
+    assert_eq!(
+        v["requests"],
+        serde_json::json!([]),
+        "network requests: {}",
+        v["requests"]
+    );
+    assert_eq!(
+        v["errors"],
+        serde_json::json!([]),
+        "console errors: {}",
+        v["errors"]
+    );
+    assert_eq!(
+        v["dialogs"],
+        serde_json::json!([]),
+        "dialogs: {}",
+        v["dialogs"]
+    );
+}
+
+#[test]
+fn seeds_story_shows_both_passages_right_to_left() {
+    let d = Dir::new();
+    let seeds = seeds();
+    d.run(&["analyze", seeds.to_str().unwrap(), "--out", "out"])
+        .ok();
+    let page = std::fs::read_to_string(d.join("out/report.html")).unwrap();
+    assert!(page.contains("default-src 'none'"), "strict CSP");
+    let Some(v) = check(
+        &d.join("out/report.html"),
+        &["--story", "000_a6270511e6b8fb87"],
+    ) else {
+        return;
+    };
+    no_network_no_errors(&v);
+    let marks = v["marks"].as_array().unwrap();
+    // Both shared passages, highlighted on both documents of the story.
+    for side in ["a", "b"] {
+        let ids: std::collections::BTreeSet<&str> = marks
+            .iter()
+            .filter(|m| m["side"] == side)
+            .map(|m| m["passage"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids.len(), 2, "side {side}: {marks:?}");
+    }
+    assert!(marks.iter().all(|m| m["dir"] == "rtl"), "{marks:?}");
+    assert!(marks.iter().any(|m| {
+        m["text"]
+            .as_str()
+            .unwrap()
+            .contains("في غاية الأهمية وتأتي في التوقيت المناسب في ظل الوضع الدولي المتقلب")
+    }));
+    let blocks = v["textBlocks"].as_array().unwrap();
+    assert!(!blocks.is_empty());
+    assert!(
+        blocks
+            .iter()
+            .all(|b| b["dir_attr"] == "auto" && b["computed"] == "rtl"),
+        "{blocks:?}"
+    );
+}
+
+#[test]
+fn hostile_text_is_shown_as_text_and_ltr_sits_beside_rtl() {
+    let d = Dir::new();
+    let hostile = "Breaking: <script>alert(1)</script> and <img src=x onerror=alert(2)> were found \
+                   in the parliament building on Monday, the speaker of the house told reporters \
+                   after a long session about the budget and the new taxes.";
+    let mut feed = String::new();
+    feed += &serde_json::json!({"id": "x1", "source": "one", "text": hostile}).to_string();
+    feed += "\n";
+    feed +=
+        &serde_json::json!({"id": "x2", "source": "two", "text": format!("{hostile} More later.")})
+            .to_string();
+    feed += "\n";
+    let mut paths: Vec<_> = std::fs::read_dir(seeds())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for (i, path) in paths.iter().enumerate() {
+        let text = std::fs::read_to_string(path).unwrap();
+        feed +=
+            &serde_json::json!({"id": format!("ar{i}"), "source": format!("o{i}"), "text": text})
+                .to_string();
+        feed += "\n";
+    }
+    d.write("feed.jsonl", feed);
+    d.run(&["analyze", "feed.jsonl", "--out", "out"]).ok();
+    let page = std::fs::read_to_string(d.join("out/report.html")).unwrap();
+    assert!(
+        !page.contains("<script>alert(1)</script>"),
+        "data is escaped in the page source"
+    );
+    let Some(v) = check(&d.join("out/report.html"), &["--hash", "cluster=x1"]) else {
+        return;
+    };
+    no_network_no_errors(&v);
+    let blocks = v["textBlocks"].as_array().unwrap();
+    assert!(
+        blocks.iter().any(|b| b["text"]
+            .as_str()
+            .unwrap()
+            .contains("<script>alert(1)</script>")),
+        "the markup is displayed as text: {blocks:?}"
+    );
+    assert!(blocks.iter().any(|b| b["computed"] == "ltr"));
+    // The Arabic story (seeds 000 and 002) in the same report is right to left.
+    let Some(v) = check(&d.join("out/report.html"), &["--hash", "story=ar0"]) else {
+        return;
+    };
+    no_network_no_errors(&v);
+    let marks = v["marks"].as_array().unwrap();
+    assert!(
+        !marks.is_empty() && marks.iter().all(|m| m["dir"] == "rtl"),
+        "{marks:?}"
+    );
+}
