@@ -47,8 +47,13 @@ use crate::pipeline::Notice;
 
 /// A file written under a temporary name and renamed by [`commit`](Self::commit).
 /// Dropped without a commit, the temporary file is removed.
+///
+/// A path that exists and is not a regular file (`/dev/null`, a named pipe,
+/// `/dev/stdout`) is written directly: renaming over it would replace the
+/// device with a plain file.
 pub struct AtomicFile {
-    tmp: PathBuf,
+    /// The temporary name, `None` when writing directly.
+    tmp: Option<PathBuf>,
     path: PathBuf,
     out: Option<BufWriter<File>>,
 }
@@ -57,6 +62,18 @@ impl AtomicFile {
     /// Starts writing `path` (as `.NAME.partial` beside it).
     pub fn create(path: impl Into<PathBuf>) -> Result<AtomicFile> {
         let path = path.into();
+        let special = fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if special {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
+            return Ok(AtomicFile {
+                tmp: None,
+                path,
+                out: Some(BufWriter::with_capacity(1 << 20, file)),
+            });
+        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -64,7 +81,7 @@ impl AtomicFile {
         let tmp = path.with_file_name(format!(".{name}.partial"));
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         Ok(AtomicFile {
-            tmp,
+            tmp: Some(tmp),
             path,
             out: Some(BufWriter::with_capacity(1 << 20, file)),
         })
@@ -87,16 +104,21 @@ impl AtomicFile {
         let file = out
             .into_inner()
             .map_err(|e| Error::io(&self.path, e.into_error()))?;
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(()); // written directly to a device or pipe
+        };
         file.sync_all().map_err(|e| Error::io(&self.path, e))?;
         drop(file);
-        fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))
+        fs::rename(&tmp, &self.path).map_err(|e| Error::io(&self.path, e))
     }
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.out.take().is_some() {
-            let _ = fs::remove_file(&self.tmp);
+        if self.out.take().is_some()
+            && let Some(tmp) = &self.tmp
+        {
+            let _ = fs::remove_file(tmp);
         }
     }
 }
@@ -179,5 +201,15 @@ mod tests {
         drop(g);
         assert!(!q.exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_not_replaced() {
+        let mut f = AtomicFile::create("/dev/null").unwrap();
+        f.write(b"discarded").unwrap();
+        f.commit().unwrap();
+        let meta = fs::metadata("/dev/null").unwrap();
+        assert!(!meta.is_file(), "/dev/null is still a device");
     }
 }
