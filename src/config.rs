@@ -75,6 +75,10 @@ pub struct Config {
     /// Documents whose text `report.html` embeds at most (analyze). Default:
     /// [`crate::report::model::DEFAULT_MAX_DOCS`].
     pub report_max_docs: usize,
+    /// Memory the run may use for its large arrays, in bytes (the finer
+    /// signatures take at most a quarter). Default: 4 GiB; the command line
+    /// uses half of the machine's memory.
+    pub memory_limit: u64,
     /// Where temporary files go (the spool of standard input). Default: the
     /// system's temporary folder.
     #[serde(skip)]
@@ -97,6 +101,7 @@ impl Default for Config {
             passages: PassageParams::default(),
             stories: StoryParams::default(),
             report_max_docs: crate::report::model::DEFAULT_MAX_DOCS,
+            memory_limit: 4 << 30,
             temp_dir: None,
         }
     }

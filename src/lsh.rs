@@ -131,36 +131,43 @@ pub fn unpack(p: u64) -> (u32, u32) {
 
 /// Candidate pairs of rows `(a, b)`, `a < b`, sorted and distinct, packed as
 /// `a << 32 | b` (use [`unpack`]).
+///
+/// Bands are processed a few at a time (as many as there are threads), so
+/// the sorted key arrays of only those bands are in memory at once: 16 bytes
+/// per document and band in flight.
 pub fn candidate_pairs(sigs: &Signatures, params: LshParams) -> Vec<u64> {
     let n = sigs.len();
-    let mut pairs: Vec<u64> = (0..params.bands)
-        .into_par_iter()
-        .map(|band| {
-            let mut keys: Vec<(u64, u32)> = (0..n as u32)
-                .map(|r| (band_key(sigs.row(r), band, params.rows), r))
-                .collect();
-            keys.sort_unstable();
-            let mut out = Vec::new();
-            let mut start = 0;
-            while start < keys.len() {
-                let key = keys[start].0;
-                let mut end = start + 1;
-                while end < keys.len() && keys[end].0 == key {
-                    end += 1;
+    let per_batch = rayon::current_num_threads().max(1);
+    let mut pairs: Vec<u64> = Vec::new();
+    let bands: Vec<usize> = (0..params.bands).collect();
+    for batch in bands.chunks(per_batch) {
+        let found: Vec<Vec<u64>> = batch
+            .par_iter()
+            .map(|&band| {
+                let mut keys: Vec<(u64, u32)> = (0..n as u32)
+                    .map(|r| (band_key(sigs.row(r), band, params.rows), r))
+                    .collect();
+                keys.sort_unstable();
+                let mut out = Vec::new();
+                let mut start = 0;
+                while start < keys.len() {
+                    let key = keys[start].0;
+                    let mut end = start + 1;
+                    while end < keys.len() && keys[end].0 == key {
+                        end += 1;
+                    }
+                    bucket_pairs(&keys[start..end], &mut out);
+                    start = end;
                 }
-                bucket_pairs(&keys[start..end], &mut out);
-                start = end;
-            }
-            out.sort_unstable();
-            out.dedup();
-            out
-        })
-        .reduce(Vec::new, |mut a, b| {
-            a.extend_from_slice(&b);
-            a
-        });
-    pairs.par_sort_unstable();
-    pairs.dedup();
+                out
+            })
+            .collect();
+        for f in found {
+            pairs.extend_from_slice(&f);
+        }
+        pairs.par_sort_unstable();
+        pairs.dedup();
+    }
     pairs
 }
 

@@ -145,16 +145,41 @@ impl MinHasher {
         let k = self.params.num_perm;
         scratch.slots.clear();
         scratch.slots.resize(k, EMPTY);
-        let slots = scratch.slots.as_mut_slice();
-        let mut any = false;
-        for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
-            let s = &mut slots[slot(h >> 32, k)];
-            *s = (*s).min(h & 0xFFFF_FFFF);
-            any = true;
-        });
+        // The common slot counts get a fixed-size array: the slot index is a
+        // shift the compiler knows is in bounds (`(h >> 32) * k >> 32` is
+        // `h >> (64 - log2 k)` for a power of two, so results are identical).
+        let any = match k {
+            64 => self.fold_fixed::<64>(text, &mut scratch.slots),
+            128 => self.fold_fixed::<128>(text, &mut scratch.slots),
+            256 => self.fold_fixed::<256>(text, &mut scratch.slots),
+            _ => {
+                let slots = scratch.slots.as_mut_slice();
+                let mut any = false;
+                for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
+                    let s = &mut slots[slot(h >> 32, k)];
+                    *s = (*s).min(h & 0xFFFF_FFFF);
+                    any = true;
+                });
+                any
+            }
+        };
         if any {
             self.finish(&scratch.slots, out);
         }
+        any
+    }
+
+    /// Folds the shingles of `text` into `K` slots (`K` a power of two).
+    #[inline]
+    fn fold_fixed<const K: usize>(&self, text: &str, slots: &mut [u64]) -> bool {
+        let slots: &mut [u64; K] = slots.try_into().expect("K slots");
+        let shift = 64 - K.trailing_zeros();
+        let mut any = false;
+        for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
+            let s = &mut slots[(h >> shift) as usize % K];
+            *s = (*s).min(h & 0xFFFF_FFFF);
+            any = true;
+        });
         any
     }
 
@@ -233,6 +258,16 @@ pub fn matches(a: &[u16], b: &[u16]) -> usize {
 pub fn estimate_from_matches(m: usize, k: usize) -> f64 {
     let raw = m as f64 / k as f64;
     ((raw - B_BIT_COLLISION) / (1.0 - B_BIT_COLLISION)).clamp(0.0, 1.0)
+}
+
+/// Jaccard estimate of two rows of `bits`-bit slot values (`u8` slots keep
+/// the low 8 bits of each value; two different minima agree by chance with
+/// probability `2^-bits`, which the estimate corrects).
+pub fn estimate_bits(a: &[u8], b: &[u8], bits: u32) -> f64 {
+    let m = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    let c = 1.0 / f64::from(1u32 << bits);
+    let raw = m as f64 / a.len().max(1) as f64;
+    ((raw - c) / (1.0 - c)).clamp(0.0, 1.0)
 }
 
 /// Jaccard estimate of two signature rows made with the same parameters.
@@ -404,6 +439,32 @@ mod tests {
                 "J={j:.3}: sd {sd:.4} vs sqrt(J(1-J)/k) {expected_sd:.4}"
             );
         }
+    }
+
+    #[test]
+    fn fixed_slot_counts_match_the_general_formula() {
+        for k in [64usize, 128, 256] {
+            for h in [
+                0u64,
+                1 << 40,
+                u64::MAX,
+                0x9E37_79B9_7F4A_7C15,
+                0x0123_4567_89AB_CDEF,
+            ] {
+                assert_eq!((h >> (64 - k.trailing_zeros())) as usize, slot(h >> 32, k));
+            }
+        }
+        // And whole signatures agree with a non-power-of-two neighbour's path
+        // only through that formula: sign with k = 128 both ways.
+        let h = MinHasher::new(params(128)).unwrap();
+        let text = "the formula and the shift pick the same slot for every shingle";
+        let fixed = h.signature(text).unwrap();
+        let mut general = vec![0u16; 128];
+        let mut scratch = Scratch::default();
+        let mut hashes = vec![];
+        crate::shingle::for_each_shingle(text, 5, 42, |x| hashes.push(x));
+        assert!(h.sign_hashes(hashes, &mut scratch, &mut general));
+        assert_eq!(fixed.values(), &general[..]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::input::{
     parse_json_line, text_file_content,
 };
 use crate::lsh::{LshParams, candidate_pairs};
-use crate::minhash::{MinHasher, Scratch, Signatures, estimate};
+use crate::minhash::{MinHasher, Scratch, SignatureParams, Signatures, estimate_bits};
 use crate::normalize::Normalizer;
 use crate::progress::{Progress, Unit};
 
@@ -271,7 +271,11 @@ enum Outcome {
 
 /// Number of characters in UTF-8 text (counts non-continuation bytes).
 fn char_count(s: &str) -> usize {
-    s.bytes().filter(|&b| (b as i8) >= -0x40).count()
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 struct Signer<'a> {
@@ -552,9 +556,11 @@ impl Duplicates {
 ///
 /// A candidate is accepted when its estimate is clearly above the threshold;
 /// pairs within [`Config::doubt_margin`] of it are decided on finer
-/// signatures ([`Config::refine`] slots, sd `sqrt(J(1-J)/1024)` = 0.014 at
+/// signatures ([`Config::refine`] slots of 8 bits, sd about 0.015 at
 /// `J = 0.7` by default instead of 0.04) that a second read makes for the
-/// documents involved only.
+/// documents involved only. The finer signatures take at most a quarter of
+/// [`Config::memory_limit`]; fewer slots are used to fit, and below twice
+/// `num_perm` slots the pairs are decided on the coarse estimate.
 pub fn find_duplicates(
     corpus: &Corpus,
     config: &Config,
@@ -581,10 +587,21 @@ pub fn find_duplicates(
     progress.advance(candidates.len() as u64);
     progress.end();
     let similar = verify(&corpus.sigs, &candidates, config.stories.threshold);
-    let refined = doubtful.len() as u64;
+    let mut refined = doubtful.len() as u64;
     if !doubtful.is_empty() {
         let start = Instant::now();
-        pairs.extend(refine(corpus, config, &doubtful, progress)?);
+        match refine(corpus, config, &doubtful, progress)? {
+            Some(decided) => pairs.extend(decided),
+            None => {
+                // Over the memory budget: decide on the coarse estimate.
+                refined = 0;
+                pairs.extend(
+                    doubtful
+                        .into_iter()
+                        .filter(|p| f64::from(p.jaccard) >= config.threshold),
+                );
+            }
+        }
         pairs.sort_by_key(|p| (p.a, p.b));
         timings.add("refine", start.elapsed());
     }
@@ -620,17 +637,28 @@ fn refine(
     config: &Config,
     doubtful: &[Pair],
     progress: &dyn Progress,
-) -> Result<Vec<Pair>> {
-    let Some(params) = config.refine_params() else {
-        return Ok(Vec::new());
-    };
+) -> Result<Option<Vec<Pair>>> {
     let mut rows: Vec<u32> = doubtful.iter().flat_map(|p| [p.a, p.b]).collect();
     rows.sort_unstable();
     rows.dedup();
-    let width = params.num_perm;
+    // Finer signatures keep 8 bits a slot; their number shrinks to fit a
+    // quarter of the memory budget, and refinement is skipped below twice
+    // the coarse signature's slots.
+    let budget = (config.memory_limit / 4) as usize;
+    let fit = budget / rows.len().max(1) / 64 * 64;
+    let width = config.refine.min(fit);
+    if config.refine == 0 || width < 2 * config.num_perm {
+        return Ok(None);
+    }
+    let params = SignatureParams {
+        num_perm: width,
+        ..config
+            .refine_params()
+            .unwrap_or_else(|| config.signature_params())
+    };
     let hasher = MinHasher::new(params)?;
     let normalizer = Normalizer::new(config.normalize);
-    let mut fine = vec![0u16; rows.len() * width];
+    let mut fine = vec![0u8; rows.len() * width];
     progress.begin("refine", Some(rows.len() as u64), Unit::Items);
     corpus.map_texts(
         config,
@@ -644,7 +672,7 @@ fn refine(
         |(norm, scratch, sig), _, text, _| {
             normalizer.normalize_into(text, norm);
             hasher.sign_normalized(norm, scratch, sig);
-            sig.clone()
+            sig.iter().map(|&v| v as u8).collect::<Vec<u8>>()
         },
         |d, sig| {
             let r = corpus.docs.sig_row(d).unwrap_or(0);
@@ -660,14 +688,16 @@ fn refine(
         let i = rows.binary_search(&r).unwrap_or(0);
         &fine[i * width..(i + 1) * width]
     };
-    Ok(doubtful
-        .par_iter()
-        .filter_map(|p| {
-            let j = estimate(row(p.a), row(p.b));
-            (j >= config.threshold).then_some(Pair {
-                jaccard: j as f32,
-                ..*p
+    Ok(Some(
+        doubtful
+            .par_iter()
+            .filter_map(|p| {
+                let j = estimate_bits(row(p.a), row(p.b), 8);
+                (j >= config.threshold).then_some(Pair {
+                    jaccard: j as f32,
+                    ..*p
+                })
             })
-        })
-        .collect())
+            .collect(),
+    ))
 }

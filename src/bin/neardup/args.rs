@@ -153,6 +153,10 @@ pub struct CommonArgs {
     #[arg(long, value_name = "RULES", default_value = "all")]
     pub normalize: String,
 
+    /// Memory for the large arrays, e.g. 8G or 512M (default: half of the machine's memory).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_limit: Option<u64>,
+
     /// Folder for temporary files (the copy of standard input).
     #[arg(long, value_name = "DIR")]
     pub temp_dir: Option<PathBuf>,
@@ -310,6 +314,38 @@ pub enum OutletFromArg {
     Stem,
 }
 
+/// Parses `8G`, `512M`, `1.5G`, `64K` or a number of bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 1 << 30),
+        Some((i, 't' | 'T')) => (&t[..i], 1 << 40),
+        _ => (t, 1),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 8G, 512M or bytes)"))?;
+    if v.is_nan() || v <= 0.0 {
+        return Err(format!("`{s}` must be more than 0"));
+    }
+    Ok((v * mult as f64) as u64)
+}
+
+/// Half of the machine's memory (from /proc/meminfo), or 4 GiB if unknown.
+fn default_memory_limit() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(4 << 30, |kb| kb * 1024 / 2)
+}
+
 impl CommonArgs {
     /// The library configuration; usage errors as messages.
     pub fn to_config(&self) -> Result<Config, String> {
@@ -349,6 +385,7 @@ impl CommonArgs {
                 OnErrorArg::Skip => OnError::Skip,
             },
             temp_dir: self.temp_dir.clone(),
+            memory_limit: self.memory_limit.unwrap_or_else(default_memory_limit),
             ..Config::default()
         };
         config.validate().map_err(|e| e.to_string())?;
@@ -474,6 +511,19 @@ mod tests {
         assert_eq!(c.input.fields.text, "body");
         assert_eq!(c.input.fields.id, "uid");
         assert!(common(&["x", "--normalize", "bogus"]).to_config().is_err());
+    }
+
+    #[test]
+    fn memory_limit() {
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("512m"), Ok(512 << 20));
+        assert_eq!(parse_size("1.5G"), Ok(3 << 29));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+        let c = common(&["x", "--memory-limit", "2G"]).to_config().unwrap();
+        assert_eq!(c.memory_limit, 2 << 30);
+        assert!(common(&["x"]).to_config().unwrap().memory_limit > 0);
     }
 
     #[test]
