@@ -9,7 +9,7 @@ from common import (BANDS, NUM_PERM, SEED, THRESHOLD, Phases, normalize,
                     parse_args, read_corpus, shingles, write_duplicates)
 from rensa import RMinHash, RMinHashLSH
 
-BATCH = 1000  # documents whose token lists are held at once
+BATCH = 256  # documents whose shingle lists are held at once (1,000: 2.5x the RSS, no faster)
 
 
 def main():
