@@ -144,22 +144,10 @@ pub fn candidate_pairs(sigs: &Signatures, params: LshParams) -> Vec<u64> {
         let found: Vec<Vec<u64>> = batch
             .par_iter()
             .map(|&band| {
-                let mut keys: Vec<(u64, u32)> = (0..n as u32)
+                let keys: Vec<(u64, u32)> = (0..n as u32)
                     .map(|r| (band_key(sigs.row(r), band, params.rows), r))
                     .collect();
-                keys.sort_unstable();
-                let mut out = Vec::new();
-                let mut start = 0;
-                while start < keys.len() {
-                    let key = keys[start].0;
-                    let mut end = start + 1;
-                    while end < keys.len() && keys[end].0 == key {
-                        end += 1;
-                    }
-                    bucket_pairs(&keys[start..end], &mut out);
-                    start = end;
-                }
-                out
+                band_pairs(keys)
             })
             .collect();
         for f in found {
@@ -169,6 +157,81 @@ pub fn candidate_pairs(sigs: &Signatures, params: LshParams) -> Vec<u64> {
         pairs.dedup();
     }
     pairs
+}
+
+/// Candidate pairs like [`candidate_pairs`], for signatures too large for
+/// memory (file-backed): one sequential pass computes every band's key of
+/// every row and spills `(key, row)` records to one temporary file per band
+/// in `dir`; each band's file is then read back, sorted in memory (12 bytes
+/// a row) and cut into buckets, a few bands at a time.
+pub fn candidate_pairs_spilled(
+    sigs: &Signatures,
+    params: LshParams,
+    dir: &std::path::Path,
+) -> std::io::Result<Vec<u64>> {
+    use std::io::{BufReader, BufWriter, Read, Seek, Write};
+    let mut files = Vec::with_capacity(params.bands);
+    for _ in 0..params.bands {
+        let f = tempfile::Builder::new()
+            .prefix("neardup-band-")
+            .tempfile_in(dir)?;
+        files.push(BufWriter::with_capacity(1 << 20, f));
+    }
+    for r in 0..sigs.len() as u32 {
+        let row = sigs.row(r);
+        for (band, f) in files.iter_mut().enumerate() {
+            f.write_all(&band_key(row, band, params.rows).to_le_bytes())?;
+            f.write_all(&r.to_le_bytes())?;
+        }
+    }
+    let mut readers = Vec::with_capacity(params.bands);
+    for f in files {
+        let mut f = f.into_inner().map_err(|e| e.into_error())?;
+        f.rewind()?;
+        readers.push(f);
+    }
+    let per_batch = rayon::current_num_threads().max(1);
+    let mut pairs: Vec<u64> = Vec::new();
+    for batch in readers.chunks_mut(per_batch) {
+        let found: Vec<std::io::Result<Vec<u64>>> = batch
+            .par_iter_mut()
+            .map(|f| {
+                let mut keys: Vec<(u64, u32)> = Vec::with_capacity(sigs.len());
+                let mut rd = BufReader::with_capacity(1 << 20, f.as_file_mut());
+                let mut rec = [0u8; 12];
+                for _ in 0..sigs.len() {
+                    rd.read_exact(&mut rec)?;
+                    let key = u64::from_le_bytes(rec[..8].try_into().expect("8 bytes"));
+                    let row = u32::from_le_bytes(rec[8..].try_into().expect("4 bytes"));
+                    keys.push((key, row));
+                }
+                Ok(band_pairs(keys))
+            })
+            .collect();
+        for f in found {
+            pairs.extend_from_slice(&f?);
+        }
+        pairs.par_sort_unstable();
+        pairs.dedup();
+    }
+    Ok(pairs)
+}
+
+/// The candidate pairs of one band from its `(key, row)` records.
+fn band_pairs(mut keys: Vec<(u64, u32)>) -> Vec<u64> {
+    keys.sort_unstable();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < keys.len() {
+        let key = keys[start].0;
+        let mut end = start + 1;
+        while end < keys.len() && keys[end].0 == key {
+            end += 1;
+        }
+        bucket_pairs(&keys[start..end], &mut out);
+        start = end;
+    }
+    out
 }
 
 /// Pairs of one bucket (members sorted by row).
@@ -230,6 +293,34 @@ mod tests {
         // The band number is part of the key.
         let same: Vec<u16> = vec![5; 16];
         assert_ne!(band_key(&same, 0, 8), band_key(&same, 1, 8));
+    }
+
+    #[test]
+    fn spilled_bands_give_the_same_pairs() {
+        let h = MinHasher::new(SignatureParams {
+            num_perm: 128,
+            shingle: 5,
+            seed: 3,
+            normalize: NormalizeOptions::all(),
+        })
+        .unwrap();
+        let mut sigs = Signatures::new(h.params().clone());
+        for i in 0..300 {
+            let t = format!(
+                "story number {} about the harbour and the strike {}",
+                i % 40,
+                i % 7
+            );
+            sigs.push(h.signature(&t).unwrap().values());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = LshParams { bands: 16, rows: 8 };
+        let direct = candidate_pairs(&sigs, p);
+        assert!(!direct.is_empty());
+        assert_eq!(
+            candidate_pairs_spilled(&sigs, p, dir.path()).unwrap(),
+            direct
+        );
     }
 
     #[test]

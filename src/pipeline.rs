@@ -25,7 +25,7 @@ use crate::input::{
     Block, Inputs, Item, ItemKind, ScanOptions, Scanner, Source, StdinMode, parse_date,
     parse_json_line, text_file_content,
 };
-use crate::lsh::{LshParams, candidate_pairs};
+use crate::lsh::{LshParams, candidate_pairs, candidate_pairs_spilled};
 use crate::minhash::{MinHasher, Scratch, SignatureParams, Signatures, estimate_bits};
 use crate::normalize::Normalizer;
 use crate::progress::{Progress, Unit};
@@ -78,6 +78,9 @@ pub struct ReadStats {
     pub text_bytes: u64,
     /// Bytes read from disk (compressed size for compressed inputs).
     pub input_bytes: u64,
+    /// Whether the signatures outgrew half of `--memory-limit` and were moved
+    /// to a temporary file.
+    pub signatures_on_disk: bool,
 }
 
 /// Wall time of each stage, in order.
@@ -410,8 +413,18 @@ pub fn read_and_sign(
         }
         progress.advance(block.raw_bytes);
         corpus.stats.input_bytes += block.raw_bytes;
+        // Past half the memory budget, signatures move to a temporary file.
+        if !corpus.sigs.is_file_backed() && corpus.sigs.bytes() as u64 > config.memory_limit / 2 {
+            let dir = config.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
+            corpus.sigs.spill(&dir).map_err(|e| Error::io(&dir, e))?;
+            corpus.stats.signatures_on_disk = true;
+        }
     }
     progress.end();
+    corpus
+        .sigs
+        .seal()
+        .map_err(|e| Error::other(format!("writing signatures to a temporary file: {e}")))?;
     corpus.spool = spool;
     Ok(corpus)
 }
@@ -569,7 +582,15 @@ pub fn find_duplicates(
 ) -> Result<Duplicates> {
     let lsh = config.lsh_params();
     progress.begin("candidates", None, Unit::Items);
-    let candidates = timings.time("lsh", || candidate_pairs(&corpus.sigs, lsh));
+    let candidates = timings.time("lsh", || {
+        if corpus.sigs.is_file_backed() {
+            // Band keys of all rows in one pass, spilled per band.
+            let dir = config.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
+            candidate_pairs_spilled(&corpus.sigs, lsh, &dir).map_err(|e| Error::io(&dir, e))
+        } else {
+            Ok(candidate_pairs(&corpus.sigs, lsh))
+        }
+    })?;
     progress.end();
     progress.begin(
         "verify + cluster",

@@ -107,3 +107,72 @@ fn eval_scores_a_dedup_result() {
         r.stdout()
     );
 }
+
+#[test]
+fn spilling_to_disk_changes_nothing() {
+    let d = Dir::new();
+    d.run(&["generate", "--docs", "3000", "--out", "g", "--seed", "11"])
+        .ok();
+    // (A tiny budget also leaves no room for refinement, so both runs decide
+    // on the coarse signatures.)
+    let small = d.run(&[
+        "dedup",
+        "g/corpus.jsonl",
+        "--memory-limit",
+        "64K",
+        "--refine",
+        "0",
+        "--duplicates",
+        "a.jsonl",
+        "-o",
+        "ka.jsonl",
+    ]);
+    small.ok();
+    d.run(&[
+        "dedup",
+        "g/corpus.jsonl",
+        "--refine",
+        "0",
+        "--duplicates",
+        "b.jsonl",
+        "-o",
+        "kb.jsonl",
+    ])
+    .ok();
+    for (x, y) in [("a.jsonl", "b.jsonl"), ("ka.jsonl", "kb.jsonl")] {
+        let (x, y) = (
+            std::fs::read(d.join(x)).unwrap(),
+            std::fs::read(d.join(y)).unwrap(),
+        );
+        assert!(!x.is_empty());
+        assert!(x == y, "spilled and in-memory runs differ");
+    }
+    d.run(&[
+        "analyze",
+        "g/corpus.jsonl",
+        "--memory-limit",
+        "64K",
+        "--refine",
+        "0",
+        "--out",
+        "sa",
+    ])
+    .ok();
+    d.run(&["analyze", "g/corpus.jsonl", "--refine", "0", "--out", "sb"])
+        .ok();
+    assert_eq!(
+        read_json(&d.join("sa/summary.json"))["input"]["signatures_on_disk"],
+        true
+    );
+    assert_eq!(
+        read_json(&d.join("sb/summary.json"))["input"]["signatures_on_disk"],
+        false
+    );
+    for f in ["documents.jsonl", "pairs.jsonl", "shared.jsonl"] {
+        let (x, y) = (
+            std::fs::read(d.join("sa").join(f)).unwrap(),
+            std::fs::read(d.join("sb").join(f)).unwrap(),
+        );
+        assert!(x == y, "{f} differs when spilled");
+    }
+}
