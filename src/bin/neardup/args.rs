@@ -113,6 +113,10 @@ pub struct CommonArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Print where the time went (wall time per stage) on standard error.
+    #[arg(long)]
+    pub profile: bool,
+
     /// JSON field holding the document id (a string or an integer).
     #[arg(long, value_name = "NAME", default_value = "id")]
     pub id_field: String,
@@ -524,6 +528,13 @@ mod tests {
         let c = common(&["x", "--memory-limit", "2G"]).to_config().unwrap();
         assert_eq!(c.memory_limit, 2 << 30);
         assert!(common(&["x"]).to_config().unwrap().memory_limit > 0);
+    }
+
+    #[test]
+    fn profile_and_quiet() {
+        let a = common(&["x", "--profile", "-q"]);
+        assert!(a.profile && a.quiet);
+        assert!(!common(&["x"]).profile);
     }
 
     #[test]

@@ -54,12 +54,35 @@ fn prepare(
     Ok((config, inputs))
 }
 
+/// `--profile`: wall time per stage, its share, and the input throughput.
+fn print_profile(stages: &[(String, f64)], input_bytes: u64, records: u64) {
+    let total: f64 = stages.iter().map(|(_, t)| t).sum();
+    eprintln!("{:<24} {:>9} {:>6}", "stage", "seconds", "share");
+    for (stage, t) in stages {
+        eprintln!("{stage:<24} {t:>9.3} {:>5.1}%", 100.0 * t / total.max(1e-9));
+    }
+    eprintln!(
+        "{:<24} {total:>9.3}        {:.1} MB/s, {:.0} records/s",
+        "total",
+        input_bytes as f64 / 1e6 / total.max(1e-9),
+        records as f64 / total.max(1e-9)
+    );
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Analyze(a) => {
             let (config, inputs) = prepare(&a.common, a.to_config())?;
             let bars = Bars::new(a.common.quiet);
             let summary = neardup::analyze::analyze(&config, inputs, &a.out, &bars)?;
+            if a.common.profile {
+                let stages: Vec<(String, f64)> = summary
+                    .timings
+                    .iter()
+                    .map(|t| (t.stage.clone(), t.seconds))
+                    .collect();
+                print_profile(&stages, summary.input.input_bytes, summary.counts.read);
+            }
             if !a.common.quiet {
                 let c = &summary.counts;
                 eprintln!(
@@ -118,6 +141,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             if !d.common.quiet {
                 eprintln!("{summary}");
+            }
+            if d.common.profile {
+                let stages: Vec<(String, f64)> = summary
+                    .timings
+                    .0
+                    .iter()
+                    .map(|(s, t)| (s.clone(), t.as_secs_f64()))
+                    .collect();
+                print_profile(&stages, summary.input.input_bytes, summary.read);
             }
             Ok(())
         }
