@@ -347,7 +347,7 @@ pub fn read_and_sign(
     inputs: Inputs,
     spool_stdin: bool,
     progress: &dyn Progress,
-    notices: &mut dyn FnMut(Notice<'_>) -> Result<()>,
+    notices: &mut (dyn FnMut(Notice<'_>) -> Result<()> + Send),
 ) -> Result<Corpus> {
     config.validate()?;
     let sources: Arc<[Source]> = inputs.sources.into();
@@ -396,10 +396,11 @@ pub fn read_and_sign(
         spool: None,
         scan: scan.clone(),
     };
-    let mut rows: Vec<u16> = Vec::new();
-    for block in Scanner::start(Arc::clone(&sources), scan) {
-        rows.clear();
-        rows.resize(block.items.len() * k, 0);
+    // Signing a block (in parallel) overlaps with appending the previous one
+    // to the table (in input order, on one thread), so the sequential part
+    // does not leave the other threads idle.
+    let sign = |block: Block| {
+        let mut rows = vec![0u16; block.items.len() * k];
         let outcomes: Vec<Outcome> = block
             .items
             .par_iter()
@@ -408,17 +409,26 @@ pub fn read_and_sign(
                 signer.process(&block, item, w, row)
             })
             .collect();
-        for ((item, outcome), row) in block.items.iter().zip(outcomes).zip(rows.chunks(k)) {
-            corpus.add(config, &block, item, outcome, row, notices)?;
+        Signed {
+            block,
+            outcomes,
+            rows,
         }
-        progress.advance(block.raw_bytes);
-        corpus.stats.input_bytes += block.raw_bytes;
-        // Past half the memory budget, signatures move to a temporary file.
-        if !corpus.sigs.is_file_backed() && corpus.sigs.bytes() as u64 > config.memory_limit / 2 {
-            let dir = config.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
-            corpus.sigs.spill(&dir).map_err(|e| Error::io(&dir, e))?;
-            corpus.stats.signatures_on_disk = true;
-        }
+    };
+    let mut pending: Option<Signed> = None;
+    for block in Scanner::start(Arc::clone(&sources), scan) {
+        let (merged, signed) = rayon::join(
+            || match pending.take() {
+                Some(p) => corpus.merge(config, p, notices, progress),
+                None => Ok(()),
+            },
+            || sign(block),
+        );
+        merged?;
+        pending = Some(signed);
+    }
+    if let Some(p) = pending {
+        corpus.merge(config, p, notices, progress)?;
     }
     progress.end();
     corpus
@@ -429,7 +439,42 @@ pub fn read_and_sign(
     Ok(corpus)
 }
 
+/// A block and what signing made of it.
+struct Signed {
+    block: Block,
+    outcomes: Vec<Outcome>,
+    rows: Vec<u16>,
+}
+
 impl Corpus {
+    /// Appends a signed block's records to the table, in input order.
+    fn merge(
+        &mut self,
+        config: &Config,
+        signed: Signed,
+        notices: &mut (dyn FnMut(Notice<'_>) -> Result<()> + Send),
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        let Signed {
+            block,
+            outcomes,
+            rows,
+        } = signed;
+        let k = config.num_perm;
+        for ((item, outcome), row) in block.items.iter().zip(outcomes).zip(rows.chunks(k)) {
+            self.add(config, &block, item, outcome, row, notices)?;
+        }
+        progress.advance(block.raw_bytes);
+        self.stats.input_bytes += block.raw_bytes;
+        // Past half the memory budget, signatures move to a temporary file.
+        if !self.sigs.is_file_backed() && self.sigs.bytes() as u64 > config.memory_limit / 2 {
+            let dir = config.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
+            self.sigs.spill(&dir).map_err(|e| Error::io(&dir, e))?;
+            self.stats.signatures_on_disk = true;
+        }
+        Ok(())
+    }
+
     fn add(
         &mut self,
         config: &Config,
@@ -437,7 +482,7 @@ impl Corpus {
         item: &Item,
         outcome: Outcome,
         row: &[u16],
-        notices: &mut dyn FnMut(Notice<'_>) -> Result<()>,
+        notices: &mut (dyn FnMut(Notice<'_>) -> Result<()> + Send),
     ) -> Result<()> {
         let source = &self.sources[item.source as usize];
         self.stats.read += 1;
