@@ -175,13 +175,11 @@ impl Config {
         }
     }
 
-    /// Parameters of the finer signatures (`None` when refinement is off).
-    pub fn refine_params(&self) -> Option<SignatureParams> {
-        (self.refine > 0).then(|| SignatureParams {
-            num_perm: self.refine,
-            seed: crate::minhash::mix64(self.seed ^ 0x7265_6669_6E65),
-            ..self.signature_params()
-        })
+    /// Slots of the finer signatures: `refine` rounded down to a multiple of
+    /// `num_perm` (so that their slots nest in the coarse ones); 0 when
+    /// refinement is off.
+    pub fn fine_width(&self) -> usize {
+        self.refine / self.num_perm * self.num_perm
     }
 
     /// Half-width of the band of doubt around the threshold: three standard

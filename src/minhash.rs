@@ -111,6 +111,7 @@ pub struct MinHasher {
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
     slots: Vec<u64>,
+    fine: Vec<u64>,
 }
 
 /// Folds shingle hashes into slot minima (high 32 bits pick the slot, low 32
@@ -181,6 +182,75 @@ impl MinHasher {
             any = true;
         });
         any
+    }
+
+    /// Signs already-normalized text into `out` (`num_perm` values) and into
+    /// the finer signature `fine` (`F = fine.len()` slots, a multiple of
+    /// `num_perm`) in the same pass. Returns `false`, leaving both untouched,
+    /// when the text has no shingle.
+    ///
+    /// Every shingle updates one of `F` slots; slot `i` of the coarse
+    /// signature is the minimum of fine slots `i·F/k .. (i+1)·F/k` (the slot
+    /// functions nest), so `out` is exactly what [`Self::sign_normalized`]
+    /// makes, and the finer signature costs a few operations per *slot*,
+    /// not per shingle. Fine slots are not densified: each keeps one byte,
+    /// 0 when it saw nothing, else `1 + (v·255 >> 32)` for its 32-bit minimum
+    /// `v`; [`estimate_fine`] compares them.
+    pub fn sign_normalized_fine(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        out: &mut [u16],
+        fine: &mut [u8],
+    ) -> bool {
+        let k = self.params.num_perm;
+        let f = fine.len();
+        assert!(
+            f >= k && f % k == 0,
+            "fine width must be a multiple of num_perm"
+        );
+        scratch.fine.clear();
+        scratch.fine.resize(f, EMPTY);
+        let any = match f {
+            512 => self.fold_fixed::<512>(text, &mut scratch.fine),
+            1024 => self.fold_fixed::<1024>(text, &mut scratch.fine),
+            2048 => self.fold_fixed::<2048>(text, &mut scratch.fine),
+            _ => {
+                let slots = scratch.fine.as_mut_slice();
+                let mut any = false;
+                for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
+                    let s = &mut slots[slot(h >> 32, f)];
+                    *s = (*s).min(h & 0xFFFF_FFFF);
+                    any = true;
+                });
+                any
+            }
+        };
+        if any {
+            self.finish_fine(scratch, out, fine);
+        }
+        any
+    }
+
+    /// Makes the coarse signature from the fine slot minima in
+    /// `scratch.fine`, and the fine signature's bytes.
+    fn finish_fine(&self, scratch: &mut Scratch, out: &mut [u16], fine: &mut [u8]) {
+        let group = fine.len() / self.params.num_perm;
+        scratch.slots.clear();
+        scratch.slots.extend(
+            scratch
+                .fine
+                .chunks_exact(group)
+                .map(|g| g.iter().copied().min().unwrap_or(EMPTY)),
+        );
+        self.finish(&scratch.slots, out);
+        for (o, &v) in fine.iter_mut().zip(&scratch.fine) {
+            *o = if v == EMPTY {
+                0
+            } else {
+                1 + ((v * 255) >> 32) as u8
+            };
+        }
     }
 
     /// Signs a set of already-hashed items (for callers with their own
@@ -260,14 +330,28 @@ pub fn estimate_from_matches(m: usize, k: usize) -> f64 {
     ((raw - B_BIT_COLLISION) / (1.0 - B_BIT_COLLISION)).clamp(0.0, 1.0)
 }
 
-/// Jaccard estimate of two rows of `bits`-bit slot values (`u8` slots keep
-/// the low 8 bits of each value; two different minima agree by chance with
-/// probability `2^-bits`, which the estimate corrects).
-pub fn estimate_bits(a: &[u8], b: &[u8], bits: u32) -> f64 {
-    let m = a.iter().zip(b).filter(|(x, y)| x == y).count();
-    let c = 1.0 / f64::from(1u32 << bits);
-    let raw = m as f64 / a.len().max(1) as f64;
-    ((raw - c) / (1.0 - c)).clamp(0.0, 1.0)
+/// Jaccard estimate of two finer signatures made by
+/// [`MinHasher::sign_normalized_fine`] with the same parameters.
+///
+/// One-permutation hashing without densification (Li, Owen & Zhang 2012):
+/// slots empty in both documents are left out, a slot empty in only one is
+/// a mismatch, and among slots filled in both, the chance agreement of two
+/// different minima on one byte (1/255) is corrected.
+pub fn estimate_fine(a: &[u8], b: &[u8]) -> f64 {
+    debug_assert_eq!(a.len(), b.len());
+    let (mut equal, mut both_empty, mut both_full) = (0u32, 0u32, 0u32);
+    for (&x, &y) in a.iter().zip(b) {
+        equal += u32::from(x == y && x != 0);
+        both_empty += u32::from((x | y) == 0);
+        both_full += u32::from(x != 0 && y != 0);
+    }
+    let used = a.len() as f64 - f64::from(both_empty);
+    if used <= 0.0 {
+        return 0.0;
+    }
+    let c = 1.0 / 255.0;
+    let true_equal = (f64::from(equal) - c * f64::from(both_full)) / (1.0 - c);
+    (true_equal / used).clamp(0.0, 1.0)
 }
 
 /// Jaccard estimate of two signature rows made with the same parameters.
@@ -540,6 +624,70 @@ mod tests {
                 "J={j:.3}: sd {sd:.4} vs sqrt(J(1-J)/k) {expected_sd:.4}"
             );
         }
+    }
+
+    #[test]
+    fn fine_estimate_is_unbiased_and_eight_times_finer() {
+        let (k, f) = (128, 1024);
+        let h = MinHasher::new(params(k)).unwrap();
+        let mut scratch = Scratch::default();
+        let (mut ca, mut cb) = (vec![0u16; k], vec![0u16; k]);
+        let (mut fa, mut fb) = (vec![0u8; f], vec![0u8; f]);
+        // From sets much larger than F to sets smaller than it (empty slots).
+        for (level, &(common, own)) in [(4000, 300), (2000, 1000), (300, 30), (200, 200)]
+            .iter()
+            .enumerate()
+        {
+            let j = common as f64 / (common + 2 * own) as f64;
+            let trials = 300;
+            let mut errs = Vec::with_capacity(trials);
+            for t in 0..trials {
+                let mut s = (level as u64 + 7) ^ (t as u64) << 20;
+                let (a, b) = pair(&mut s, common, own, own);
+                for (set, c, fine) in [(a, &mut ca, &mut fa), (b, &mut cb, &mut fb)] {
+                    scratch.fine.clear();
+                    scratch.fine.resize(f, EMPTY);
+                    fold(&set, &mut scratch.fine);
+                    h.finish_fine(&mut scratch, c, fine);
+                    // The coarse half is the ordinary signature.
+                    let mut plain = vec![0u16; k];
+                    assert!(h.sign_hashes(set, &mut Scratch::default(), &mut plain));
+                    assert_eq!(&plain, c);
+                }
+                errs.push(estimate_fine(&fa, &fb) - j);
+            }
+            let mean = errs.iter().sum::<f64>() / trials as f64;
+            let rms = (errs.iter().map(|e| e * e).sum::<f64>() / trials as f64).sqrt();
+            let coarse_sd = (j * (1.0 - j) / k as f64).sqrt();
+            assert!(mean.abs() < 0.006, "J={j:.3}: mean error {mean:.4}");
+            assert!(
+                rms < coarse_sd * 0.55,
+                "J={j:.3}: rms {rms:.4} vs coarse sd {coarse_sd:.4}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_signatures_with_and_without_fine_agree() {
+        let h = MinHasher::new(params(128)).unwrap();
+        let mut scratch = Scratch::default();
+        for text in [
+            "a",
+            "short text",
+            "the quick brown fox jumps over the lazy dog, again and again",
+            "السلام عليكم ورحمة الله وبركاته",
+        ] {
+            let mut plain = vec![0u16; 128];
+            assert!(h.sign_normalized(text, &mut scratch, &mut plain));
+            for f in [128, 384, 1024, 2048] {
+                let (mut coarse, mut fine) = (vec![0u16; 128], vec![0u8; f]);
+                assert!(h.sign_normalized_fine(text, &mut scratch, &mut coarse, &mut fine));
+                assert_eq!(plain, coarse, "{text} F={f}");
+                assert!((estimate_fine(&fine, &fine) - 1.0).abs() < 1e-9);
+            }
+        }
+        let (mut coarse, mut fine) = (vec![0u16; 128], vec![0u8; 1024]);
+        assert!(!h.sign_normalized_fine("", &mut scratch, &mut coarse, &mut fine));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::input::{
     parse_json_line, text_file_content,
 };
 use crate::lsh::{LshParams, candidate_pairs, candidate_pairs_spilled};
-use crate::minhash::{MinHasher, Scratch, SignatureParams, Signatures, estimate_bits};
+use crate::minhash::{MinHasher, Scratch, Signatures, estimate_fine};
 use crate::normalize::Normalizer;
 use crate::progress::{Progress, Unit};
 
@@ -81,6 +81,9 @@ pub struct ReadStats {
     /// Whether the signatures outgrew half of `--memory-limit` and were moved
     /// to a temporary file.
     pub signatures_on_disk: bool,
+    /// Whether the finer signatures outgrew an eighth of `--memory-limit`
+    /// while reading, so that refinement read its documents again.
+    pub fine_reread: bool,
 }
 
 /// Wall time of each stage, in order.
@@ -116,6 +119,11 @@ pub struct Corpus {
     pub row_docs: Vec<DocId>,
     /// Counts.
     pub stats: ReadStats,
+    /// Finer signatures made in the first read ([`Config::refine`] bytes per
+    /// signature row), while they fit an eighth of the memory budget;
+    /// `None` when refinement is off or they outgrew it (refinement then
+    /// reads the documents it needs again).
+    fine: Option<Vec<u8>>,
     /// Copy of standard input, for rescans.
     spool: Option<tempfile::TempPath>,
     scan: ScanOptions,
@@ -288,7 +296,14 @@ struct Signer<'a> {
 }
 
 impl Signer<'_> {
-    fn process(&self, block: &Block, item: &Item, w: &mut Work, row: &mut [u16]) -> Outcome {
+    fn process(
+        &self,
+        block: &Block,
+        item: &Item,
+        w: &mut Work,
+        row: &mut [u16],
+        fine: &mut [u8],
+    ) -> Outcome {
         let bytes = block.bytes(item);
         let (text, fields) = match &item.kind {
             ItemKind::Line => {
@@ -311,7 +326,12 @@ impl Signer<'_> {
         };
         let text = text.unwrap_or(w.text.as_str());
         self.normalizer.normalize_into(text, &mut w.norm);
-        let signed = self.hasher.sign_normalized(&w.norm, &mut w.scratch, row);
+        let signed = if fine.is_empty() {
+            self.hasher.sign_normalized(&w.norm, &mut w.scratch, row)
+        } else {
+            self.hasher
+                .sign_normalized_fine(&w.norm, &mut w.scratch, row, fine)
+        };
         let chars = char_count(text).min(u32::MAX as usize) as u32;
         let (mut date, mut date_unparsed) = (None, false);
         let (mut id, mut outlet) = (None, None);
@@ -393,38 +413,58 @@ pub fn read_and_sign(
             ignored_files: inputs.ignored_files,
             ..ReadStats::default()
         },
+        fine: (config.fine_width() > 0).then(Vec::new),
         spool: None,
         scan: scan.clone(),
     };
     // Signing a block (in parallel) overlaps with appending the previous one
     // to the table (in input order, on one thread), so the sequential part
     // does not leave the other threads idle.
-    let sign = |block: Block| {
-        let mut rows = vec![0u16; block.items.len() * k];
+    // Buffers of a merged block are reused for the next one.
+    let sign = |block: Block, mut rows: Vec<u16>, mut fine: Vec<u8>, f: usize| {
+        let n = block.items.len();
+        rows.clear();
+        rows.resize(n * k, 0);
+        fine.clear();
+        // (One unused byte per item when there are no finer signatures.)
+        fine.resize(n * f.max(1), 0);
         let outcomes: Vec<Outcome> = block
             .items
             .par_iter()
             .zip(rows.par_chunks_mut(k))
-            .map_init(Work::default, |w, (item, row)| {
-                signer.process(&block, item, w, row)
+            .zip(fine.par_chunks_mut(f.max(1)))
+            .map_init(Work::default, |w, ((item, row), fine)| {
+                let fine = if f == 0 { &mut [][..] } else { fine };
+                signer.process(&block, item, w, row, fine)
             })
             .collect();
         Signed {
             block,
             outcomes,
             rows,
+            fine,
+            fine_width: f,
         }
     };
     let mut pending: Option<Signed> = None;
+    let mut spare = (Vec::new(), Vec::new());
     for block in Scanner::start(Arc::clone(&sources), scan) {
+        let f = if corpus.fine.is_some() {
+            config.fine_width()
+        } else {
+            0
+        };
+        let buffers = std::mem::take(&mut spare);
         let (merged, signed) = rayon::join(
             || match pending.take() {
                 Some(p) => corpus.merge(config, p, notices, progress),
-                None => Ok(()),
+                None => Ok(None),
             },
-            || sign(block),
+            || sign(block, buffers.0, buffers.1, f),
         );
-        merged?;
+        if let Some(b) = merged? {
+            spare = b;
+        }
         pending = Some(signed);
     }
     if let Some(p) = pending {
@@ -444,25 +484,48 @@ struct Signed {
     block: Block,
     outcomes: Vec<Outcome>,
     rows: Vec<u16>,
+    /// `fine_width` bytes per item (none when `fine_width` is 0).
+    fine: Vec<u8>,
+    fine_width: usize,
 }
 
 impl Corpus {
-    /// Appends a signed block's records to the table, in input order.
+    /// Appends a signed block's records to the table, in input order, and
+    /// hands back its buffers.
     fn merge(
         &mut self,
         config: &Config,
         signed: Signed,
         notices: &mut (dyn FnMut(Notice<'_>) -> Result<()> + Send),
         progress: &dyn Progress,
-    ) -> Result<()> {
+    ) -> Result<Option<(Vec<u16>, Vec<u8>)>> {
         let Signed {
             block,
             outcomes,
             rows,
+            fine,
+            fine_width,
         } = signed;
         let k = config.num_perm;
-        for ((item, outcome), row) in block.items.iter().zip(outcomes).zip(rows.chunks(k)) {
+        for (i, ((item, outcome), row)) in block
+            .items
+            .iter()
+            .zip(outcomes)
+            .zip(rows.chunks(k))
+            .enumerate()
+        {
+            let signed = matches!(outcome, Outcome::Doc { signed: true, .. });
             self.add(config, &block, item, outcome, row, notices)?;
+            if signed && let Some(table) = &mut self.fine {
+                if fine_width == 0 || (table.len() + fine_width) as u64 > config.memory_limit / 8 {
+                    // Over its budget (or made before that was known):
+                    // refinement will read the documents again.
+                    self.fine = None;
+                    self.stats.fine_reread = true;
+                } else {
+                    table.extend_from_slice(&fine[i * fine_width..(i + 1) * fine_width]);
+                }
+            }
         }
         progress.advance(block.raw_bytes);
         self.stats.input_bytes += block.raw_bytes;
@@ -472,7 +535,7 @@ impl Corpus {
             self.sigs.spill(&dir).map_err(|e| Error::io(&dir, e))?;
             self.stats.signatures_on_disk = true;
         }
-        Ok(())
+        Ok(Some((rows, fine)))
     }
 
     fn add(
@@ -613,12 +676,13 @@ impl Duplicates {
 /// Bands, verifies and clusters the signatures of `corpus`.
 ///
 /// A candidate is accepted when its estimate is clearly above the threshold;
-/// pairs within [`Config::doubt_margin`] of it are decided on finer
-/// signatures ([`Config::refine`] slots of 8 bits, sd about 0.015 at
-/// `J = 0.7` by default instead of 0.04) that a second read makes for the
-/// documents involved only. The finer signatures take at most a quarter of
-/// [`Config::memory_limit`]; fewer slots are used to fit, and below twice
-/// `num_perm` slots the pairs are decided on the coarse estimate.
+/// pairs within [`Config::doubt_margin`] of it are decided on the finer
+/// signatures ([`Config::fine_width`] one-byte slots, sd about 0.013 at
+/// `J = 0.8` by default instead of 0.035) made beside the coarse ones in the
+/// first read. When those outgrew an eighth of [`Config::memory_limit`],
+/// the documents of the doubtful pairs are read and signed again into at most
+/// a quarter of it (fewer slots if needed; below twice `num_perm` slots the
+/// pairs are decided on the coarse estimate).
 pub fn find_duplicates(
     corpus: &Corpus,
     config: &Config,
@@ -696,33 +760,41 @@ pub fn find_duplicates(
     })
 }
 
-/// Decides `doubtful` pairs on finer signatures of their documents, made in
-/// one more read of the input; returns those at or above the threshold.
+/// Decides `doubtful` pairs on the finer signatures of their documents and
+/// returns those at or above the threshold; `None` when there is no room for
+/// finer signatures (the pairs are then decided on the coarse estimate).
+///
+/// The finer signatures normally come from the first read. When they
+/// outgrew their budget there, the documents of the doubtful pairs are read
+/// again and signed with the same parameters, into at most a quarter of the
+/// memory budget: if fewer slots fit, fewer are made (a multiple of
+/// `num_perm`, at least twice it).
 fn refine(
     corpus: &Corpus,
     config: &Config,
     doubtful: &[Pair],
     progress: &dyn Progress,
 ) -> Result<Option<Vec<Pair>>> {
+    let k = config.num_perm;
+    if let Some(fine) = &corpus.fine {
+        return Ok(Some(decide(
+            doubtful,
+            config,
+            fine,
+            config.fine_width(),
+            |r| r as usize,
+        )));
+    }
     let mut rows: Vec<u32> = doubtful.iter().flat_map(|p| [p.a, p.b]).collect();
     rows.sort_unstable();
     rows.dedup();
-    // Finer signatures keep 8 bits a slot; their number shrinks to fit a
-    // quarter of the memory budget, and refinement is skipped below twice
-    // the coarse signature's slots.
     let budget = (config.memory_limit / 4) as usize;
-    let fit = budget / rows.len().max(1) / 64 * 64;
-    let width = config.refine.min(fit);
-    if config.refine == 0 || width < 2 * config.num_perm {
+    let fit = budget / rows.len().max(1) / k * k;
+    let width = config.fine_width().min(fit);
+    if width < 2 * k {
         return Ok(None);
     }
-    let params = SignatureParams {
-        num_perm: width,
-        ..config
-            .refine_params()
-            .unwrap_or_else(|| config.signature_params())
-    };
-    let hasher = MinHasher::new(params)?;
+    let hasher = MinHasher::new(config.signature_params())?;
     let normalizer = Normalizer::new(config.normalize);
     let mut fine = vec![0u8; rows.len() * width];
     progress.begin("refine", Some(rows.len() as u64), Unit::Items);
@@ -734,11 +806,19 @@ fn refine(
                 .sig_row(d)
                 .is_some_and(|r| rows.binary_search(&r).is_ok())
         },
-        || (String::new(), Scratch::default(), vec![0u16; width]),
-        |(norm, scratch, sig), _, text, _| {
+        || {
+            (
+                String::new(),
+                Scratch::default(),
+                vec![0u16; k],
+                vec![0u8; width],
+            )
+        },
+        |(norm, scratch, coarse, sig), _, text, _| {
             normalizer.normalize_into(text, norm);
-            hasher.sign_normalized(norm, scratch, sig);
-            sig.iter().map(|&v| v as u8).collect::<Vec<u8>>()
+            sig.fill(0);
+            hasher.sign_normalized_fine(norm, scratch, coarse, sig);
+            sig.clone()
         },
         |d, sig| {
             let r = corpus.docs.sig_row(d).unwrap_or(0);
@@ -750,20 +830,32 @@ fn refine(
         },
     )?;
     progress.end();
+    Ok(Some(decide(doubtful, config, &fine, width, |r| {
+        rows.binary_search(&r).unwrap_or(0)
+    })))
+}
+
+/// The `doubtful` pairs whose finer estimate reaches the threshold; the
+/// finer signature of row `r` is the `index(r)`-th `width` bytes of `fine`.
+fn decide(
+    doubtful: &[Pair],
+    config: &Config,
+    fine: &[u8],
+    width: usize,
+    index: impl Fn(u32) -> usize + Sync,
+) -> Vec<Pair> {
     let row = |r: u32| {
-        let i = rows.binary_search(&r).unwrap_or(0);
+        let i = index(r);
         &fine[i * width..(i + 1) * width]
     };
-    Ok(Some(
-        doubtful
-            .par_iter()
-            .filter_map(|p| {
-                let j = estimate_bits(row(p.a), row(p.b), 8);
-                (j >= config.threshold).then_some(Pair {
-                    jaccard: j as f32,
-                    ..*p
-                })
+    doubtful
+        .par_iter()
+        .filter_map(|p| {
+            let j = estimate_fine(row(p.a), row(p.b));
+            (j >= config.threshold).then_some(Pair {
+                jaccard: j as f32,
+                ..*p
             })
-            .collect(),
-    ))
+        })
+        .collect()
 }

@@ -108,6 +108,43 @@ fn eval_scores_a_dedup_result() {
     );
 }
 
+/// Finer signatures too big for their share of the budget are made again
+/// in a second read, for the doubtful pairs only; the decisions are the same.
+#[test]
+fn refining_by_a_second_read_changes_nothing() {
+    let d = Dir::new();
+    d.run(&["generate", "--docs", "3000", "--out", "g", "--seed", "12"])
+        .ok();
+    // 3,000 x 1,024 bytes of finer signatures > 12M / 8, while the doubtful
+    // rows fit 12M / 4.
+    for (out, limit) in [("a", "12M"), ("b", "8G")] {
+        d.run(&[
+            "analyze",
+            "g/corpus.jsonl",
+            "--memory-limit",
+            limit,
+            "--out",
+            out,
+        ])
+        .ok();
+    }
+    let (sa, sb) = (
+        read_json(&d.join("a/summary.json")),
+        read_json(&d.join("b/summary.json")),
+    );
+    assert_eq!(sa["input"]["fine_reread"], true);
+    assert_eq!(sb["input"]["fine_reread"], false);
+    assert!(sa["counts"]["refined_pairs"].as_u64().unwrap() > 10, "{sa}");
+    assert_eq!(sa["counts"], sb["counts"]);
+    for f in ["documents.jsonl", "pairs.jsonl"] {
+        let (x, y) = (
+            std::fs::read(d.join("a").join(f)).unwrap(),
+            std::fs::read(d.join("b").join(f)).unwrap(),
+        );
+        assert!(x == y, "{f} differs when refined by a second read");
+    }
+}
+
 #[test]
 fn spilling_to_disk_changes_nothing() {
     let d = Dir::new();

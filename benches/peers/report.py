@@ -125,13 +125,14 @@ def main():
     for r in rows:
         r["neardup_speedup"] = ref["mb_per_s"] / r["mb_per_s"] if ref else None
 
-    header = ["tool", "wall s", "docs/s", "MB/s", "peak RSS MB", "CPU %",
+    header = ["tool", "wall s", "CPU s", "docs/s", "MB/s", "peak RSS MB", "CPU %",
               "precision", "recall", "F1", "neardup is N× faster"]
     table = [header]
     for r in rows:
         table.append([
             r["label"],
             f"{r['wall_s']:.2f}",
+            f"{r['user_s'] + r['system_s']:.2f}",
             f"{r['docs_per_s']:,.0f}",
             f"{r['mb_per_s']:.2f}",
             f"{r['peak_rss_mb']:,.0f}",
