@@ -206,7 +206,7 @@ impl MinHasher {
         let k = self.params.num_perm;
         let f = fine.len();
         assert!(
-            f >= k && f % k == 0,
+            f >= k && f.is_multiple_of(k),
             "fine width must be a multiple of num_perm"
         );
         scratch.fine.clear();
