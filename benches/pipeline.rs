@@ -98,7 +98,7 @@ fn lsh_and_cluster(c: &mut Criterion) {
     let lsh: LshParams = config.lsh_params();
     g.bench_function("20k docs", |b| {
         b.iter(|| {
-            let cands = candidate_pairs(&sigs, lsh);
+            let cands = candidate_pairs(&sigs, lsh, 1 << 30);
             let pairs = verify(&sigs, &cands, config.threshold);
             black_box(Clusters::build(sigs.len(), &pairs, |r| r))
         })

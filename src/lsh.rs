@@ -101,19 +101,23 @@ pub fn optimal_params(threshold: f64, num_perm: usize) -> LshParams {
     best.1
 }
 
-/// The key of band `band` of a signature row.
+/// The key of band `band` of a signature row: its values packed four to a
+/// word, the words rotated apart and xored with the band's seed, then mixed
+/// by splitmix64 (a bijection). Two rows' keys agree when their bands do;
+/// otherwise they differ unless two or more of their words differ and these
+/// happen to cancel, a 2^-64 chance for MinHash values.
 #[inline]
 pub fn band_key(row: &[u16], band: usize, rows: usize) -> u64 {
     let values = &row[band * rows..(band + 1) * rows];
-    let mut h = mix64(band as u64 ^ 0x2545_F491_4F6C_DD1D);
-    for chunk in values.chunks(4) {
+    let mut h = (band as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for (j, chunk) in values.chunks(4).enumerate() {
         let mut w = 0u64;
         for (i, &v) in chunk.iter().enumerate() {
             w |= u64::from(v) << (16 * i);
         }
-        h = mix64(h ^ w).wrapping_add(0x9E37_79B9_7F4A_7C15);
+        h ^= w.rotate_left((j as u32 * 23) % 64);
     }
-    h
+    mix64(h)
 }
 
 /// A candidate pair of signature rows, `a < b`, packed as `a << 32 | b`.
@@ -132,38 +136,60 @@ pub fn unpack(p: u64) -> (u32, u32) {
 /// Candidate pairs of rows `(a, b)`, `a < b`, sorted and distinct, packed as
 /// `a << 32 | b` (use [`unpack`]).
 ///
-/// Bands are processed a few at a time (as many as there are threads), so
-/// the sorted key arrays of only those bands are in memory at once: 16 bytes
-/// per document and band in flight.
-pub fn candidate_pairs(sigs: &Signatures, params: LshParams) -> Vec<u64> {
+/// Bands are processed a batch at a time: as many as `budget` bytes of
+/// entries hold (8 bytes per document and band), and at least one per
+/// thread. A batch's entries are made in one pass over the signature rows
+/// (row after row, in parallel over runs of rows), then each band is sorted
+/// and cut into buckets.
+pub fn candidate_pairs(sigs: &Signatures, params: LshParams, budget: u64) -> Vec<u64> {
+    const RUN: usize = 4096;
     let n = sigs.len();
-    let per_batch = rayon::current_num_threads().max(1);
+    let threads = rayon::current_num_threads().max(1);
+    let fit = budget / (8 * n.max(1) as u64);
+    let per_batch = (fit.min(params.bands as u64) as usize).max(threads);
     let mut pairs: Vec<u64> = Vec::new();
     let bands: Vec<usize> = (0..params.bands).collect();
     for batch in bands.chunks(per_batch) {
-        let found: Vec<Vec<u64>> = batch
-            .par_iter()
-            .map(|&band| {
-                let keys: Vec<(u64, u32)> = (0..n as u32)
-                    .map(|r| (band_key(sigs.row(r), band, params.rows), r))
-                    .collect();
-                band_pairs(keys)
-            })
+        let mut entries: Vec<Vec<u64>> = batch.iter().map(|_| vec![0u64; n]).collect();
+        // Run `i` of every band's entries, to fill in parallel.
+        let mut runs: Vec<Vec<&mut [u64]>> = (0..n.div_ceil(RUN)).map(|_| Vec::new()).collect();
+        for band in &mut entries {
+            for (run, chunk) in runs.iter_mut().zip(band.chunks_mut(RUN)) {
+                run.push(chunk);
+            }
+        }
+        runs.into_par_iter().enumerate().for_each(|(i, mut run)| {
+            for j in 0..run[0].len() {
+                let r = (i * RUN + j) as u32;
+                let row = sigs.row(r);
+                for (out, &band) in run.iter_mut().zip(batch) {
+                    out[j] = entry(band_key(row, band, params.rows), r);
+                }
+            }
+        });
+        let found: Vec<Vec<u64>> = entries
+            .into_par_iter()
+            .zip(batch)
+            .map(|(e, &band)| band_pairs(e, |r| band_key(sigs.row(r), band, params.rows)))
             .collect();
         for f in found {
-            pairs.extend_from_slice(&f);
+            pairs = merge_sorted(&pairs, &f);
         }
-        pairs.par_sort_unstable();
-        pairs.dedup();
     }
     pairs
 }
 
+/// A band entry: the key's high 32 bits above the row.
+#[inline]
+fn entry(key: u64, row: u32) -> u64 {
+    (key & !0xFFFF_FFFF) | u64::from(row)
+}
+
 /// Candidate pairs like [`candidate_pairs`], for signatures too large for
-/// memory (file-backed): one sequential pass computes every band's key of
-/// every row and spills `(key, row)` records to one temporary file per band
-/// in `dir`; each band's file is then read back, sorted in memory (12 bytes
-/// a row) and cut into buckets, a few bands at a time.
+/// memory (file-backed): one sequential pass computes every band's entry of
+/// every row and spills them to one temporary file per band in `dir`; each
+/// band's file is then read back, sorted in memory (8 bytes a row) and cut
+/// into buckets, a few bands at a time.
 pub fn candidate_pairs_spilled(
     sigs: &Signatures,
     params: LshParams,
@@ -180,8 +206,7 @@ pub fn candidate_pairs_spilled(
     for r in 0..sigs.len() as u32 {
         let row = sigs.row(r);
         for (band, f) in files.iter_mut().enumerate() {
-            f.write_all(&band_key(row, band, params.rows).to_le_bytes())?;
-            f.write_all(&r.to_le_bytes())?;
+            f.write_all(&entry(band_key(row, band, params.rows), r).to_le_bytes())?;
         }
     }
     let mut readers = Vec::with_capacity(params.bands);
@@ -192,45 +217,83 @@ pub fn candidate_pairs_spilled(
     }
     let per_batch = rayon::current_num_threads().max(1);
     let mut pairs: Vec<u64> = Vec::new();
-    for batch in readers.chunks_mut(per_batch) {
+    for (b, batch) in readers.chunks_mut(per_batch).enumerate() {
         let found: Vec<std::io::Result<Vec<u64>>> = batch
             .par_iter_mut()
-            .map(|f| {
-                let mut keys: Vec<(u64, u32)> = Vec::with_capacity(sigs.len());
+            .enumerate()
+            .map(|(i, f)| {
+                let band = b * per_batch + i;
+                let mut entries: Vec<u64> = Vec::with_capacity(sigs.len());
                 let mut rd = BufReader::with_capacity(1 << 20, f.as_file_mut());
-                let mut rec = [0u8; 12];
+                let mut rec = [0u8; 8];
                 for _ in 0..sigs.len() {
                     rd.read_exact(&mut rec)?;
-                    let key = u64::from_le_bytes(rec[..8].try_into().expect("8 bytes"));
-                    let row = u32::from_le_bytes(rec[8..].try_into().expect("4 bytes"));
-                    keys.push((key, row));
+                    entries.push(u64::from_le_bytes(rec));
                 }
-                Ok(band_pairs(keys))
+                Ok(band_pairs(entries, |r| {
+                    band_key(sigs.row(r), band, params.rows)
+                }))
             })
             .collect();
         for f in found {
-            pairs.extend_from_slice(&f?);
+            pairs = merge_sorted(&pairs, &f?);
         }
-        pairs.par_sort_unstable();
-        pairs.dedup();
     }
     Ok(pairs)
 }
 
-/// The candidate pairs of one band from its `(key, row)` records.
-fn band_pairs(mut keys: Vec<(u64, u32)>) -> Vec<u64> {
-    keys.sort_unstable();
+/// The union of two sorted, duplicate-free lists, sorted and duplicate-free.
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        out.push(x.min(y));
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// The candidate pairs of one band from its entries, sorted and without
+/// duplicates. Entries whose keys agree on the high 32 bits are sorted
+/// together; `key` gives a row's full key, which splits them into buckets.
+fn band_pairs(mut entries: Vec<u64>, key: impl Fn(u32) -> u64) -> Vec<u64> {
+    entries.sort_unstable();
     let mut out = Vec::new();
+    let mut group: Vec<(u64, u32)> = Vec::new();
     let mut start = 0;
-    while start < keys.len() {
-        let key = keys[start].0;
+    while start < entries.len() {
+        let high = entries[start] >> 32;
         let mut end = start + 1;
-        while end < keys.len() && keys[end].0 == key {
+        while end < entries.len() && entries[end] >> 32 == high {
             end += 1;
         }
-        bucket_pairs(&keys[start..end], &mut out);
+        if end - start > 1 {
+            group.clear();
+            group.extend(
+                entries[start..end]
+                    .iter()
+                    .map(|&e| (key(e as u32), e as u32)),
+            );
+            // Stable: rows stay in order within a bucket.
+            group.sort_by_key(|g| g.0);
+            let mut a = 0;
+            while a < group.len() {
+                let mut b = a + 1;
+                while b < group.len() && group[b].0 == group[a].0 {
+                    b += 1;
+                }
+                bucket_pairs(&group[a..b], &mut out);
+                a = b;
+            }
+        }
         start = end;
     }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -283,6 +346,32 @@ mod tests {
     }
 
     #[test]
+    fn merge_is_a_sorted_union() {
+        let a = [1u64, 4, 5, 9];
+        let b = [2u64, 4, 9, 10, 11];
+        assert_eq!(merge_sorted(&a, &b), vec![1, 2, 4, 5, 9, 10, 11]);
+        assert_eq!(merge_sorted(&[], &b), b.to_vec());
+        assert_eq!(merge_sorted(&a, &[]), a.to_vec());
+    }
+
+    #[test]
+    fn keys_equal_in_their_high_bits_are_split_into_buckets() {
+        // Rows 0-3: keys sharing their high half; 0 and 2 truly equal.
+        let keys = [
+            0xAAAA_0000_0000_0001u64,
+            0xAAAA_0000_0000_0002,
+            0xAAAA_0000_0000_0001,
+            0xAAAA_0000_0000_0003,
+        ];
+        let entries: Vec<u64> = keys
+            .iter()
+            .enumerate()
+            .map(|(r, &k)| entry(k, r as u32))
+            .collect();
+        assert_eq!(band_pairs(entries, |r| keys[r as usize]), vec![pack(0, 2)]);
+    }
+
+    #[test]
     fn band_key_uses_only_its_band() {
         let mut row: Vec<u16> = (0..16).collect();
         let k0 = band_key(&row, 0, 8);
@@ -315,7 +404,7 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         let p = LshParams { bands: 16, rows: 8 };
-        let direct = candidate_pairs(&sigs, p);
+        let direct = candidate_pairs(&sigs, p, u64::MAX);
         assert!(!direct.is_empty());
         assert_eq!(
             candidate_pairs_spilled(&sigs, p, dir.path()).unwrap(),
@@ -344,7 +433,7 @@ mod tests {
         for _ in 0..200 {
             sigs.push(h.signature("a copied wire story").unwrap().values());
         }
-        let pairs = candidate_pairs(&sigs, LshParams { bands: 16, rows: 8 });
+        let pairs = candidate_pairs(&sigs, LshParams { bands: 16, rows: 8 }, 1);
         assert!(pairs.contains(&pack(0, 2)));
         assert!(!pairs.iter().any(|&p| unpack(p).0 == 1 || unpack(p).1 == 1));
         // 200 identical rows: star + chain, not 19,900 pairs.

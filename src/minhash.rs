@@ -39,8 +39,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::normalize::NormalizeOptions;
 use crate::shingle::{MAX_SHINGLE, for_each_shingle};
 
-/// Value of an empty slot while signing.
-const EMPTY: u64 = u64::MAX;
+/// Value of an empty slot while signing. (A slot whose only values were
+/// this one counts as empty too: both documents of a pair agree on that,
+/// and it happens once in 2^32 shingles.)
+const EMPTY: u32 = u32::MAX;
 /// Probability that two different slot minima agree on their stored 16 bits.
 const B_BIT_COLLISION: f64 = 1.0 / 65536.0;
 
@@ -110,18 +112,18 @@ pub struct MinHasher {
 /// Reusable per-thread working memory of a [`MinHasher`].
 #[derive(Clone, Debug, Default)]
 pub struct Scratch {
-    slots: Vec<u64>,
-    fine: Vec<u64>,
+    slots: Vec<u32>,
+    fine: Vec<u32>,
 }
 
 /// Folds shingle hashes into slot minima (high 32 bits pick the slot, low 32
 /// bits are the value).
 #[inline]
-fn fold(hashes: &[u64], slots: &mut [u64]) {
+fn fold(hashes: &[u64], slots: &mut [u32]) {
     let k = slots.len();
     for &h in hashes {
         let i = slot(h >> 32, k);
-        let v = h & 0xFFFF_FFFF;
+        let v = h as u32;
         let s = &mut slots[i];
         *s = (*s).min(v);
     }
@@ -158,7 +160,7 @@ impl MinHasher {
                 let mut any = false;
                 for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
                     let s = &mut slots[slot(h >> 32, k)];
-                    *s = (*s).min(h & 0xFFFF_FFFF);
+                    *s = (*s).min(h as u32);
                     any = true;
                 });
                 any
@@ -172,13 +174,13 @@ impl MinHasher {
 
     /// Folds the shingles of `text` into `K` slots (`K` a power of two).
     #[inline]
-    fn fold_fixed<const K: usize>(&self, text: &str, slots: &mut [u64]) -> bool {
-        let slots: &mut [u64; K] = slots.try_into().expect("K slots");
+    fn fold_fixed<const K: usize>(&self, text: &str, slots: &mut [u32]) -> bool {
+        let slots: &mut [u32; K] = slots.try_into().expect("K slots");
         let shift = 64 - K.trailing_zeros();
         let mut any = false;
         for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
             let s = &mut slots[(h >> shift) as usize % K];
-            *s = (*s).min(h & 0xFFFF_FFFF);
+            *s = (*s).min(h as u32);
             any = true;
         });
         any
@@ -220,7 +222,7 @@ impl MinHasher {
                 let mut any = false;
                 for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
                     let s = &mut slots[slot(h >> 32, f)];
-                    *s = (*s).min(h & 0xFFFF_FFFF);
+                    *s = (*s).min(h as u32);
                     any = true;
                 });
                 any
@@ -248,7 +250,7 @@ impl MinHasher {
             *o = if v == EMPTY {
                 0
             } else {
-                1 + ((v * 255) >> 32) as u8
+                1 + ((u64::from(v) * 255) >> 32) as u8
             };
         }
     }
@@ -274,7 +276,7 @@ impl MinHasher {
     }
 
     /// Densifies and truncates the slot minima into `out`.
-    fn finish(&self, slots: &[u64], out: &mut [u16]) {
+    fn finish(&self, slots: &[u32], out: &mut [u16]) {
         let k = slots.len();
         assert_eq!(out.len(), k, "signature buffer has the wrong length");
         for (i, o) in out.iter_mut().enumerate() {

@@ -697,7 +697,7 @@ pub fn find_duplicates(
             let dir = config.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
             candidate_pairs_spilled(&corpus.sigs, lsh, &dir).map_err(|e| Error::io(&dir, e))
         } else {
-            Ok(candidate_pairs(&corpus.sigs, lsh))
+            Ok(candidate_pairs(&corpus.sigs, lsh, config.memory_limit / 8))
         }
     })?;
     progress.end();

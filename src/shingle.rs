@@ -1,15 +1,12 @@
-//! Character shingles of normalized text, hashed with seeded xxh3.
+//! Character shingles of normalized text, hashed with a seeded mixer.
 //!
 //! A shingle is a window of `k` consecutive characters (not bytes, so Arabic
 //! or CJK text is cut the same way as Latin text, and text without spaces
-//! works). Windows are borrowed slices of the normalized string, hashed in
-//! place: no shingle is ever copied or allocated. A non-empty text shorter
-//! than `k` characters is one shingle, so short documents still have a
-//! signature. A window's hash is a rolling polynomial of its code points,
-//! finalized with xxh3's avalanche under a key derived from the seed with xxh3
-//! (see [`for_each_shingle`]): O(1) per character in any script, stable
-//! across platforms and releases, so signatures can be stored and compared
-//! later.
+//! works). Windows are hashed in place: no shingle is ever copied or
+//! allocated. A non-empty text shorter than `k` characters is one shingle,
+//! so short documents still have a signature. See [`for_each_shingle`] for
+//! the hash: O(1) per character in any script, stable across platforms and
+//! releases, so signatures can be stored and compared later.
 
 use std::collections::HashSet;
 
@@ -20,6 +17,14 @@ pub const MAX_SHINGLE: usize = 64;
 
 /// Base of the rolling polynomial (odd, so multiplication is invertible).
 const BASE: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Bits per character of a packed window.
+const PACK: u32 = 11;
+/// Largest shingle size whose windows are packed.
+const MAX_PACKED: usize = (64 / PACK) as usize;
+/// Code points below this (ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic...)
+/// are "narrow": they fit [`PACK`] bits and take one or two UTF-8 bytes.
+const NARROW: u32 = 1 << PACK;
 
 /// xxh3's avalanche: xorshift, multiply, xorshift. A bijection on `u64`
 /// that spreads every input bit over the high and the low half.
@@ -36,91 +41,114 @@ fn window_hash(p: u64, key: u64) -> u64 {
     finalize(p ^ key)
 }
 
+/// The hash of a window of narrow characters packed into `w`.
+#[inline(always)]
+fn packed_hash(w: u64, key: u64) -> u64 {
+    crate::minhash::mix64(w ^ key)
+}
+
 /// Calls `f` with the hash of every `k`-character window of `text`, in order
 /// (duplicates included). `k` must be in `1..=MAX_SHINGLE`.
 ///
-/// A window `c_1 .. c_k` of code points is hashed as
-/// `avalanche(P ^ key)` with `P = c_1·B^(k-1) + ... + c_k` (wrapping
-/// 64-bit arithmetic, `B` odd) and `key = xxh3_64_with_seed(k, seed)`: the
-/// polynomial is updated in O(1) per character (one multiply, one add, one
-/// multiply-subtract for the character leaving the window) whatever the
-/// script or `k`, and xxh3's avalanche spreads it over all 64 bits, as MinHash
-/// needs (the slot comes from the high bits, the value from the low ones).
-/// A text shorter than `k` characters is one window.
+/// With `key = xxh3_64_with_seed(k, seed)`, a window `c_1 .. c_k` of code
+/// points is hashed
+/// - for `k <= 5` when every `c_i < 0x800` (ASCII, Latin, Greek, Cyrillic,
+///   Hebrew, Arabic...): as `splitmix64(W ^ key)` of the packed window
+///   `W = c_1·2^(11(k-1)) + ... + c_k`, exact and injective, updated with a
+///   shift and an or per character;
+/// - otherwise (longer shingles, or a window with a CJK or other wider
+///   character): as `avalanche(P ^ key)` of the rolling polynomial
+///   `P = c_1·B^(k-1) + ... + c_k` (wrapping 64-bit arithmetic, `B` odd),
+///   updated in O(1) per character, and spread over all 64 bits by xxh3's
+///   avalanche.
+///
+/// Both spread every input bit over the high bits (the MinHash slot) and the
+/// low ones (the value). A text shorter than `k` characters is one window.
 #[inline]
-pub fn for_each_shingle(text: &str, k: usize, seed: u64, mut f: impl FnMut(u64)) {
+pub fn for_each_shingle(text: &str, k: usize, seed: u64, f: impl FnMut(u64)) {
     debug_assert!((1..=MAX_SHINGLE).contains(&k));
     if text.is_empty() {
         return;
     }
     let key = xxh3_64_with_seed(&(k as u64).to_le_bytes(), seed);
-    let out_weight = BASE.wrapping_pow(k as u32);
-    let mut p = 0u64;
-    if text.is_ascii() {
-        let bytes = text.as_bytes();
-        let n = bytes.len();
-        let head = n.min(k);
-        for &b in &bytes[..head] {
-            p = p.wrapping_mul(BASE).wrapping_add(u64::from(b));
+    if k <= MAX_PACKED {
+        if text.is_ascii() {
+            ascii_packed(text.as_bytes(), k, key, f);
+        } else if text.bytes().all(|b| b < 0xE0) {
+            // One- and two-byte characters only: every window is packed.
+            narrow_packed(text, k, key, f);
+        } else {
+            mixed(text, k, key, f);
         }
-        f(window_hash(p, key));
-        if n <= k {
-            return;
-        }
-        // Two interleaved chains, each advancing two windows a step:
-        // P[e] = P[e-2]·B² + c[e-1]·B + c[e] − c[e-1-k]·B^(k+1) − c[e-k]·B^k.
-        // The chain's multiply is the only dependency between steps, so two
-        // chains halve the latency per window; the other products come from
-        // tables of the 128 ASCII values.
-        let b2 = BASE.wrapping_mul(BASE);
-        let mut times_b = [0u64; 128];
-        let mut times_bk = [0u64; 128];
-        let mut times_bk1 = [0u64; 128];
-        for c in 0..128u64 {
-            times_b[c as usize] = c.wrapping_mul(BASE);
-            times_bk[c as usize] = c.wrapping_mul(out_weight);
-            times_bk1[c as usize] = c.wrapping_mul(out_weight.wrapping_mul(BASE));
-        }
-        let at = |i: usize| (bytes[i] & 0x7F) as usize;
-        // Window ending at k (the second chain's start).
-        let mut pb = p
-            .wrapping_mul(BASE)
-            .wrapping_add(u64::from(bytes[k]))
-            .wrapping_sub(times_bk[at(0)]);
-        f(window_hash(pb, key));
-        let mut pa = p;
-        let mut e = k + 1;
-        while e + 1 < n {
-            pa = pa
-                .wrapping_mul(b2)
-                .wrapping_add(times_b[at(e - 1)])
-                .wrapping_add(u64::from(bytes[e]))
-                .wrapping_sub(times_bk1[at(e - 1 - k)])
-                .wrapping_sub(times_bk[at(e - k)]);
-            pb = pb
-                .wrapping_mul(b2)
-                .wrapping_add(times_b[at(e)])
-                .wrapping_add(u64::from(bytes[e + 1]))
-                .wrapping_sub(times_bk1[at(e - k)])
-                .wrapping_sub(times_bk[at(e + 1 - k)]);
-            f(window_hash(pa, key));
-            f(window_hash(pb, key));
-            e += 2;
-        }
-        if e < n {
-            pa = pa
-                .wrapping_mul(b2)
-                .wrapping_add(times_b[at(e - 1)])
-                .wrapping_add(u64::from(bytes[e]))
-                .wrapping_sub(times_bk1[at(e - 1 - k)])
-                .wrapping_sub(times_bk[at(e - k)]);
-            f(window_hash(pa, key));
-        }
+    } else if text.is_ascii() {
+        ascii_polynomial(text.as_bytes(), k, key, f);
+    } else {
+        mixed(text, k, key, f);
+    }
+}
+
+/// Packed windows of an ASCII text (`k <= MAX_PACKED`).
+#[inline(always)]
+fn ascii_packed(bytes: &[u8], k: usize, key: u64, mut f: impl FnMut(u64)) {
+    let mask = u64::MAX >> (64 - PACK as usize * k);
+    let head = bytes.len().min(k - 1);
+    let mut w = 0u64;
+    for &b in &bytes[..head] {
+        w = w << PACK | u64::from(b);
+    }
+    if bytes.len() < k {
+        f(packed_hash(w, key));
         return;
     }
+    for &b in &bytes[head..] {
+        w = w << PACK | u64::from(b);
+        f(packed_hash(w & mask, key));
+    }
+}
+
+/// Packed windows of a text of one- and two-byte characters
+/// (`k <= MAX_PACKED`).
+#[inline(always)]
+fn narrow_packed(text: &str, k: usize, key: u64, mut f: impl FnMut(u64)) {
+    let mask = u64::MAX >> (64 - PACK as usize * k);
+    let mut w = 0u64;
+    let mut n = 0usize;
+    for c in text.chars() {
+        w = w << PACK | u64::from(c);
+        n += 1;
+        if n >= k {
+            f(packed_hash(w & mask, key));
+        }
+    }
+    if n < k {
+        f(packed_hash(w, key));
+    }
+}
+
+/// Any text, any `k`: packed windows where possible (`k <= MAX_PACKED` and
+/// every character narrow), rolling polynomials elsewhere.
+fn mixed(text: &str, k: usize, key: u64, mut f: impl FnMut(u64)) {
+    let packable = k <= MAX_PACKED;
+    let mask = if packable {
+        u64::MAX >> (64 - PACK as usize * k)
+    } else {
+        0
+    };
+    let out_weight = BASE.wrapping_pow(k as u32);
     // The last `k` code points, to take the leaving one out.
     let mut ring = [0u32; MAX_SHINGLE];
+    let (mut p, mut w) = (0u64, 0u64);
     let mut n = 0usize;
+    // Index + 1 of the last wide character (0: none yet).
+    let mut last_wide = 0usize;
+    let mut emit = |p: u64, w: u64, n: usize, last_wide: usize| {
+        // The window ends at character n - 1 and starts at n - k (or 0).
+        if packable && last_wide + k <= n.max(k) {
+            f(packed_hash(w & mask, key));
+        } else {
+            f(window_hash(p, key));
+        }
+    };
     for c in text.chars() {
         let c = u32::from(c);
         p = p.wrapping_mul(BASE).wrapping_add(u64::from(c));
@@ -129,12 +157,35 @@ pub fn for_each_shingle(text: &str, k: usize, seed: u64, mut f: impl FnMut(u64))
             p = p.wrapping_sub(u64::from(leaving).wrapping_mul(out_weight));
         }
         ring[n % MAX_SHINGLE] = c;
+        w = w << PACK | u64::from(c);
         n += 1;
+        if c >= NARROW {
+            last_wide = n;
+        }
         if n >= k {
-            f(window_hash(p, key));
+            emit(p, w, n, last_wide);
         }
     }
     if n < k {
+        emit(p, w, n, last_wide);
+    }
+}
+
+/// Rolling polynomial windows of an ASCII text.
+fn ascii_polynomial(bytes: &[u8], k: usize, key: u64, mut f: impl FnMut(u64)) {
+    let out_weight = BASE.wrapping_pow(k as u32);
+    let mut p = 0u64;
+    let n = bytes.len();
+    let head = n.min(k);
+    for &b in &bytes[..head] {
+        p = p.wrapping_mul(BASE).wrapping_add(u64::from(b));
+    }
+    f(window_hash(p, key));
+    for e in k..n {
+        p = p
+            .wrapping_mul(BASE)
+            .wrapping_add(u64::from(bytes[e]))
+            .wrapping_sub(u64::from(bytes[e - k]).wrapping_mul(out_weight));
         f(window_hash(p, key));
     }
 }
@@ -173,21 +224,24 @@ mod tests {
     fn reference(text: &str, k: usize, seed: u64) -> Vec<u64> {
         let key = xxh3_64_with_seed(&(k as u64).to_le_bytes(), seed);
         let chars: Vec<u32> = text.chars().map(u32::from).collect();
-        let poly = |w: &[u32]| {
-            w.iter().fold(0u64, |p, &c| {
-                p.wrapping_mul(BASE).wrapping_add(u64::from(c))
-            })
+        let hash = |w: &[u32]| {
+            if k <= 5 && w.iter().all(|&c| c < 0x800) {
+                let packed = w.iter().fold(0u64, |p, &c| p << 11 | u64::from(c));
+                crate::minhash::mix64(packed ^ key)
+            } else {
+                let poly = w.iter().fold(0u64, |p, &c| {
+                    p.wrapping_mul(BASE).wrapping_add(u64::from(c))
+                });
+                window_hash(poly, key)
+            }
         };
         if chars.is_empty() {
             return vec![];
         }
         if chars.len() < k {
-            return vec![window_hash(poly(&chars), key)];
+            return vec![hash(&chars)];
         }
-        chars
-            .windows(k)
-            .map(|w| window_hash(poly(w), key))
-            .collect()
+        chars.windows(k).map(hash).collect()
     }
 
     #[test]
@@ -197,10 +251,12 @@ mod tests {
             "السلام عليكم ورحمة الله",
             "日本語のテキスト",
             "mixed text с кириллицей and ascii",
+            "العربية mixed with 中文 and ascii",
+            "中ab",
             "ab",
             "a",
         ] {
-            for k in [1, 3, 5, 9, 20] {
+            for k in [1, 2, 3, 4, 5, 6, 9, 20] {
                 assert_eq!(windows(text, k), reference(text, k, 7), "{text} k={k}");
             }
         }
