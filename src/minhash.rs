@@ -196,8 +196,8 @@ impl MinHasher {
     /// functions nest), so `out` is exactly what [`Self::sign_normalized`]
     /// makes, and the finer signature costs a few operations per *slot*,
     /// not per shingle. Fine slots are not densified: each keeps one byte,
-    /// 0 when it saw nothing, else `1 + (v·255 >> 32)` for its 32-bit minimum
-    /// `v`; [`estimate_fine`] compares them.
+    /// 0 when it saw nothing, else the top byte of its 32-bit minimum (0
+    /// counted as 1); [`estimate_fine`] compares them.
     pub fn sign_normalized_fine(
         &self,
         text: &str,
@@ -239,19 +239,23 @@ impl MinHasher {
     fn finish_fine(&self, scratch: &mut Scratch, out: &mut [u16], fine: &mut [u8]) {
         let group = fine.len() / self.params.num_perm;
         scratch.slots.clear();
-        scratch.slots.extend(
-            scratch
-                .fine
-                .chunks_exact(group)
-                .map(|g| g.iter().copied().min().unwrap_or(EMPTY)),
-        );
+        if group == 8 {
+            scratch.slots.extend(scratch.fine.chunks_exact(8).map(|g| {
+                let (a, b) = (g[0].min(g[1]), g[2].min(g[3]));
+                let (c, d) = (g[4].min(g[5]), g[6].min(g[7]));
+                a.min(b).min(c.min(d))
+            }));
+        } else {
+            scratch.slots.extend(
+                scratch
+                    .fine
+                    .chunks_exact(group)
+                    .map(|g| g.iter().fold(EMPTY, |m, &v| m.min(v))),
+            );
+        }
         self.finish(&scratch.slots, out);
         for (o, &v) in fine.iter_mut().zip(&scratch.fine) {
-            *o = if v == EMPTY {
-                0
-            } else {
-                1 + ((u64::from(v) * 255) >> 32) as u8
-            };
+            *o = fine_byte(v);
         }
     }
 
@@ -332,13 +336,28 @@ pub fn estimate_from_matches(m: usize, k: usize) -> f64 {
     ((raw - B_BIT_COLLISION) / (1.0 - B_BIT_COLLISION)).clamp(0.0, 1.0)
 }
 
+/// The byte a fine slot keeps: 0 when empty, else the top byte of its
+/// minimum with 0 folded into 1.
+#[inline(always)]
+fn fine_byte(v: u32) -> u8 {
+    if v == EMPTY {
+        0
+    } else {
+        ((v >> 24) as u8).max(1)
+    }
+}
+
+/// Probability that two different fine minima get the same byte: 254 bytes
+/// of probability 1/256 and byte 1 of probability 2/256.
+const FINE_COLLISION: f64 = 258.0 / 65536.0;
+
 /// Jaccard estimate of two finer signatures made by
 /// [`MinHasher::sign_normalized_fine`] with the same parameters.
 ///
 /// One-permutation hashing without densification (Li, Owen & Zhang 2012):
 /// slots empty in both documents are left out, a slot empty in only one is
 /// a mismatch, and among slots filled in both, the chance agreement of two
-/// different minima on one byte (1/255) is corrected.
+/// different minima on one byte (about 1/254) is corrected.
 pub fn estimate_fine(a: &[u8], b: &[u8]) -> f64 {
     debug_assert_eq!(a.len(), b.len());
     let (mut equal, mut both_empty, mut both_full) = (0u32, 0u32, 0u32);
@@ -351,7 +370,7 @@ pub fn estimate_fine(a: &[u8], b: &[u8]) -> f64 {
     if used <= 0.0 {
         return 0.0;
     }
-    let c = 1.0 / 255.0;
+    let c = FINE_COLLISION;
     let true_equal = (f64::from(equal) - c * f64::from(both_full)) / (1.0 - c);
     (true_equal / used).clamp(0.0, 1.0)
 }
@@ -716,6 +735,65 @@ mod tests {
         crate::shingle::for_each_shingle(text, 5, 42, |x| hashes.push(x));
         assert!(h.sign_hashes(hashes, &mut scratch, &mut general));
         assert_eq!(fixed.values(), &general[..]);
+    }
+
+    /// The shingle hash must behave like a random function on text:
+    /// estimates from text signatures are unbiased with MinHash's spread,
+    /// for Latin and Arabic letters (packed windows) and CJK (polynomial).
+    /// Every trial makes its own random words, so trials are independent.
+    #[test]
+    fn text_estimates_are_unbiased() {
+        use crate::shingle::{jaccard, shingle_set};
+        // (first letter, number of letters, separator)
+        let scripts = [(0x61u32, 26u64, " "), (0x627, 36, " "), (0x4E00, 3000, "")];
+        let (k, trials) = (128, 600);
+        let h = MinHasher::new(params(k)).unwrap();
+        let mut scratch = Scratch::default();
+        let (mut sa, mut sb) = (vec![0u16; k], vec![0u16; k]);
+        for (script, &(first, letters, sep)) in scripts.iter().enumerate() {
+            let mut errs = vec![];
+            let mut state = 99 + script as u64;
+            for _ in 0..trials {
+                let vocab: Vec<String> = (0..60)
+                    .map(|_| {
+                        let len = 2 + rng(&mut state) % 6;
+                        (0..len)
+                            .map(|_| {
+                                char::from_u32(first + (rng(&mut state) % letters) as u32).unwrap()
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let mut word = |state: &mut u64| vocab[(rng(state) % 60) as usize].as_str();
+                let len = 100 + (rng(&mut state) % 200) as usize;
+                let a: Vec<&str> = (0..len).map(|_| word(&mut state)).collect();
+                // Edit a random share of the words (0 to 60%).
+                let p = rng(&mut state) % 60;
+                let b: Vec<&str> = a
+                    .iter()
+                    .map(|&w| {
+                        if rng(&mut state) % 100 < p {
+                            word(&mut state)
+                        } else {
+                            w
+                        }
+                    })
+                    .collect();
+                let (a, b) = (a.join(sep), b.join(sep));
+                let j = jaccard(&shingle_set(&a, 5, 42), &shingle_set(&b, 5, 42));
+                assert!(h.sign_normalized(&a, &mut scratch, &mut sa));
+                assert!(h.sign_normalized(&b, &mut scratch, &mut sb));
+                let sd = (j * (1.0 - j) / k as f64).sqrt().max(0.01);
+                errs.push((estimate(&sa, &sb) - j, sd));
+            }
+            let mean = errs.iter().map(|e| e.0).sum::<f64>() / trials as f64;
+            // Errors in units of their expected sd: spread about 1.
+            let z =
+                (errs.iter().map(|(e, sd)| (e / sd).powi(2)).sum::<f64>() / trials as f64).sqrt();
+            eprintln!("script {script}: mean {mean:.4} z {z:.2}");
+            assert!(mean.abs() < 0.005, "script {script}: mean error {mean:.4}");
+            assert!(z > 0.7 && z < 1.2, "script {script}: spread {z:.2} sd");
+        }
     }
 
     #[test]

@@ -44,7 +44,7 @@ fn window_hash(p: u64, key: u64) -> u64 {
 /// The hash of a window of narrow characters packed into `w`.
 #[inline(always)]
 fn packed_hash(w: u64, key: u64) -> u64 {
-    crate::minhash::mix64(w ^ key)
+    finalize(w ^ key)
 }
 
 /// Calls `f` with the hash of every `k`-character window of `text`, in order
@@ -227,7 +227,7 @@ mod tests {
         let hash = |w: &[u32]| {
             if k <= 5 && w.iter().all(|&c| c < 0x800) {
                 let packed = w.iter().fold(0u64, |p, &c| p << 11 | u64::from(c));
-                crate::minhash::mix64(packed ^ key)
+                finalize(packed ^ key)
             } else {
                 let poly = w.iter().fold(0u64, |p, &c| {
                     p.wrapping_mul(BASE).wrapping_add(u64::from(c))
