@@ -764,7 +764,7 @@ mod tests {
                             .collect()
                     })
                     .collect();
-                let mut word = |state: &mut u64| vocab[(rng(state) % 60) as usize].as_str();
+                let word = |state: &mut u64| vocab[(rng(state) % 60) as usize].as_str();
                 let len = 100 + (rng(&mut state) % 200) as usize;
                 let a: Vec<&str> = (0..len).map(|_| word(&mut state)).collect();
                 // Edit a random share of the words (0 to 60%).
@@ -790,7 +790,6 @@ mod tests {
             // Errors in units of their expected sd: spread about 1.
             let z =
                 (errs.iter().map(|(e, sd)| (e / sd).powi(2)).sum::<f64>() / trials as f64).sqrt();
-            eprintln!("script {script}: mean {mean:.4} z {z:.2}");
             assert!(mean.abs() < 0.005, "script {script}: mean error {mean:.4}");
             assert!(z > 0.7 && z < 1.2, "script {script}: spread {z:.2} sd");
         }
