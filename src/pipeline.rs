@@ -413,7 +413,15 @@ pub fn read_and_sign(
             ignored_files: inputs.ignored_files,
             ..ReadStats::default()
         },
-        fine: (config.fine_width() > 0).then(Vec::new),
+        // Address space for the finer signatures of as many documents as the
+        // input could hold at 500 bytes each, within their budget: pages are
+        // only committed when written, and the table never moves as it grows.
+        fine: (config.fine_width() > 0).then(|| {
+            Vec::with_capacity(
+                ((total / 500 + 64) * config.fine_width() as u64).min(config.memory_limit / 8)
+                    as usize,
+            )
+        }),
         spool: None,
         scan: scan.clone(),
     };
