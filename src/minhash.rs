@@ -483,6 +483,15 @@ impl Signatures {
         !matches!(self.store, Store::Memory(_))
     }
 
+    /// Reserves room for `rows` more rows in memory (address space only:
+    /// pages are committed as rows are written), so that the table does not
+    /// move while it grows.
+    pub fn reserve(&mut self, rows: usize) {
+        if let Store::Memory(data) = &mut self.store {
+            data.reserve(rows * self.params.num_perm);
+        }
+    }
+
     /// Appends a row and returns its number. A write error of a spilled store
     /// is kept and returned by [`seal`](Self::seal).
     pub fn push(&mut self, row: &[u16]) -> u32 {

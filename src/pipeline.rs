@@ -425,6 +425,11 @@ pub fn read_and_sign(
         spool: None,
         scan: scan.clone(),
     };
+    // Likewise for the signatures, within the half of the budget they may
+    // take in memory.
+    corpus.sigs.reserve(
+        ((total / 500 + 64) * 2 * k as u64).min(config.memory_limit / 2) as usize / (2 * k),
+    );
     // Signing a block (in parallel) overlaps with appending the previous one
     // to the table (in input order, on one thread), so the sequential part
     // does not leave the other threads idle.
@@ -456,7 +461,8 @@ pub fn read_and_sign(
     };
     let mut pending: Option<Signed> = None;
     let mut spare = (Vec::new(), Vec::new());
-    for block in Scanner::start(Arc::clone(&sources), scan) {
+    let mut scanner = Scanner::start(Arc::clone(&sources), scan);
+    while let Some(block) = scanner.next() {
         let f = if corpus.fine.is_some() {
             config.fine_width()
         } else {
@@ -470,8 +476,9 @@ pub fn read_and_sign(
             },
             || sign(block, buffers.0, buffers.1, f),
         );
-        if let Some(b) = merged? {
-            spare = b;
+        if let Some((rows, fine, data)) = merged? {
+            spare = (rows, fine);
+            scanner.recycle(data);
         }
         pending = Some(signed);
     }
@@ -486,6 +493,10 @@ pub fn read_and_sign(
     corpus.spool = spool;
     Ok(corpus)
 }
+
+/// A merged block's buffers, for reuse: signature rows, finer signatures,
+/// block data.
+type Buffers = (Vec<u16>, Vec<u8>, Vec<u8>);
 
 /// A block and what signing made of it.
 struct Signed {
@@ -506,7 +517,7 @@ impl Corpus {
         signed: Signed,
         notices: &mut (dyn FnMut(Notice<'_>) -> Result<()> + Send),
         progress: &dyn Progress,
-    ) -> Result<Option<(Vec<u16>, Vec<u8>)>> {
+    ) -> Result<Option<Buffers>> {
         let Signed {
             block,
             outcomes,
@@ -543,7 +554,7 @@ impl Corpus {
             self.sigs.spill(&dir).map_err(|e| Error::io(&dir, e))?;
             self.stats.signatures_on_disk = true;
         }
-        Ok(Some((rows, fine)))
+        Ok(Some((rows, fine, block.data)))
     }
 
     fn add(

@@ -112,6 +112,8 @@ impl Default for ScanOptions {
 pub struct Scanner {
     rx: Option<Receiver<Block>>,
     handle: Option<JoinHandle<()>>,
+    /// Data buffers of consumed blocks, back to the reader for reuse.
+    spare: std::sync::mpsc::Sender<Vec<u8>>,
 }
 
 impl Scanner {
@@ -119,10 +121,11 @@ impl Scanner {
     pub fn start(sources: Arc<[Source]>, options: ScanOptions) -> Scanner {
         // Two blocks in flight: one being processed, one being read.
         let (tx, rx) = sync_channel(2);
+        let (spare, spares) = std::sync::mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("neardup-reader".into())
             .spawn(move || {
-                let mut w = BlockWriter::new(tx, &options);
+                let mut w = BlockWriter::new(tx, spares, &options);
                 for (i, source) in sources.iter().enumerate() {
                     if w.read_source(i as u32, source, &options).is_err() {
                         return; // the consumer hung up
@@ -134,7 +137,14 @@ impl Scanner {
         Scanner {
             rx: Some(rx),
             handle: Some(handle),
+            spare,
         }
+    }
+
+    /// Hands a consumed block's data buffer back to the reader, which fills
+    /// it again instead of allocating (and faulting in) a new one.
+    pub fn recycle(&self, data: Vec<u8>) {
+        let _ = self.spare.send(data);
     }
 }
 
@@ -196,6 +206,7 @@ impl<R: Read> Read for Tee<R> {
 /// Builds blocks and sends them when full.
 struct BlockWriter {
     tx: SyncSender<Block>,
+    spares: Receiver<Vec<u8>>,
     block: Block,
     block_bytes: usize,
     raw: Arc<std::sync::atomic::AtomicU64>,
@@ -216,9 +227,10 @@ struct LineState {
 }
 
 impl BlockWriter {
-    fn new(tx: SyncSender<Block>, options: &ScanOptions) -> BlockWriter {
+    fn new(tx: SyncSender<Block>, spares: Receiver<Vec<u8>>, options: &ScanOptions) -> BlockWriter {
         BlockWriter {
             tx,
+            spares,
             block: Block::default(),
             block_bytes: options.block_bytes.max(1),
             raw: Arc::new(std::sync::atomic::AtomicU64::new(0)),
@@ -231,6 +243,10 @@ impl BlockWriter {
         }
         let mut block = std::mem::take(&mut self.block);
         block.raw_bytes = self.raw.swap(0, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut data) = self.spares.try_recv() {
+            data.clear();
+            self.block.data = data;
+        }
         self.block.data.reserve(self.block_bytes + (64 << 10));
         self.tx.send(block).map_err(|_| Hangup)
     }
