@@ -119,7 +119,7 @@ pub struct Scratch {
 /// Folds shingle hashes into slot minima (high 32 bits pick the slot, low 32
 /// bits are the value).
 #[inline]
-fn fold(hashes: &[u64], slots: &mut [u32]) {
+fn fold_hashes(hashes: &[u64], slots: &mut [u32]) {
     let k = slots.len();
     for &h in hashes {
         let i = slot(h >> 32, k);
@@ -145,18 +145,29 @@ impl MinHasher {
     /// `false`, leaving `out` untouched, when the text has no shingle (it is
     /// empty).
     pub fn sign_normalized(&self, text: &str, scratch: &mut Scratch, out: &mut [u16]) -> bool {
-        let k = self.params.num_perm;
         scratch.slots.clear();
-        scratch.slots.resize(k, EMPTY);
+        scratch.slots.resize(self.params.num_perm, EMPTY);
+        let any = self.fold(text, &mut scratch.slots);
+        if any {
+            self.finish(&scratch.slots, out);
+        }
+        any
+    }
+
+    /// Folds the shingles of `text` into the slot minima `slots` (their
+    /// number is the slot count). Returns whether there was any shingle.
+    fn fold(&self, text: &str, slots: &mut [u32]) -> bool {
         // The common slot counts get a fixed-size array: the slot index is a
         // shift the compiler knows is in bounds (`(h >> 32) * k >> 32` is
         // `h >> (64 - log2 k)` for a power of two, so results are identical).
-        let any = match k {
-            64 => self.fold_fixed::<64>(text, &mut scratch.slots),
-            128 => self.fold_fixed::<128>(text, &mut scratch.slots),
-            256 => self.fold_fixed::<256>(text, &mut scratch.slots),
-            _ => {
-                let slots = scratch.slots.as_mut_slice();
+        match slots.len() {
+            64 => self.fold_fixed::<64>(text, slots),
+            128 => self.fold_fixed::<128>(text, slots),
+            256 => self.fold_fixed::<256>(text, slots),
+            512 => self.fold_fixed::<512>(text, slots),
+            1024 => self.fold_fixed::<1024>(text, slots),
+            2048 => self.fold_fixed::<2048>(text, slots),
+            k => {
                 let mut any = false;
                 for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
                     let s = &mut slots[slot(h >> 32, k)];
@@ -165,11 +176,7 @@ impl MinHasher {
                 });
                 any
             }
-        };
-        if any {
-            self.finish(&scratch.slots, out);
         }
-        any
     }
 
     /// Folds the shingles of `text` into `K` slots (`K` a power of two).
@@ -213,21 +220,7 @@ impl MinHasher {
         );
         scratch.fine.clear();
         scratch.fine.resize(f, EMPTY);
-        let any = match f {
-            512 => self.fold_fixed::<512>(text, &mut scratch.fine),
-            1024 => self.fold_fixed::<1024>(text, &mut scratch.fine),
-            2048 => self.fold_fixed::<2048>(text, &mut scratch.fine),
-            _ => {
-                let slots = scratch.fine.as_mut_slice();
-                let mut any = false;
-                for_each_shingle(text, self.params.shingle, self.params.seed, |h| {
-                    let s = &mut slots[slot(h >> 32, f)];
-                    *s = (*s).min(h as u32);
-                    any = true;
-                });
-                any
-            }
-        };
+        let any = self.fold(text, &mut scratch.fine);
         if any {
             self.finish_fine(scratch, out, fine);
         }
@@ -274,7 +267,7 @@ impl MinHasher {
         }
         scratch.slots.clear();
         scratch.slots.resize(k, EMPTY);
-        fold(&hashes, &mut scratch.slots);
+        fold_hashes(&hashes, &mut scratch.slots);
         self.finish(&scratch.slots, out);
         true
     }
@@ -677,7 +670,7 @@ mod tests {
                 for (set, c, fine) in [(a, &mut ca, &mut fa), (b, &mut cb, &mut fb)] {
                     scratch.fine.clear();
                     scratch.fine.resize(f, EMPTY);
-                    fold(&set, &mut scratch.fine);
+                    fold_hashes(&set, &mut scratch.fine);
                     h.finish_fine(&mut scratch, c, fine);
                     // The coarse half is the ordinary signature.
                     let mut plain = vec![0u16; k];

@@ -161,7 +161,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub memory_limit: Option<u64>,
 
-    /// Folder for temporary files (the copy of standard input).
+    /// Folder for temporary files (the copy of standard input, signatures
+    /// and band files past --memory-limit).
     #[arg(long, value_name = "DIR")]
     pub temp_dir: Option<PathBuf>,
 }
