@@ -107,14 +107,25 @@ fn ascii_packed(bytes: &[u8], k: usize, key: u64, mut f: impl FnMut(u64)) {
 }
 
 /// Packed windows of a text of one- and two-byte characters
-/// (`k <= MAX_PACKED`).
+/// (`k <= MAX_PACKED`), decoding the UTF-8 in place.
 #[inline(always)]
 fn narrow_packed(text: &str, k: usize, key: u64, mut f: impl FnMut(u64)) {
     let mask = u64::MAX >> (64 - PACK as usize * k);
+    let b = text.as_bytes();
     let mut w = 0u64;
-    let mut n = 0usize;
-    for c in text.chars() {
-        w = w << PACK | u64::from(c);
+    let (mut i, mut n) = (0usize, 0usize);
+    while i < b.len() {
+        let b0 = u64::from(b[i]);
+        let c = if b0 < 0x80 {
+            i += 1;
+            b0
+        } else {
+            // A two-byte sequence: the caller checked there are no longer ones.
+            let c = (b0 & 0x1F) << 6 | u64::from(b[i + 1] & 0x3F);
+            i += 2;
+            c
+        };
+        w = w << PACK | c;
         n += 1;
         if n >= k {
             f(packed_hash(w & mask, key));
