@@ -71,16 +71,18 @@ pub fn for_each_shingle(text: &str, k: usize, seed: u64, f: impl FnMut(u64)) {
         return;
     }
     let key = xxh3_64_with_seed(&(k as u64).to_le_bytes(), seed);
+    // One pass tells ASCII (< 0x80) from one- and two-byte text (< 0xE0).
+    let top = text.bytes().fold(0u8, u8::max);
     if k <= MAX_PACKED {
-        if text.is_ascii() {
+        if top < 0x80 {
             ascii_packed(text.as_bytes(), k, key, f);
-        } else if text.bytes().all(|b| b < 0xE0) {
+        } else if top < 0xE0 {
             // One- and two-byte characters only: every window is packed.
             narrow_packed(text, k, key, f);
         } else {
             mixed(text, k, key, f);
         }
-    } else if text.is_ascii() {
+    } else if top < 0x80 {
         ascii_polynomial(text.as_bytes(), k, key, f);
     } else {
         mixed(text, k, key, f);
