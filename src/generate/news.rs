@@ -57,7 +57,6 @@
 //! documents). Ids are `d` and the zero-padded output position; documents
 //! are shuffled, so related documents are not next to each other.
 
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -69,10 +68,10 @@ use super::boiler::date;
 use super::edit::{add_diacritics, add_tatweel, change_punct, substitute};
 use super::rng::{Rng, derive};
 use super::text::{
-    COMMA, END, NUM, QCLOSE, QOPEN, QUESTION, Tok, num_tok, punct, target_bytes, title, topic,
-    word_tok,
+    COMMA, END, NUM, QCLOSE, QOPEN, QUESTION, Tok, num_tok, punct, push_after, push_word,
+    target_bytes, title, topic, word_tok,
 };
-use super::vocab::{ARABIC_PREFIXES, push_capitalized, vocab};
+use super::vocab::{push_capitalized, vocab};
 use super::{GenDoc, Script};
 
 /// What to generate.
@@ -861,33 +860,9 @@ fn render_sentence(script: Script, toks: &[Tok], ends: &mut Vec<usize>) -> Strin
         if i > 0 {
             out.push_str(p.space);
         }
-        if t.flags & QOPEN != 0 {
-            out.push_str(p.open);
-        }
-        if t.flags & NUM != 0 {
-            let _ = write!(out, "{}", t.id);
-        } else {
-            out.push_str(ARABIC_PREFIXES[t.pre as usize].0);
-            let w = v.word(t.id);
-            if i == 0 && cap {
-                push_capitalized(&mut out, w);
-            } else {
-                out.push_str(w);
-            }
-        }
+        push_word(&mut out, t, v, p, i == 0 && cap);
         ends.push(out.len());
-        if t.flags & QCLOSE != 0 {
-            out.push_str(p.close);
-        }
-        if t.flags & END != 0 {
-            out.push_str(if t.flags & QUESTION != 0 {
-                p.question
-            } else {
-                p.stop
-            });
-        } else if t.flags & COMMA != 0 {
-            out.push_str(p.comma);
-        }
+        push_after(&mut out, t, p);
     }
     out
 }

@@ -28,13 +28,12 @@
 //! went wrong, with their text, to diagnose the detector.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use super::quality::lines;
+use crate::error::Result;
 
 /// Examples kept per category.
 const EXAMPLES: usize = 10;
@@ -137,25 +136,6 @@ pub struct PassageExample {
     pub a_text: String,
     /// Its text on b.
     pub b_text: String,
-}
-
-fn lines<T: for<'de> Deserialize<'de>>(path: &Path, mut f: impl FnMut(T)) -> Result<()> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    for (i, line) in BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| Error::io(path, e))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v = serde_json::from_str(&line).map_err(|e| {
-            Error::record(
-                path.display().to_string(),
-                Some(i as u64 + 1),
-                e.to_string(),
-            )
-        })?;
-        f(v);
-    }
-    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -646,6 +626,7 @@ pub fn passage_quality(corpus_dir: &Path, analyze_out: &Path) -> Result<PassageQ
 
 #[cfg(test)]
 mod tests {
+    use std::fs::File;
     use std::io::Write;
 
     use super::*;

@@ -42,10 +42,15 @@ pub struct PlantedQuality {
     pub clusters: Quality,
 }
 
-fn lines<T: for<'de> Deserialize<'de>>(path: &Path, mut f: impl FnMut(T)) -> Result<()> {
+/// Calls `f` with each JSON line of `path` (blank lines skipped); a line
+/// that does not parse is an error naming the file and line.
+pub(super) fn lines<T: for<'de> Deserialize<'de>>(path: &Path, mut f: impl FnMut(T)) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     for (i, line) in BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
         let v = serde_json::from_str(&line).map_err(|e| {
             Error::record(
                 path.display().to_string(),

@@ -229,6 +229,42 @@ pub(crate) fn title(script: Script, topic: &[u32], rng: &mut Rng, out: &mut Stri
     render(script, &toks, out);
 }
 
+/// Appends token `t`: its opening quote, then its number, or its word with
+/// its prefix (capitalized when `capital`).
+pub(crate) fn push_word(out: &mut String, t: &Tok, v: &Vocab, p: &Punct, capital: bool) {
+    if t.flags & QOPEN != 0 {
+        out.push_str(p.open);
+    }
+    if t.flags & NUM != 0 {
+        let _ = write!(out, "{}", t.id);
+    } else {
+        out.push_str(ARABIC_PREFIXES[t.pre as usize].0);
+        let w = v.word(t.id);
+        if capital {
+            push_capitalized(out, w);
+        } else {
+            out.push_str(w);
+        }
+    }
+}
+
+/// Appends what follows token `t`: its closing quote, then a full stop or
+/// question mark, or a comma.
+pub(crate) fn push_after(out: &mut String, t: &Tok, p: &Punct) {
+    if t.flags & QCLOSE != 0 {
+        out.push_str(p.close);
+    }
+    if t.flags & END != 0 {
+        out.push_str(if t.flags & QUESTION != 0 {
+            p.question
+        } else {
+            p.stop
+        });
+    } else if t.flags & COMMA != 0 {
+        out.push_str(p.comma);
+    }
+}
+
 /// Renders tokens as text (appends to `out`).
 pub(crate) fn render(script: Script, toks: &[Tok], out: &mut String) {
     let v = vocab(script);
@@ -241,32 +277,8 @@ pub(crate) fn render(script: Script, toks: &[Tok], out: &mut String) {
         if !para_start {
             out.push_str(p.space);
         }
-        if t.flags & QOPEN != 0 {
-            out.push_str(p.open);
-        }
-        if t.flags & NUM != 0 {
-            let _ = write!(out, "{}", t.id);
-        } else {
-            out.push_str(ARABIC_PREFIXES[t.pre as usize].0);
-            let w = v.word(t.id);
-            if sent_start && cap {
-                push_capitalized(out, w);
-            } else {
-                out.push_str(w);
-            }
-        }
-        if t.flags & QCLOSE != 0 {
-            out.push_str(p.close);
-        }
-        if t.flags & END != 0 {
-            out.push_str(if t.flags & QUESTION != 0 {
-                p.question
-            } else {
-                p.stop
-            });
-        } else if t.flags & COMMA != 0 {
-            out.push_str(p.comma);
-        }
+        push_word(out, t, v, p, sent_start && cap);
+        push_after(out, t, p);
         para_start = false;
         sent_start = t.flags & END != 0;
         if t.flags & PARA != 0 {

@@ -247,6 +247,15 @@ mod tests {
     use super::*;
     use crate::normalize::NormalizeOptions;
 
+    /// The original text of every word.
+    fn spans<'t>(w: &DocWords, text: &'t str) -> Vec<&'t str> {
+        w.start
+            .iter()
+            .zip(&w.end)
+            .map(|(&a, &b)| &text[a as usize..b as usize])
+            .collect()
+    }
+
     #[test]
     fn words_keep_original_offsets() {
         let n = Normalizer::new(NormalizeOptions::all());
@@ -271,13 +280,7 @@ mod tests {
         let n = Normalizer::new(NormalizeOptions::all());
         let text = "今天下雨abc。";
         let w = tokenize(&n, text, &mut Scratch::default());
-        let spans: Vec<&str> = w
-            .start
-            .iter()
-            .zip(&w.end)
-            .map(|(&a, &b)| &text[a as usize..b as usize])
-            .collect();
-        assert_eq!(spans, ["今", "天", "下", "雨", "abc"]);
+        assert_eq!(spans(&w, text), ["今", "天", "下", "雨", "abc"]);
     }
 
     #[test]

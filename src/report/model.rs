@@ -141,6 +141,39 @@ fn groups(labels: &[u32]) -> Vec<(u32, Vec<u32>)> {
     v
 }
 
+/// The `groups` with at least two embedded members, as `make(head, size,
+/// listed)`: `head` is the representative's position in the document list
+/// (its first listed member if it is not listed), `size` the group's full
+/// size and `listed` the positions of its listed members. Also returns,
+/// per row, the index of its group in that list.
+fn listed_groups<G>(
+    groups: &[(u32, Vec<u32>)],
+    pos: &[Option<usize>],
+    rows: usize,
+    make: impl Fn(usize, usize, Vec<usize>) -> G,
+) -> (Vec<G>, Vec<Option<usize>>) {
+    let mut group_of: Vec<Option<usize>> = vec![None; rows];
+    let out = groups
+        .iter()
+        .filter_map(|(head, members)| {
+            let listed: Vec<usize> = members.iter().filter_map(|&m| pos[m as usize]).collect();
+            (listed.len() > 1).then_some((head, members, listed))
+        })
+        .enumerate()
+        .map(|(i, (head, members, listed))| {
+            for &m in members {
+                group_of[m as usize] = Some(i);
+            }
+            make(
+                pos[*head as usize].unwrap_or(listed[0]),
+                members.len(),
+                listed,
+            )
+        })
+        .collect();
+    (out, group_of)
+}
+
 /// Which rows the report embeds the text of: members of the largest stories,
 /// then of the largest near-duplicate clusters, up to `limit` documents.
 pub fn embedded_rows(dups: &Duplicates, stories: &Stories, limit: usize) -> Vec<bool> {
@@ -242,44 +275,13 @@ pub fn build(
     }
     let story_groups = groups(&stories.first);
     let cluster_groups = groups(&dups.clusters.kept);
-    let mut story_of: Vec<Option<usize>> = vec![None; rows];
-    let stories_json: Vec<Group> = story_groups
-        .iter()
-        .filter_map(|(first, members)| {
-            let listed: Vec<usize> = members.iter().filter_map(|&m| pos[m as usize]).collect();
-            (listed.len() > 1).then_some((first, members, listed))
-        })
-        .enumerate()
-        .map(|(i, (first, members, listed))| {
-            for &m in members {
-                story_of[m as usize] = Some(i);
-            }
-            Group {
-                head: pos[*first as usize].unwrap_or(listed[0]),
-                size: members.len(),
-                docs: listed,
-            }
-        })
-        .collect();
-    let mut cluster_of: Vec<Option<usize>> = vec![None; rows];
-    let clusters_json: Vec<ClusterGroup> = cluster_groups
-        .iter()
-        .filter_map(|(kept, members)| {
-            let listed: Vec<usize> = members.iter().filter_map(|&m| pos[m as usize]).collect();
-            (listed.len() > 1).then_some((kept, members, listed))
-        })
-        .enumerate()
-        .map(|(i, (kept, members, listed))| {
-            for &m in members {
-                cluster_of[m as usize] = Some(i);
-            }
-            ClusterGroup {
-                kept: pos[*kept as usize].unwrap_or(listed[0]),
-                size: members.len(),
-                docs: listed,
-            }
-        })
-        .collect();
+    let (stories_json, story_of) = listed_groups(&story_groups, &pos, rows, |head, size, docs| {
+        Group { head, size, docs }
+    });
+    let (clusters_json, cluster_of) =
+        listed_groups(&cluster_groups, &pos, rows, |kept, size, docs| {
+            ClusterGroup { kept, size, docs }
+        });
     let docs_json: Vec<Doc<'_>> = listed
         .iter()
         .map(|&r| {
