@@ -10,12 +10,14 @@ use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
 
+use neardup::cluster::Duplicates;
 use neardup::config::Config;
 use neardup::generate::{DedupSpec, dedup_corpus};
 use neardup::input::{OutletFrom, resolve};
 use neardup::passages;
-use neardup::pipeline::{Corpus, Duplicates, Timings, find_duplicates, read_and_sign};
+use neardup::pipeline::{Corpus, find_duplicates, read_and_sign};
 use neardup::progress::NoProgress;
+use neardup::timings::Timings;
 
 fn corpus(dir: &Path, docs: usize, config: &Config) -> (Corpus, Duplicates) {
     let path = dir.join(format!("c{docs}.jsonl"));
@@ -48,9 +50,10 @@ fn passage_stage(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::from_parameter(docs), &docs, |b, _| {
             b.iter(|| {
                 let p = passages::find(
+                    &corpus.signed(),
                     &corpus,
                     &dups,
-                    &config,
+                    config.normalize,
                     &config.passages,
                     &NoProgress,
                     &mut Timings::default(),

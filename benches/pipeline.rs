@@ -15,8 +15,9 @@ use neardup::input::{OutletFrom, resolve};
 use neardup::lsh::{LshParams, candidate_pairs};
 use neardup::minhash::{MinHasher, Scratch, Signatures};
 use neardup::normalize::{NormalizeOptions, Normalizer};
-use neardup::pipeline::{Timings, find_duplicates, read_and_sign};
+use neardup::pipeline::{find_duplicates, read_and_sign};
 use neardup::progress::NoProgress;
+use neardup::timings::Timings;
 
 fn texts(docs: usize, scripts: Vec<Script>) -> Vec<String> {
     let spec = DedupSpec {

@@ -1,124 +1,59 @@
 //! `neardup analyze`: the whole analysis of a corpus, written to a folder.
 //!
-//! Stages: read and sign, near-duplicates, shared passages (with per-outlet
-//! boilerplate and stock phrases), stories, then one more read of the
-//! documents with passages for their text. Files written (formats in
-//! [`crate::report`], [`crate::report::passages`] and
-//! [`crate::report::outlets`], [`crate::report::model`]): `documents.jsonl`,
-//! `pairs.jsonl`, `shared.jsonl`, `outlets.csv`, `boilerplate.jsonl`,
-//! `report.html`, `errors.jsonl` and `summary.json`, the last one last. A leftover `summary.json` of an earlier
-//! run is removed first, so the folder never looks complete while this run is
-//! writing.
+//! Stages, in order ([`crate`] docs have the map of modules):
+//!
+//! 1. read and sign every record ([`crate::pipeline::read_and_sign`]);
+//! 2. near-duplicate clusters ([`crate::pipeline::find_duplicates`]);
+//! 3. shared passages, with per-outlet boilerplate and stock phrases
+//!    ([`crate::passages::find`], a second read for the words);
+//! 4. stories ([`crate::story::build`]);
+//! 5. the text of passages and of the documents the report embeds
+//!    ([`Snippets::collect`], a third read);
+//! 6. the files: `documents.jsonl`, `pairs.jsonl`, `shared.jsonl`,
+//!    `outlets.csv`, `boilerplate.jsonl`, `report.html`, `errors.jsonl` and
+//!    `summary.json`, the last one last (formats in [`crate::report`]).
+//!
+//! A leftover `summary.json` of an earlier run is removed first, so the
+//! folder never looks complete while this run is writing. The run is
+//! described by one [`Summary`], which `summary.json` and `report.html` both
+//! serialize.
 
 use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::cluster::Duplicates;
 use crate::config::Config;
 use crate::document::{DocId, Status};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
-use crate::passages::{self, PassageStats, Passages};
-use crate::pipeline::{Corpus, Duplicates, ReadStats, Timings, find_duplicates, read_and_sign};
+use crate::passages::snippets::{Snippets, wanted_spans};
+use crate::passages::{self, Passages};
+use crate::pipeline::{Corpus, find_duplicates, read_and_sign};
 use crate::progress::{Progress, Unit};
 use crate::report::html;
 use crate::report::model::{self, embedded_rows};
 use crate::report::outlets::{outlet_rows, write_outlets};
-use crate::report::passages::{Snippets, wanted_spans, write_boilerplate, write_shared};
+use crate::report::passages::{write_boilerplate, write_shared};
 use crate::report::{AtomicFile, json, round4, write_line, write_notice};
+use crate::run::{Counts, Parameters, StoryGuard, Summary};
+use crate::signed::SignedDocs;
 use crate::story::{self, Stories};
+use crate::timings::Timings;
 
-/// What `summary.json` holds.
-#[derive(Debug, serde::Serialize)]
-pub struct Summary {
-    /// Always "neardup".
-    pub tool: &'static str,
-    /// Version of the tool.
-    pub version: &'static str,
-    /// The counts.
-    pub counts: Counts,
-    /// Details of the reading stage.
-    pub input: ReadStats,
-    /// Details of the passage stage.
-    pub passage_stage: PassageStats,
-    /// Story links dropped by the guards against chaining.
-    pub story_guard: StoryGuard,
-    /// Every parameter actually used.
-    pub parameters: Parameters,
-    /// Wall time per stage, in seconds, in order.
-    pub timings: Vec<StageTime>,
-}
-
-/// How often the story guards acted.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct StoryGuard {
-    /// Links dropped because the story would have grown past `--max-story`.
-    pub dropped_by_size: u64,
-    /// Links dropped because the documents' dates are further apart than `--window`.
-    pub dropped_by_window: u64,
-    /// Links dropped because too few documents of the two stories are linked.
-    pub dropped_by_density: u64,
-}
-
-/// Counts of `summary.json`.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct Counts {
-    /// Records read.
-    pub read: u64,
-    /// Records signed.
-    pub ok: u64,
-    /// Records with empty text.
-    pub empty: u64,
-    /// Records rejected.
-    pub rejected: u64,
-    /// Near-duplicate clusters among ok records (singletons included).
-    pub clusters: u64,
-    /// Ok records that are duplicates of a kept one.
-    pub duplicates: u64,
-    /// Size of the largest near-duplicate cluster.
-    pub largest_cluster: u64,
-    /// Candidate pairs from LSH.
-    pub candidate_pairs: u64,
-    /// Verified near-duplicate pairs.
-    pub duplicate_pairs: u64,
-    /// Candidate pairs decided on the finer signatures.
-    pub refined_pairs: u64,
-    /// Verified story pairs (not near-duplicates).
-    pub story_pairs: u64,
-    /// Stories (ok and empty records; a document alone is its own story).
-    pub stories: u64,
-    /// Size of the largest story.
-    pub largest_story: u64,
-    /// Shared passages.
-    pub passages: u64,
-    /// Boilerplate sentences found (all outlets).
-    pub boilerplate: u64,
-}
-
-/// The parameters block of `summary.json`.
-#[derive(Debug, serde::Serialize)]
-pub struct Parameters {
-    /// The configuration.
-    #[serde(flatten)]
-    pub config: Config,
-    /// Bands actually used.
-    pub bands: usize,
-    /// Rows per band actually used.
-    pub rows: usize,
-    /// Worker threads.
-    pub threads: usize,
-}
-
-/// One stage's wall time.
-#[derive(Debug, serde::Serialize)]
-pub struct StageTime {
-    /// Stage name.
-    pub stage: String,
-    /// Seconds.
-    pub seconds: f64,
+/// What the stages after reading found.
+struct Found {
+    dups: Duplicates,
+    passages: Passages,
+    stories: Stories,
+    /// Per signature row, whether `report.html` embeds its text.
+    embed: Vec<bool>,
+    snippets: Snippets,
 }
 
 /// Runs the analysis of `inputs` and writes its files to `out_dir`.
+///
+/// The configuration is validated here, once, before any input is read.
 pub fn analyze(
     config: &Config,
     inputs: Inputs,
@@ -133,23 +68,51 @@ pub fn analyze(
     }
     let mut timings = Timings::default();
     let mut errors = AtomicFile::create(out_dir.join("errors.jsonl"))?;
-    let start = Instant::now();
-    let corpus = read_and_sign(config, inputs, true, progress, &mut |n| {
-        write_notice(&mut errors, &n)
+    let corpus = timings.time("read + sign", || {
+        read_and_sign(config, inputs, true, progress, &mut |n| {
+            write_notice(&mut errors, &n)
+        })
     })?;
-    timings.add("read + sign", start.elapsed());
-    let dups = find_duplicates(&corpus, config, progress, &mut timings)?;
+    let found = find_all(&corpus, config, progress, &mut timings)?;
+    let mut summary = summarize(&corpus, config, &found);
+
+    let start = Instant::now();
+    progress.begin("write", Some(corpus.docs.len() as u64), Unit::Items);
+    write_outputs(&corpus, &found, &summary, out_dir)?;
+    errors.commit()?;
+    progress.end();
+    timings.add("write", start.elapsed());
+
+    summary.set_timings(&timings);
+    let mut f = AtomicFile::create(&summary_path)?;
+    let text = serde_json::to_vec_pretty(&summary).map_err(|e| Error::other(e.to_string()))?;
+    f.write(&text)?;
+    f.write(b"\n")?;
+    f.commit()?;
+    Ok(summary)
+}
+
+/// Stages 2 to 5: duplicates, passages, stories and the texts to show.
+fn find_all(
+    corpus: &Corpus,
+    config: &Config,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Found> {
+    let signed = corpus.signed();
+    let dups = find_duplicates(corpus, config, progress, timings)?;
     let passages = passages::find(
-        &corpus,
+        &signed,
+        corpus,
         &dups,
-        config,
+        config.normalize,
         &config.passages,
         progress,
-        &mut timings,
+        timings,
     )?;
     let stories = timings.time("stories", || {
         story::build(
-            &corpus,
+            &signed,
             &dups,
             &passage_pairs(&passages),
             &passages.aligned,
@@ -159,11 +122,22 @@ pub fn analyze(
     });
     let embed = embedded_rows(&dups, &stories, config.report_max_docs);
     let snippets = timings.time("passages: text", || {
-        Snippets::collect(&corpus, config, wanted_spans(&passages), &|r| {
+        Snippets::collect(corpus, signed.len(), wanted_spans(&passages), &|r| {
             embed[r as usize]
         })
     })?;
+    Ok(Found {
+        dups,
+        passages,
+        stories,
+        embed,
+        snippets,
+    })
+}
 
+/// The run model, but for the timings of the last stage.
+fn summarize(corpus: &Corpus, config: &Config, found: &Found) -> Summary {
+    let (dups, stories, passages) = (&found.dups, &found.stories, &found.passages);
     let stats = corpus.stats.clone();
     let counts = Counts {
         read: stats.read,
@@ -182,42 +156,7 @@ pub fn analyze(
         passages: passages.passages.len() as u64,
         boilerplate: passages.boilerplate.len() as u64,
     };
-
-    let start = Instant::now();
-    progress.begin("write", Some(corpus.docs.len() as u64), Unit::Items);
-    write_documents(&corpus, &dups, &stories, out_dir)?;
-    write_pairs(&corpus, &dups, &stories, out_dir)?;
-    let mut f = AtomicFile::create(out_dir.join("shared.jsonl"))?;
-    write_shared(&corpus, &passages, &snippets, &mut f)?;
-    f.commit()?;
-    let rows = outlet_rows(&corpus, &dups, &stories, &passages, &snippets);
-    let mut f = AtomicFile::create(out_dir.join("outlets.csv"))?;
-    write_outlets(&rows, &mut f)?;
-    f.commit()?;
-    let mut f = AtomicFile::create(out_dir.join("boilerplate.jsonl"))?;
-    write_boilerplate(&corpus, &passages, &snippets, &mut f)?;
-    f.commit()?;
-    let data = model::build(
-        &corpus,
-        config,
-        &serde_json::to_value(&counts).map_err(|e| Error::other(e.to_string()))?,
-        &dups,
-        &stories,
-        &passages,
-        &snippets,
-        &rows,
-        &embed,
-        config.report_max_docs,
-    );
-    let mut f = AtomicFile::create(out_dir.join("report.html"))?;
-    f.write(html::render(&html::escape_json_for_script(&data)).as_bytes())?;
-    f.commit()?;
-    errors.commit()?;
-    progress.end();
-    timings.add("write", start.elapsed());
-
-    let lsh = dups.lsh;
-    let summary = Summary {
+    Summary {
         tool: "neardup",
         version: env!("CARGO_PKG_VERSION"),
         counts,
@@ -230,25 +169,51 @@ pub fn analyze(
         },
         parameters: Parameters {
             config: config.clone(),
-            bands: lsh.bands,
-            rows: lsh.rows,
+            bands: dups.lsh.bands,
+            rows: dups.lsh.rows,
             threads: rayon::current_num_threads(),
         },
-        timings: timings
-            .0
-            .iter()
-            .map(|(stage, d)| StageTime {
-                stage: stage.clone(),
-                seconds: (d.as_secs_f64() * 1000.0).round() / 1000.0,
-            })
-            .collect(),
-    };
-    let mut f = AtomicFile::create(&summary_path)?;
-    let text = serde_json::to_vec_pretty(&summary).map_err(|e| Error::other(e.to_string()))?;
-    f.write(&text)?;
-    f.write(b"\n")?;
+        timings: Vec::new(),
+    }
+}
+
+/// Every file but `errors.jsonl` and `summary.json`.
+fn write_outputs(corpus: &Corpus, found: &Found, summary: &Summary, out_dir: &Path) -> Result<()> {
+    let signed = corpus.signed();
+    let Found {
+        dups,
+        passages,
+        stories,
+        embed,
+        snippets,
+    } = found;
+    write_documents(corpus, dups, stories, out_dir)?;
+    write_pairs(&signed, dups, stories, out_dir)?;
+    let mut f = AtomicFile::create(out_dir.join("shared.jsonl"))?;
+    write_shared(&signed, passages, snippets, &mut f)?;
     f.commit()?;
-    Ok(summary)
+    let rows = outlet_rows(&signed, dups, stories, passages, snippets);
+    let mut f = AtomicFile::create(out_dir.join("outlets.csv"))?;
+    write_outlets(&rows, &mut f)?;
+    f.commit()?;
+    let mut f = AtomicFile::create(out_dir.join("boilerplate.jsonl"))?;
+    write_boilerplate(&signed, passages, snippets, &mut f)?;
+    f.commit()?;
+    let data = model::build(
+        &signed,
+        summary,
+        &model::Found {
+            dups,
+            stories,
+            passages,
+            snippets,
+            outlet_rows: &rows,
+            embed,
+        },
+    );
+    let mut f = AtomicFile::create(out_dir.join("report.html"))?;
+    f.write(html::render(&html::escape_json_for_script(&data)).as_bytes())?;
+    f.commit()
 }
 
 /// Passage words and passages shared by each pair of rows:
@@ -275,11 +240,11 @@ fn doc_words(passages: &Passages) -> Vec<u32> {
 }
 
 /// The first document of `d`'s story (`None` for a rejected record).
-fn story_of(corpus: &Corpus, stories: &Stories, d: DocId) -> Option<DocId> {
-    match corpus.docs.status(d) {
+fn story_of(signed: &SignedDocs<'_>, stories: &Stories, d: DocId) -> Option<DocId> {
+    match signed.docs.status(d) {
         Status::Ok => {
-            let r = corpus.docs.sig_row(d)?;
-            Some(corpus.doc_of_row(stories.first[r as usize]))
+            let r = signed.docs.sig_row(d)?;
+            Some(signed.doc(stories.first[r as usize]))
         }
         Status::Empty => Some(d),
         Status::Rejected => None,
@@ -293,11 +258,12 @@ fn write_documents(
     out_dir: &Path,
 ) -> Result<()> {
     let docs = &corpus.docs;
+    let signed = corpus.signed();
     let mut out = AtomicFile::create(out_dir.join("documents.jsonl"))?;
     for d in docs.doc_ids() {
         let status = docs.status(d);
         let id = docs.id(d);
-        let kept = dups.kept_of(corpus, d);
+        let kept = dups.kept_of(&signed, d);
         let (cluster, duplicate_of, similarity) = match (status, kept) {
             (Status::Ok, Some(k)) if k == d => (Some(id), None, Some(1.0)),
             (Status::Ok, Some(k)) => {
@@ -320,7 +286,7 @@ fn write_documents(
             cluster,
             duplicate_of,
             similarity,
-            story: story_of(corpus, stories, d).map(|s| docs.id(s)),
+            story: story_of(&signed, stories, d).map(|s| docs.id(s)),
         };
         write_line(&mut out, &line)?;
     }
@@ -329,7 +295,7 @@ fn write_documents(
 
 /// Writes duplicate and story pairs, merged in `(a, b)` order.
 fn write_pairs(
-    corpus: &Corpus,
+    signed: &SignedDocs<'_>,
     dups: &Duplicates,
     stories: &Stories,
     out_dir: &Path,
@@ -344,8 +310,8 @@ fn write_pairs(
     all.sort_by_key(|x| (x.0, x.1));
     for (a, b, j, level) in all {
         let line = json::PairLine {
-            a: corpus.docs.id(corpus.doc_of_row(a)),
-            b: corpus.docs.id(corpus.doc_of_row(b)),
+            a: signed.docs.id(signed.doc(a)),
+            b: signed.docs.id(signed.doc(b)),
             level,
             jaccard: round4(f64::from(j)),
         };

@@ -10,8 +10,10 @@
 
 use rayon::prelude::*;
 
-use crate::lsh::unpack;
+use crate::document::DocId;
+use crate::lsh::{LshParams, unpack};
 use crate::minhash::Signatures;
+use crate::signed::SignedDocs;
 
 /// Which document of a cluster is kept (`--keep`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -174,6 +176,33 @@ impl Clusters {
             count,
             largest,
         }
+    }
+}
+
+/// What the near-duplicate stage found: the pairs, the clusters, and the
+/// counts and by-products later stages use.
+#[derive(Debug)]
+pub struct Duplicates {
+    /// Bands and rows used.
+    pub lsh: LshParams,
+    /// Number of candidate pairs from the bands.
+    pub candidates: u64,
+    /// Verified pairs of signature rows, sorted by `(a, b)`.
+    pub pairs: Vec<Pair>,
+    /// Pairs decided on the finer signatures (close to the threshold).
+    pub refined: u64,
+    /// Candidate pairs whose estimate reaches the story threshold, sorted
+    /// (near-duplicates included): evidence for stories at no extra cost.
+    pub similar: Vec<Pair>,
+    /// The clusters.
+    pub clusters: Clusters,
+}
+
+impl Duplicates {
+    /// The document kept for `d`'s cluster (`None` unless `d` is ok).
+    pub fn kept_of(&self, signed: &SignedDocs<'_>, d: DocId) -> Option<DocId> {
+        let r = signed.docs.sig_row(d)?;
+        Some(signed.doc(self.clusters.kept[r as usize]))
     }
 }
 

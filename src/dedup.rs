@@ -12,13 +12,15 @@
 use std::io::Write;
 use std::time::Instant;
 
+use crate::cluster::Duplicates;
 use crate::config::Config;
 use crate::document::{DocId, Status};
 use crate::error::{Error, Result};
 use crate::input::{Inputs, ItemKind};
-use crate::pipeline::{Corpus, Duplicates, ReadStats, Timings, find_duplicates, read_and_sign};
+use crate::pipeline::{Corpus, ReadStats, find_duplicates, read_and_sign};
 use crate::progress::{Progress, Unit};
 use crate::report::{AtomicFile, json, round4, write_line, write_notice};
+use crate::timings::Timings;
 
 /// The counts of a dedup run: `read = kept + duplicates + empty + rejected`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -61,6 +63,8 @@ pub struct DedupOutputs<'a> {
 }
 
 /// Deduplicates `inputs`, writing the kept records to `outputs.kept`.
+///
+/// The configuration is validated here, once, before any input is read.
 pub fn dedup(
     config: &Config,
     inputs: Inputs,
@@ -69,13 +73,13 @@ pub fn dedup(
 ) -> Result<DedupSummary> {
     config.validate()?;
     let mut timings = Timings::default();
-    let start = Instant::now();
     let errors = &mut outputs.errors;
-    let corpus = read_and_sign(config, inputs, true, progress, &mut |n| match errors {
-        Some(f) => write_notice(f, &n),
-        None => Ok(()),
+    let corpus = timings.time("read + sign", || {
+        read_and_sign(config, inputs, true, progress, &mut |n| match errors {
+            Some(f) => write_notice(f, &n),
+            None => Ok(()),
+        })
     })?;
-    timings.add("read + sign", start.elapsed());
     let dups = find_duplicates(&corpus, config, progress, &mut timings)?;
 
     let start = Instant::now();
@@ -108,6 +112,7 @@ fn write_kept(
     progress: &dyn Progress,
 ) -> Result<u64> {
     let docs = &corpus.docs;
+    let signed = corpus.signed();
     progress.begin("write kept", Some(docs.len() as u64), Unit::Items);
     let mut kept = 0;
     let mut line = Vec::new();
@@ -115,7 +120,7 @@ fn write_kept(
     corpus.rescan_blocks(|block, first| {
         for (i, item) in block.items.iter().enumerate() {
             let d = DocId(first.0 + i as u32);
-            if docs.status(d) != Status::Ok || dups.kept_of(corpus, d) != Some(d) {
+            if docs.status(d) != Status::Ok || dups.kept_of(&signed, d) != Some(d) {
                 continue;
             }
             kept += 1;
@@ -148,8 +153,9 @@ fn write_kept(
 
 fn write_duplicates(corpus: &Corpus, dups: &Duplicates, out: &mut AtomicFile) -> Result<()> {
     let docs = &corpus.docs;
+    let signed = corpus.signed();
     for d in docs.doc_ids() {
-        let Some(k) = dups.kept_of(corpus, d) else {
+        let Some(k) = dups.kept_of(&signed, d) else {
             continue;
         };
         if k == d {

@@ -43,7 +43,8 @@
 //! ```no_run
 //! use neardup::config::Config;
 //! use neardup::input::{resolve, OutletFrom};
-//! use neardup::pipeline::{find_duplicates, read_and_sign, Timings};
+//! use neardup::pipeline::{find_duplicates, read_and_sign};
+//! use neardup::timings::Timings;
 //! use neardup::progress::NoProgress;
 //!
 //! let config = Config::default();
@@ -75,8 +76,11 @@ pub mod passages;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
+pub mod run;
 pub mod shingle;
+pub mod signed;
 pub mod story;
+pub mod timings;
 
 pub use config::Config;
 pub use error::{Error, ErrorKind, Result};

@@ -36,39 +36,14 @@
 //!
 //! The result depends only on the links, never on thread scheduling.
 
+use crate::cluster::Duplicates;
 use crate::cluster::UnionFind;
-use crate::pipeline::{Corpus, Duplicates};
+use crate::config::StoryParams;
+use crate::signed::SignedDocs;
 
 /// Two stories of several documents merge when the links between them
 /// number at least this share of the smaller story's documents.
 pub const MERGE_DENSITY: f64 = 0.5;
-
-/// Parameters of story detection.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
-pub struct StoryParams {
-    /// Jaccard similarity that links two documents into a story.
-    pub threshold: f64,
-    /// Shared passage words that link two documents into a story.
-    pub min_words: u32,
-    /// Least share of the longer document those words must make up.
-    pub min_share: f64,
-    /// Dated documents further apart than this many days are not linked.
-    pub window_days: f64,
-    /// Largest story a link may make.
-    pub max_size: usize,
-}
-
-impl Default for StoryParams {
-    fn default() -> Self {
-        StoryParams {
-            threshold: 0.2,
-            min_words: 8,
-            min_share: 0.1,
-            window_days: 7.0,
-            max_size: 200,
-        }
-    }
-}
 
 /// Why two documents are in one story.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,14 +97,14 @@ pub struct Stories {
 /// make up much of both documents (republications) are applied before links
 /// through a long roundup article that pastes a short item.
 pub fn build(
-    corpus: &Corpus,
+    signed: &SignedDocs<'_>,
     dups: &Duplicates,
     passage_pairs: &[(u32, u32, u32, u32)],
     aligned: &[(u32, u32)],
     doc_words: &[u32],
     params: &StoryParams,
 ) -> Stories {
-    let n = corpus.sigs.len();
+    let n = signed.len();
     let mut uf = UnionFind::new(n);
     for p in &dups.pairs {
         uf.union(p.a, p.b);
@@ -144,7 +119,7 @@ pub fn build(
         .map(|&(a, b, w, _)| Link {
             a,
             b,
-            jaccard: corpus.sigs.jaccard(a, b) as f32,
+            jaccard: signed.jaccard(a, b) as f32,
             evidence: Evidence::Passages(w),
         })
         .collect();
@@ -155,7 +130,7 @@ pub fn build(
         evidence: Evidence::Similarity,
     }));
     candidates.extend(aligned.iter().filter_map(|&(a, b)| {
-        let j = corpus.sigs.jaccard(a, b);
+        let j = signed.jaccard(a, b);
         (j >= params.threshold).then_some(Link {
             a,
             b,
@@ -193,8 +168,8 @@ pub fn build(
             continue;
         }
         let (da, db) = (
-            corpus.docs.date(corpus.doc_of_row(l.a)),
-            corpus.docs.date(corpus.doc_of_row(l.b)),
+            signed.docs.date(signed.doc(l.a)),
+            signed.docs.date(signed.doc(l.b)),
         );
         if let (Some(x), Some(y)) = (da, db)
             && (x - y).unsigned_abs() as f64 > window

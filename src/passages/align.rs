@@ -2,8 +2,8 @@
 //!
 //! Given the seeds of a pair (shared n-grams), every seed is extended to a
 //! maximal run of identical words (an *anchor*). Around each anchor, shorter
-//! exact runs of at least [`Params::min_run`] words are searched within
-//! [`Params::gap`] words on both sides, which picks up the pieces of a
+//! exact runs of at least [`PassageParams::min_run`] words are searched within
+//! [`PassageParams::gap`] words on both sides, which picks up the pieces of a
 //! sentence a rewriting desk touched: a replaced word splits a run in two, a
 //! clause moved within a sentence or a sentence moved within a paragraph is a
 //! run out of order, an inserted aside is a gap on one side only. Runs that
@@ -12,7 +12,7 @@
 //! paragraph with edits is one passage, not five.
 //!
 //! A passage counts only if it has an exact run of at least
-//! [`Params::min_words`] words that are not stock (see [`super::index`]):
+//! [`PassageParams::min_words`] words that are not stock (see [`super::index`]):
 //! short matches must be exact, and a stock phrase alone never counts.
 //! Boilerplate words never match at all.
 
@@ -20,30 +20,7 @@ use std::ops::Range;
 
 use ahash::AHashMap;
 
-/// Alignment parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Params {
-    /// Least number of non-stock words of the longest exact run of a passage.
-    pub min_words: u32,
-    /// Least length of the shorter runs chained around it.
-    pub min_run: u32,
-    /// Largest distance, in words on both sides, between chained runs.
-    pub gap: u32,
-    /// Passages between otherwise unrelated documents must total this many
-    /// words (see [`crate::passages`]).
-    pub isolated_words: u32,
-}
-
-impl Default for Params {
-    fn default() -> Params {
-        Params {
-            min_words: 8,
-            min_run: 3,
-            gap: 20,
-            isolated_words: 12,
-        }
-    }
-}
+use crate::config::PassageParams;
 
 /// One side of the pair: its word hashes and, per word, whether it is masked
 /// (boilerplate) or covered by a stock phrase.
@@ -212,7 +189,7 @@ fn merge_close_hulls(groups: &mut Vec<Vec<Run>>, gap: u32) {
 
 /// The shared passages of A and B, from seeds `(pa, pb)` (positions where an
 /// n-gram of A equals one of B), sorted by their start in A.
-pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &Params) -> Vec<Passage> {
+pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &PassageParams) -> Vec<Passage> {
     // Anchors: maximal runs through the seeds.
     let mut runs: Vec<Run> = Vec::new();
     for &(i, j) in seeds {
@@ -326,7 +303,7 @@ mod tests {
                 }
             }
         }
-        align(&sa, &sb, &seeds, &Params::default())
+        align(&sa, &sb, &seeds, &PassageParams::default())
     }
 
     const PARA: &str = "the minister said on monday that the talks with the union had ended \

@@ -12,7 +12,7 @@
 //! part of a shared passage.
 
 use crate::document::NONE;
-use crate::pipeline::Corpus;
+use crate::signed::SignedDocs;
 
 use super::tokens::TokenStore;
 
@@ -23,11 +23,8 @@ pub const MIN_SHARE: f64 = 0.05;
 
 /// The outlet group of a row for boilerplate: its outlet, or the pool of
 /// documents without one.
-fn group(corpus: &Corpus, row: u32) -> u32 {
-    corpus
-        .docs
-        .outlet_index(corpus.doc_of_row(row))
-        .unwrap_or(NONE)
+fn group(signed: &SignedDocs<'_>, row: u32) -> u32 {
+    signed.docs.outlet_index(signed.doc(row)).unwrap_or(NONE)
 }
 
 /// One boilerplate sentence of an outlet.
@@ -47,20 +44,24 @@ pub struct Boilerplate {
 
 /// Finds boilerplate sentences and returns them with, for every word of the
 /// store, whether it is masked.
-pub fn find(corpus: &Corpus, kept: &[u32], words: &TokenStore) -> (Vec<Boilerplate>, Vec<bool>) {
+pub fn find(
+    signed: &SignedDocs<'_>,
+    kept: &[u32],
+    words: &TokenStore,
+) -> (Vec<Boilerplate>, Vec<bool>) {
     // (group, hash, cluster, unit index), sorted and counted.
     let mut occ: Vec<(u32, u64, u32, u32)> = words
         .units
         .iter()
         .enumerate()
-        .map(|(i, u)| (group(corpus, u.row), u.hash, kept[u.row as usize], i as u32))
+        .map(|(i, u)| (group(signed, u.row), u.hash, kept[u.row as usize], i as u32))
         .collect();
     occ.sort_unstable();
     // Clusters per group.
     let mut clusters_of_group: ahash::AHashMap<u32, u32> = ahash::AHashMap::new();
     {
         let mut seen: Vec<(u32, u32)> = (0..words.docs() as u32)
-            .map(|r| (group(corpus, r), kept[r as usize]))
+            .map(|r| (group(signed, r), kept[r as usize]))
             .collect();
         seen.sort_unstable();
         seen.dedup();

@@ -38,7 +38,7 @@
 use rayon::prelude::*;
 
 use crate::minhash::mix64;
-use crate::pipeline::Corpus;
+use crate::signed::SignedDocs;
 
 use super::tokens::TokenStore;
 
@@ -109,7 +109,7 @@ pub fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
 /// Whether a phrase found in the documents of `rows` (signature rows, any
 /// order, repeats allowed) is stock (see the module docs).
 pub fn is_stock(
-    corpus: &Corpus,
+    signed: &SignedDocs<'_>,
     kept: &[u32],
     rows: impl Iterator<Item = u32> + Clone,
     total_clusters: usize,
@@ -121,11 +121,11 @@ pub fn is_stock(
     if n_clusters < STOCK_MIN_CLUSTERS {
         return false;
     }
-    let mut outlets: Vec<u64> = rows.map(|r| outlet_key(corpus, r)).collect();
+    let mut outlets: Vec<u64> = rows.map(|r| outlet_key(signed, r)).collect();
     outlets.sort_unstable();
     outlets.dedup();
     let unknown = outlets.iter().filter(|&&o| o >> 32 != 0).count();
-    unrelated(corpus, &clusters)
+    unrelated(signed, &clusters)
         || (n_clusters >= STOCK_RATIO_MIN_CLUSTERS
             && f64::from(n_clusters) >= STOCK_RATIO * outlets.len() as f64)
         || (2 * unknown >= outlets.len()
@@ -191,7 +191,7 @@ pub struct IndexResult {
 
 /// Whether most sampled pairs of the clusters' kept documents (sorted rows)
 /// are unrelated.
-fn unrelated(corpus: &Corpus, clusters: &[u32]) -> bool {
+fn unrelated(signed: &SignedDocs<'_>, clusters: &[u32]) -> bool {
     let mut sampled = 0;
     let mut low = 0;
     'outer: for step in 1..clusters.len() {
@@ -200,7 +200,7 @@ fn unrelated(corpus: &Corpus, clusters: &[u32]) -> bool {
                 break 'outer;
             }
             sampled += 1;
-            if corpus.sigs.jaccard(clusters[i], clusters[i + step]) < UNRELATED {
+            if signed.jaccard(clusters[i], clusters[i + step]) < UNRELATED {
                 low += 1;
             }
         }
@@ -209,8 +209,8 @@ fn unrelated(corpus: &Corpus, clusters: &[u32]) -> bool {
 }
 
 /// The outlet key of a row: its outlet, or a key of its own when unknown.
-pub fn outlet_key(corpus: &Corpus, row: u32) -> u64 {
-    match corpus.docs.outlet_index(corpus.doc_of_row(row)) {
+pub fn outlet_key(signed: &SignedDocs<'_>, row: u32) -> u64 {
+    match signed.docs.outlet_index(signed.doc(row)) {
         Some(o) => u64::from(o),
         None => (1 << 32) | u64::from(row),
     }
@@ -218,7 +218,12 @@ pub fn outlet_key(corpus: &Corpus, row: u32) -> u64 {
 
 /// Builds the index and returns the seeds of pairs of documents of different
 /// outlets, with the stock-word marks.
-pub fn build(corpus: &Corpus, kept: &[u32], words: &TokenStore, masked: &[bool]) -> IndexResult {
+pub fn build(
+    signed: &SignedDocs<'_>,
+    kept: &[u32],
+    words: &TokenStore,
+    masked: &[bool],
+) -> IndexResult {
     let rows = words.docs() as u32;
     let mut entries: Vec<(u64, u32, u32)> = (0..rows)
         .into_par_iter()
@@ -254,15 +259,15 @@ pub fn build(corpus: &Corpus, kept: &[u32], words: &TokenStore, masked: &[bool])
         .par_iter()
         .map(|&(i, j)| {
             let group = &entries[i..j];
-            let stock = is_stock(corpus, kept, group.iter().map(|e| e.1), total_clusters);
+            let stock = is_stock(signed, kept, group.iter().map(|e| e.1), total_clusters);
             let multi_outlet = group
                 .iter()
-                .any(|e| outlet_key(corpus, e.1) != outlet_key(corpus, group[0].1));
+                .any(|e| outlet_key(signed, e.1) != outlet_key(signed, group[0].1));
             let mut seeds = Vec::new();
             if !stock && multi_outlet && group.len() <= MAX_GROUP {
                 for (x, ea) in group.iter().enumerate() {
                     for eb in &group[x + 1..] {
-                        if ea.1 == eb.1 || outlet_key(corpus, ea.1) == outlet_key(corpus, eb.1) {
+                        if ea.1 == eb.1 || outlet_key(signed, ea.1) == outlet_key(signed, eb.1) {
                             continue;
                         }
                         let (ka, kb) = (kept[ea.1 as usize], kept[eb.1 as usize]);

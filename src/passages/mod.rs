@@ -14,28 +14,31 @@
 //!    rewriting (replaced words, moved clauses and sentences, asides). A pair
 //!    of otherwise unrelated documents (estimated Jaccard below
 //!    [`index::UNRELATED`]) whose passages total fewer than
-//!    [`Params::isolated_words`] words shares a formula or a name with its
+//!    [`PassageParams::isolated_words`] words shares a formula or a name with its
 //!    titles, not text: such matches are dropped.
 //!
-//! Passages are returned as word ranges; [`crate::analyze`] maps them to byte
-//! offsets and sentences of the original texts when it writes them.
+//! Passages are returned as word ranges; [`snippets`] reads the spans of the
+//! original texts they cover, which the writers in [`crate::report`] use.
 
 pub mod align;
 pub mod boilerplate;
 pub mod index;
 pub mod sentences;
+pub mod snippets;
 pub mod tokens;
 
 use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::cluster::Duplicates;
+use crate::config::PassageParams;
 use crate::error::Result;
-use crate::pipeline::{Corpus, Duplicates, Timings};
+use crate::normalize::NormalizeOptions;
 use crate::progress::{Progress, Unit};
+use crate::signed::{SignedDocs, Texts};
+use crate::timings::Timings;
 
-pub use align::Params;
 pub use boilerplate::Boilerplate;
 pub use tokens::TokenStore;
 
@@ -91,156 +94,72 @@ pub struct Passages {
 /// Passages shorter than this get a second look for stock phrases.
 pub const RECHECK_WORDS: u32 = 16;
 
-/// Aligns one pair of documents from its seeds and returns its passages.
-fn align_pair(
-    corpus: &Corpus,
-    words: &TokenStore,
-    masked: &[bool],
-    stock: &[bool],
-    seeds: &[index::Seed],
-    params: &Params,
-) -> Vec<SharedPassage> {
-    let (a, b) = (seeds[0].a, seeds[0].b);
-    let side = |r: u32| {
-        let w = words.words_of(r);
-        let (s, e) = (w.start as usize, w.end as usize);
-        align::Side {
-            hashes: words.hashes(r),
-            masked: &masked[s..e],
-            stock: &stock[s..e],
-        }
-    };
-    let pairs: Vec<(u32, u32)> = seeds.iter().map(|s| (s.pa, s.pb)).collect();
-    let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
-    let found = align::align(&side(a), &side(b), &pairs, params);
-    // A short match between otherwise unrelated documents is a formula or a
-    // name with its titles, not reuse.
-    let total: u32 = found.iter().map(|p| p.words).sum();
-    if total < params.isolated_words && corpus.sigs.jaccard(a, b) < index::UNRELATED {
-        return Vec::new();
-    }
-    found
-        .into_iter()
-        .map(|p| SharedPassage {
-            a,
-            b,
-            a_words: base_a + p.a.start..base_a + p.a.end,
-            b_words: base_b + p.b.start..base_b + p.b.end,
-            words: p.words,
-            similarity: p.similarity,
-        })
-        .collect()
+/// What aligning a pair needs of the corpus-wide stage.
+struct Aligner<'a> {
+    signed: &'a SignedDocs<'a>,
+    kept: &'a [u32],
+    words: &'a TokenStore,
+    masked: &'a [bool],
+    /// Per word, whether a stock phrase covers it.
+    stock: Vec<bool>,
+    params: &'a PassageParams,
 }
 
-/// Counts, over the whole corpus, the documents of every n-gram in `wanted`
-/// and marks the words of those that are stock; returns how many are.
-fn mark_stock(
-    corpus: &Corpus,
-    kept: &[u32],
-    words: &TokenStore,
-    masked: &[bool],
-    wanted: &ahash::AHashSet<u64>,
-    stock: &mut [bool],
-) -> u64 {
-    let mut occ: Vec<(u64, u32, u32)> = (0..words.docs() as u32)
-        .into_par_iter()
-        .flat_map_iter(|r| {
+impl Aligner<'_> {
+    /// Aligns one pair of documents from its seeds and returns its passages.
+    fn align_pair(&self, seeds: &[index::Seed]) -> Vec<SharedPassage> {
+        let words = self.words;
+        let (a, b) = (seeds[0].a, seeds[0].b);
+        let side = |r: u32| {
             let w = words.words_of(r);
-            let m = &masked[w.start as usize..w.end as usize];
-            index::ngrams(words.hashes(r), m)
-                .into_iter()
-                .enumerate()
-                .filter_map(move |(i, h)| {
-                    h.filter(|h| wanted.contains(h)).map(|h| (h, r, i as u32))
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    occ.par_sort_unstable();
-    let total_clusters = index::cluster_count(kept);
-    let mut found = 0;
-    let mut i = 0;
-    while i < occ.len() {
-        let mut j = i + 1;
-        while j < occ.len() && occ[j].0 == occ[i].0 {
-            j += 1;
-        }
-        let group = &occ[i..j];
-        if index::is_stock(corpus, kept, group.iter().map(|e| e.1), total_clusters) {
-            found += 1;
-            for e in group {
-                let base = words.words_of(e.1).start as usize + e.2 as usize;
-                for w in &mut stock[base..base + index::NGRAM] {
-                    *w = true;
-                }
+            let (s, e) = (w.start as usize, w.end as usize);
+            align::Side {
+                hashes: words.hashes(r),
+                masked: &self.masked[s..e],
+                stock: &self.stock[s..e],
             }
+        };
+        let pairs: Vec<(u32, u32)> = seeds.iter().map(|s| (s.pa, s.pb)).collect();
+        let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
+        let found = align::align(&side(a), &side(b), &pairs, self.params);
+        // A short match between otherwise unrelated documents is a formula or
+        // a name with its titles, not reuse.
+        let total: u32 = found.iter().map(|p| p.words).sum();
+        if total < self.params.isolated_words && self.signed.jaccard(a, b) < index::UNRELATED {
+            return Vec::new();
         }
-        i = j;
-    }
-    found
-}
-
-/// Finds shared passages in `corpus`.
-pub fn find(
-    corpus: &Corpus,
-    dups: &Duplicates,
-    config: &Config,
-    params: &Params,
-    progress: &dyn Progress,
-    timings: &mut Timings,
-) -> Result<Passages> {
-    let words = timings.time("passages: words", || {
-        TokenStore::build(corpus, config, progress)
-    })?;
-    let kept = &dups.clusters.kept;
-    let (boilerplate, masked) = timings.time("passages: boilerplate", || {
-        boilerplate::find(corpus, kept, &words)
-    });
-    let mut index = timings.time("passages: index", || {
-        index::build(corpus, kept, &words, &masked)
-    });
-
-    // One group of seeds per pair of documents.
-    let seeds = std::mem::take(&mut index.seeds);
-    let mut groups: Vec<Range<usize>> = Vec::new();
-    let mut i = 0;
-    while i < seeds.len() {
-        let mut j = i + 1;
-        while j < seeds.len() && seeds[j].a == seeds[i].a && seeds[j].b == seeds[i].b {
-            j += 1;
-        }
-        groups.push(i..j);
-        i = j;
-    }
-    progress.begin("passages", Some(groups.len() as u64), Unit::Items);
-    let mut found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
-        groups
-            .par_iter()
-            .map(|g| {
-                progress.advance(1);
-                align_pair(
-                    corpus,
-                    &words,
-                    &masked,
-                    &index.stock,
-                    &seeds[g.clone()],
-                    params,
-                )
+        found
+            .into_iter()
+            .map(|p| SharedPassage {
+                a,
+                b,
+                a_words: base_a + p.a.start..base_a + p.a.end,
+                b_words: base_b + p.b.start..base_b + p.b.end,
+                words: p.words,
+                similarity: p.similarity,
             })
             .collect()
-    });
-    progress.end();
+    }
 
-    // A second look at short passages. Stock marks come from winnowed
-    // fingerprints, so a stock phrase shorter than 8 words may carry none and
-    // be joined by one word of context into an 8-word run. The document
-    // frequency of every n-gram of such passages is counted exactly, over
-    // the whole corpus, and the pairs are aligned again.
-    let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
-    let recheck: Vec<usize> = (0..groups.len()).filter(|&g| short(&found[g])).collect();
-    let mut rechecked_stock = 0;
-    if !recheck.is_empty() {
-        let start = std::time::Instant::now();
+    /// A second look at short passages. Stock marks come from winnowed
+    /// fingerprints, so a stock phrase shorter than 8 words may carry none
+    /// and be joined by one word of context into an 8-word run. The document
+    /// frequency of every n-gram of such passages is counted exactly, over
+    /// the whole corpus, and their pairs (`groups` of `seeds`) are aligned
+    /// again into `found`. Returns the number of n-grams found to be stock,
+    /// `None` when no passage was short.
+    fn recheck(
+        &mut self,
+        seeds: &[index::Seed],
+        groups: &[Range<usize>],
+        found: &mut [Vec<SharedPassage>],
+    ) -> Option<u64> {
+        let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
+        let recheck: Vec<usize> = (0..groups.len()).filter(|&g| short(&found[g])).collect();
+        if recheck.is_empty() {
+            return None;
+        }
+        let words = self.words;
         let mut wanted: ahash::AHashSet<u64> = ahash::AHashSet::new();
         for &g in &recheck {
             for p in found[g].iter().filter(|p| p.words < RECHECK_WORDS) {
@@ -252,24 +171,107 @@ pub fn find(
                 }
             }
         }
-        rechecked_stock = mark_stock(corpus, kept, &words, &masked, &wanted, &mut index.stock);
+        let stock = self.mark_stock(&wanted);
         let again: Vec<(usize, Vec<SharedPassage>)> = recheck
             .par_iter()
-            .map(|&g| {
-                let v = align_pair(
-                    corpus,
-                    &words,
-                    &masked,
-                    &index.stock,
-                    &seeds[groups[g].clone()],
-                    params,
-                );
-                (g, v)
-            })
+            .map(|&g| (g, self.align_pair(&seeds[groups[g].clone()])))
             .collect();
         for (g, v) in again {
             found[g] = v;
         }
+        Some(stock)
+    }
+
+    /// Counts, over the whole corpus, the documents of every n-gram in
+    /// `wanted` and marks the words of those that are stock; returns how
+    /// many are.
+    fn mark_stock(&mut self, wanted: &ahash::AHashSet<u64>) -> u64 {
+        let (words, masked, kept) = (self.words, self.masked, self.kept);
+        let mut occ: Vec<(u64, u32, u32)> = (0..words.docs() as u32)
+            .into_par_iter()
+            .flat_map_iter(|r| {
+                let w = words.words_of(r);
+                let m = &masked[w.start as usize..w.end as usize];
+                index::ngrams(words.hashes(r), m)
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(move |(i, h)| {
+                        h.filter(|h| wanted.contains(h)).map(|h| (h, r, i as u32))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        occ.par_sort_unstable();
+        let total_clusters = index::cluster_count(kept);
+        let mut found = 0;
+        let mut i = 0;
+        while i < occ.len() {
+            let mut j = i + 1;
+            while j < occ.len() && occ[j].0 == occ[i].0 {
+                j += 1;
+            }
+            let group = &occ[i..j];
+            if index::is_stock(self.signed, kept, group.iter().map(|e| e.1), total_clusters) {
+                found += 1;
+                for e in group {
+                    let base = words.words_of(e.1).start as usize + e.2 as usize;
+                    for w in &mut self.stock[base..base + index::NGRAM] {
+                        *w = true;
+                    }
+                }
+            }
+            i = j;
+        }
+        found
+    }
+}
+
+/// Finds shared passages between the `signed` documents, whose texts it
+/// reads again through `texts` (normalized with `normalize`, the options
+/// their signatures were made with).
+pub fn find(
+    signed: &SignedDocs<'_>,
+    texts: &impl Texts,
+    dups: &Duplicates,
+    normalize: NormalizeOptions,
+    params: &PassageParams,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Passages> {
+    let words = timings.time("passages: words", || {
+        TokenStore::build(texts, signed.len(), normalize, progress)
+    })?;
+    let kept = &dups.clusters.kept;
+    let (boilerplate, masked) = timings.time("passages: boilerplate", || {
+        boilerplate::find(signed, kept, &words)
+    });
+    let mut index = timings.time("passages: index", || {
+        index::build(signed, kept, &words, &masked)
+    });
+    let seeds = std::mem::take(&mut index.seeds);
+    let groups = pair_groups(&seeds);
+    let mut stage = Aligner {
+        signed,
+        kept,
+        words: &words,
+        masked: &masked,
+        stock: index.stock,
+        params,
+    };
+    progress.begin("passages", Some(groups.len() as u64), Unit::Items);
+    let mut found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
+        groups
+            .par_iter()
+            .map(|g| {
+                progress.advance(1);
+                stage.align_pair(&seeds[g.clone()])
+            })
+            .collect()
+    });
+    progress.end();
+    let start = std::time::Instant::now();
+    let rechecked_stock = stage.recheck(&seeds, &groups, &mut found);
+    if rechecked_stock.is_some() {
         timings.add("passages: recheck", start.elapsed());
     }
     let stats = PassageStats {
@@ -278,7 +280,7 @@ pub fn find(
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
         pairs_aligned: groups.len() as u64,
-        rechecked_stock_ngrams: rechecked_stock,
+        rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
     };
     let aligned = groups
         .iter()
@@ -291,4 +293,20 @@ pub fn find(
         aligned,
         stats,
     })
+}
+
+/// The seeds of each pair of documents: ranges of `seeds`, which are sorted
+/// by pair.
+fn pair_groups(seeds: &[index::Seed]) -> Vec<Range<usize>> {
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < seeds.len() {
+        let mut j = i + 1;
+        while j < seeds.len() && seeds[j].a == seeds[i].a && seeds[j].b == seeds[i].b {
+            j += 1;
+        }
+        groups.push(i..j);
+        i = j;
+    }
+    groups
 }

@@ -12,13 +12,11 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::config::Config;
-use crate::document::DocId;
 use crate::error::Result;
 use crate::minhash::mix64;
-use crate::normalize::{Normalizer, OffsetMap};
-use crate::pipeline::Corpus;
+use crate::normalize::{NormalizeOptions, Normalizer, OffsetMap};
 use crate::progress::{Progress, Unit as ProgressUnit};
+use crate::signed::Texts;
 
 use super::sentences::sentences;
 
@@ -162,21 +160,26 @@ pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> D
 }
 
 impl TokenStore {
-    /// Reads every signed document again and keeps its words.
-    pub fn build(corpus: &Corpus, config: &Config, progress: &dyn Progress) -> Result<TokenStore> {
-        let normalizer = Normalizer::new(config.normalize);
+    /// Reads the `rows` signed documents again and keeps their words,
+    /// normalized with `normalize`.
+    pub fn build(
+        texts: &impl Texts,
+        rows: usize,
+        normalize: NormalizeOptions,
+        progress: &dyn Progress,
+    ) -> Result<TokenStore> {
+        let normalizer = Normalizer::new(normalize);
         let mut store = TokenStore {
             doc_start: vec![0],
             ..TokenStore::default()
         };
-        progress.begin("words", Some(corpus.sigs.len() as u64), ProgressUnit::Items);
-        corpus.map_texts(
-            config,
+        progress.begin("words", Some(rows as u64), ProgressUnit::Items);
+        texts.map_texts(
             |_| true,
             Scratch::default,
             |scratch, _, text, _| tokenize(&normalizer, text, scratch),
-            |d, words| {
-                store.push(corpus, d, words);
+            |row, words| {
+                store.push(row, words);
                 progress.advance(1);
                 Ok(())
             },
@@ -185,11 +188,7 @@ impl TokenStore {
         Ok(store)
     }
 
-    fn push(&mut self, corpus: &Corpus, d: DocId, w: DocWords) {
-        let row = corpus
-            .docs
-            .sig_row(d)
-            .expect("only ok documents are tokenized");
+    fn push(&mut self, row: u32, w: DocWords) {
         debug_assert_eq!(row as usize + 1, self.doc_start.len());
         let base = self.hash.len() as u32;
         self.units.extend(w.units.iter().map(|&(a, b, h)| Unit {

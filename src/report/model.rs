@@ -25,20 +25,19 @@ use ahash::AHashMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::config::Config;
+use crate::cluster::Duplicates;
 use crate::passages::Passages;
-use crate::pipeline::{Corpus, Duplicates};
+use crate::passages::snippets::{Snippets, byte_span};
+use crate::run::{Parameters, Summary};
+use crate::signed::SignedDocs;
 use crate::story::Stories;
 
 use super::outlets::OutletRow;
-use super::passages::{Snippets, byte_span, first_side};
+use super::passages::first_side;
 use super::round4;
 
 /// Above this many signed documents, only the embedded ones are listed.
 pub const MAX_LISTED: usize = 50_000;
-
-/// Default number of documents whose text the report embeds.
-pub const DEFAULT_MAX_DOCS: usize = 2_000;
 
 #[derive(Serialize)]
 struct Truncated {
@@ -196,6 +195,32 @@ pub fn embedded_rows(dups: &Duplicates, stories: &Stories, limit: usize) -> Vec<
     embed
 }
 
+/// The parameters the report shows, flat, from the run's.
+fn parameters(p: &Parameters) -> Map<String, Value> {
+    let config = &p.config;
+    [
+        ("threshold", Value::from(config.threshold)),
+        ("shingle", Value::from(config.shingle)),
+        ("num_perm", Value::from(config.num_perm)),
+        ("bands", Value::from(p.bands)),
+        ("rows", Value::from(p.rows)),
+        ("refine", Value::from(config.refine)),
+        ("seed", Value::from(config.seed)),
+        (
+            "normalize",
+            Value::from(config.normalize.enabled_names().join(",")),
+        ),
+        ("story_threshold", Value::from(config.stories.threshold)),
+        ("story_words", Value::from(config.stories.min_words)),
+        ("window_days", Value::from(config.stories.window_days)),
+        ("max_story", Value::from(config.stories.max_size)),
+        ("min_passage_words", Value::from(config.passages.min_words)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 /// `YYYY-MM-DD` of a Unix time.
 fn ymd(t: i64) -> String {
     // Howard Hinnant's civil_from_days.
@@ -217,22 +242,36 @@ fn utf16_at(text: &str, at: usize) -> usize {
         .map_or(0, |s| s.encode_utf16().count())
 }
 
-/// The report data of an analysis, as JSON.
-#[allow(clippy::too_many_arguments)] // every argument is one stage's result
-pub fn build(
-    corpus: &Corpus,
-    config: &Config,
-    counts: &Value,
-    dups: &Duplicates,
-    stories: &Stories,
-    passages: &Passages,
-    snippets: &Snippets,
-    outlet_rows: &[OutletRow],
-    embed: &[bool],
-    limit: usize,
-) -> String {
-    let docs = &corpus.docs;
-    let rows = corpus.sigs.len();
+/// What the stages found, as the report needs it.
+pub struct Found<'a> {
+    /// Near-duplicate clusters.
+    pub dups: &'a Duplicates,
+    /// Stories.
+    pub stories: &'a Stories,
+    /// Shared passages and boilerplate.
+    pub passages: &'a Passages,
+    /// Their texts, and the texts of the embedded documents.
+    pub snippets: &'a Snippets,
+    /// The rows of `outlets.csv`.
+    pub outlet_rows: &'a [OutletRow],
+    /// Per signature row, whether the report embeds its text.
+    pub embed: &'a [bool],
+}
+
+/// The report data of an analysis, as JSON: `summary`'s counts and
+/// parameters, and what the stages found.
+pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> String {
+    let Found {
+        dups,
+        stories,
+        passages,
+        snippets,
+        outlet_rows,
+        embed,
+    } = *found;
+    let limit = summary.parameters.config.report_max_docs;
+    let docs = &signed.docs;
+    let rows = signed.len();
     // Outlets: named ones, then the `doc:ID` pseudo-outlets of the heatmap.
     let mut outlets: Vec<String> = docs.outlet_names().to_vec();
     let mut outlet_index: AHashMap<String, usize> = outlets
@@ -285,7 +324,7 @@ pub fn build(
     let docs_json: Vec<Doc<'_>> = listed
         .iter()
         .map(|&r| {
-            let d = corpus.doc_of_row(r);
+            let d = signed.doc(r);
             let kept = dups.clusters.kept[r as usize];
             Doc {
                 id: docs.id(d),
@@ -296,7 +335,7 @@ pub fn build(
                 story: story_of[r as usize],
                 cluster: cluster_of[r as usize],
                 dup_of: (kept != r).then(|| pos[kept as usize]).flatten(),
-                sim: round4(corpus.sigs.jaccard(r, kept)),
+                sim: round4(signed.jaccard(r, kept)),
             }
         })
         .collect();
@@ -323,7 +362,7 @@ pub fn build(
             be: utf16_at(tb, sb.end),
             words: p.words,
             sim: round4(f64::from(p.similarity)),
-            first: first_side(corpus, corpus.doc_of_row(p.a), corpus.doc_of_row(p.b)),
+            first: first_side(signed, signed.doc(p.a), signed.doc(p.b)),
         })
         .collect();
     let boilerplate_json: Vec<BoilerplateJson<'_>> = passages
@@ -342,29 +381,11 @@ pub fn build(
         })
         .collect();
 
-    let mut parameters = Map::new();
-    let lsh = config.lsh_params();
-    for (k, v) in [
-        ("threshold", Value::from(config.threshold)),
-        ("shingle", Value::from(config.shingle)),
-        ("num_perm", Value::from(config.num_perm)),
-        ("bands", Value::from(lsh.bands)),
-        ("rows", Value::from(lsh.rows)),
-        ("refine", Value::from(config.refine)),
-        ("seed", Value::from(config.seed)),
-        (
-            "normalize",
-            Value::from(config.normalize.enabled_names().join(",")),
-        ),
-        ("story_threshold", Value::from(config.stories.threshold)),
-        ("story_words", Value::from(config.stories.min_words)),
-        ("window_days", Value::from(config.stories.window_days)),
-        ("max_story", Value::from(config.stories.max_size)),
-        ("min_passage_words", Value::from(config.passages.min_words)),
-    ] {
-        parameters.insert(k.to_string(), v);
-    }
-    let counts = counts.as_object().cloned().unwrap_or_default();
+    let parameters = parameters(&summary.parameters);
+    let counts = match serde_json::to_value(&summary.counts) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
     let report = Report {
         version: env!("CARGO_PKG_VERSION"),
         title: "neardup report",

@@ -15,13 +15,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::cluster::Duplicates;
 use crate::passages::Passages;
-use crate::pipeline::{Corpus, Duplicates};
+use crate::signed::SignedDocs;
 use crate::story::Stories;
 
-use super::passages::{Snippets, byte_span};
 use super::{AtomicFile, round4};
 use crate::error::Result;
+use crate::passages::snippets::{Snippets, byte_span};
 
 #[derive(Default, Clone)]
 struct Row {
@@ -35,11 +36,11 @@ struct Row {
 }
 
 /// An outlet's name for the table.
-fn outlet_name(corpus: &Corpus, row: u32) -> String {
-    let d = corpus.doc_of_row(row);
-    match corpus.docs.outlet(d) {
+fn outlet_name(signed: &SignedDocs<'_>, row: u32) -> String {
+    let d = signed.doc(row);
+    match signed.docs.outlet(d) {
         Some(o) => o.to_string(),
-        None => format!("doc:{}", corpus.docs.id(d)),
+        None => format!("doc:{}", signed.docs.id(d)),
     }
 }
 
@@ -110,14 +111,14 @@ shared_chars,share_a_in_b,a_first,b_first,median_lag_hours\n",
 
 /// The rows of `outlets.csv`, sorted by outlet names.
 pub fn outlet_rows(
-    corpus: &Corpus,
+    signed: &SignedDocs<'_>,
     dups: &Duplicates,
     stories: &Stories,
     passages: &Passages,
     snippets: &Snippets,
 ) -> Vec<OutletRow> {
-    let n = corpus.sigs.len() as u32;
-    let names: Vec<String> = (0..n).map(|r| outlet_name(corpus, r)).collect();
+    let n = signed.len() as u32;
+    let names: Vec<String> = (0..n).map(|r| outlet_name(signed, r)).collect();
     let mut documents: BTreeMap<&str, u64> = BTreeMap::new();
     let mut words: BTreeMap<&str, u64> = BTreeMap::new();
     for r in 0..n {
@@ -141,7 +142,7 @@ pub fn outlet_rows(
     // Word intervals of each document covered by passages with each other outlet.
     let mut covered: Vec<(u32, &str, u32, u32)> = Vec::new();
     for p in &passages.passages {
-        let (da, db) = (corpus.doc_of_row(p.a), corpus.doc_of_row(p.b));
+        let (da, db) = (signed.doc(p.a), signed.doc(p.b));
         let (sa, sb) = (
             byte_span(passages, &p.a_words),
             byte_span(passages, &p.b_words),
@@ -152,7 +153,7 @@ pub fn outlet_rows(
                 .map_or(0, |s| s.text.chars().count() as u64)
         };
         let (ca, cb) = (chars(p.a, sa), chars(p.b, sb));
-        let lag = match (corpus.docs.date(da), corpus.docs.date(db)) {
+        let lag = match (signed.docs.date(da), signed.docs.date(db)) {
             (Some(x), Some(y)) if x != y => Some((x < y, (x - y).unsigned_abs() as f64 / 3600.0)),
             _ => None,
         };

@@ -8,11 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use neardup::cluster::Keep;
 use neardup::config::{self, Config, OnError};
+use neardup::config::{PassageParams, StoryParams};
 use neardup::input::{FieldNames, InputOptions, OutletFrom};
 use neardup::lsh::LshParams;
 use neardup::normalize::NormalizeOptions;
-use neardup::passages::Params as PassageParams;
-use neardup::story::StoryParams;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -199,7 +198,7 @@ pub struct AnalyzeArgs {
 
     /// Documents whose text report.html embeds at most (those of the largest
     /// stories and clusters first); keeps the page small enough for a browser.
-    #[arg(long, value_name = "N", default_value_t = neardup::report::model::DEFAULT_MAX_DOCS)]
+    #[arg(long, value_name = "N", default_value_t = neardup::config::DEFAULT_REPORT_MAX_DOCS)]
     pub report_max_docs: usize,
 
     /// Least number of identical words (stock phrases excluded) for a shared passage.

@@ -5,7 +5,15 @@
 //! input is read, so wrong usage is reported (exit status 2) before a data
 //! error could be.
 
+mod budget;
+mod passages;
+mod stories;
+
 use std::path::PathBuf;
+
+pub use budget::MemoryBudget;
+pub use passages::PassageParams;
+pub use stories::StoryParams;
 
 use crate::cluster::Keep;
 use crate::error::{Error, Result};
@@ -13,8 +21,6 @@ use crate::input::InputOptions;
 use crate::lsh::{LshParams, optimal_params};
 use crate::minhash::SignatureParams;
 use crate::normalize::NormalizeOptions;
-use crate::passages::Params as PassageParams;
-use crate::story::StoryParams;
 
 /// Default near-duplicate threshold (Jaccard of character shingles). See the
 /// README's "Choosing the defaults" for the measurement behind it.
@@ -28,6 +34,9 @@ pub const DEFAULT_SEED: u64 = 42;
 /// Default number of slots of the finer signature that decides pairs close to
 /// the threshold.
 pub const DEFAULT_REFINE: usize = 1024;
+
+/// Default number of documents whose text `report.html` embeds.
+pub const DEFAULT_REPORT_MAX_DOCS: usize = 2_000;
 
 /// What to do with a bad record (`--on-error`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -73,14 +82,14 @@ pub struct Config {
     /// Story detection (analyze).
     pub stories: StoryParams,
     /// Documents whose text `report.html` embeds at most (analyze). Default:
-    /// [`crate::report::model::DEFAULT_MAX_DOCS`].
+    /// [`DEFAULT_REPORT_MAX_DOCS`].
     pub report_max_docs: usize,
-    /// Memory the run may use for its large arrays, in bytes (the finer
-    /// signatures take at most a quarter). Default: 4 GiB; the command line
-    /// uses half of the machine's memory.
+    /// Memory the run may use for its large arrays, in bytes, shared between
+    /// stages by [`MemoryBudget`]. Default: 4 GiB; the command line uses half
+    /// of the machine's memory.
     pub memory_limit: u64,
-    /// Where temporary files go (the spool of standard input). Default: the
-    /// system's temporary folder.
+    /// Where temporary files go (spilled signatures and band entries, the
+    /// spool of standard input). Default: the system's temporary folder.
     #[serde(skip)]
     pub temp_dir: Option<PathBuf>,
 }
@@ -100,7 +109,7 @@ impl Default for Config {
             on_error: OnError::default(),
             passages: PassageParams::default(),
             stories: StoryParams::default(),
-            report_max_docs: crate::report::model::DEFAULT_MAX_DOCS,
+            report_max_docs: DEFAULT_REPORT_MAX_DOCS,
             memory_limit: 4 << 30,
             temp_dir: None,
         }
@@ -190,6 +199,11 @@ impl Config {
         }
         let t = self.threshold;
         3.0 * (t * (1.0 - t) / self.num_perm as f64).sqrt()
+    }
+
+    /// The memory budget of the stages.
+    pub fn budget(&self) -> MemoryBudget {
+        MemoryBudget::new(self.memory_limit, self.temp_dir.clone())
     }
 
     /// Bands and rows: as given, or derived from the threshold.

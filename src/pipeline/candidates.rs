@@ -1,0 +1,206 @@
+//! Candidate search and verification: signatures to near-duplicate
+//! clusters.
+//!
+//! LSH banding ([`crate::lsh`]) gives candidate pairs; each is verified on
+//! its signatures, and pairs whose estimate is too close to the threshold to
+//! call are decided on finer signatures (refinement). Verified pairs become
+//! clusters ([`crate::cluster`]) that keep one document each by `--keep`.
+//! Decisions depend only on the signatures and the parameters: the same
+//! input gives the same pairs, whatever the thread count, and whether the
+//! finer signatures came from the first read or a second one.
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::corpus::Corpus;
+use crate::cluster::{Clusters, Duplicates, Keep, Pair, verify, verify_with_margin};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::lsh::{candidate_pairs, candidate_pairs_spilled};
+use crate::minhash::{MinHasher, Scratch, estimate_fine};
+use crate::normalize::Normalizer;
+use crate::progress::{Progress, Unit};
+use crate::signed::Texts;
+use crate::timings::Timings;
+
+/// Bands, verifies and clusters the signatures of `corpus`.
+///
+/// A candidate is accepted when its estimate is clearly above the threshold;
+/// pairs within [`Config::doubt_margin`] of it are decided on the finer
+/// signatures ([`Config::fine_width`] one-byte slots, sd about 0.013 at
+/// `J = 0.8` by default instead of 0.035) made beside the coarse ones in the
+/// first read. When those outgrew their share of the [`MemoryBudget`](crate::config::MemoryBudget), the
+/// documents of the doubtful pairs are read and signed again within
+/// [`MemoryBudget::refine_reread`](crate::config::MemoryBudget::refine_reread) (fewer slots if needed; below twice
+/// `num_perm` slots the pairs are decided on the coarse estimate).
+pub fn find_duplicates(
+    corpus: &Corpus,
+    config: &Config,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Duplicates> {
+    let lsh = config.lsh_params();
+    let budget = config.budget();
+    progress.begin("candidates", None, Unit::Items);
+    let candidates = timings.time("lsh", || {
+        if corpus.sigs.is_file_backed() {
+            // Band keys of all rows in one pass, spilled per band.
+            let dir = budget.temp_dir();
+            candidate_pairs_spilled(&corpus.sigs, lsh, &dir).map_err(|e| Error::io(&dir, e))
+        } else {
+            Ok(candidate_pairs(&corpus.sigs, lsh, budget.lsh_batch()))
+        }
+    })?;
+    progress.end();
+    progress.begin(
+        "verify + cluster",
+        Some(candidates.len() as u64),
+        Unit::Items,
+    );
+    let (mut pairs, doubtful) = timings.time("verify", || {
+        verify_with_margin(
+            &corpus.sigs,
+            &candidates,
+            config.threshold,
+            config.doubt_margin(),
+        )
+    });
+    progress.advance(candidates.len() as u64);
+    progress.end();
+    let similar = verify(&corpus.sigs, &candidates, config.stories.threshold);
+    let mut refined = doubtful.len() as u64;
+    if !doubtful.is_empty() {
+        let start = Instant::now();
+        match refine(corpus, config, &doubtful, progress)? {
+            Some(decided) => pairs.extend(decided),
+            None => {
+                // Over the memory budget: decide on the coarse estimate.
+                refined = 0;
+                pairs.extend(
+                    doubtful
+                        .into_iter()
+                        .filter(|p| f64::from(p.jaccard) >= config.threshold),
+                );
+            }
+        }
+        pairs.sort_by_key(|p| (p.a, p.b));
+        timings.add("refine", start.elapsed());
+    }
+    let docs = &corpus.docs;
+    let row_docs = &corpus.row_docs;
+    let clusters = timings.time("cluster", || {
+        let n = corpus.sigs.len();
+        match config.keep {
+            Keep::First => Clusters::build(n, &pairs, |r| r),
+            Keep::Earliest => Clusters::build(n, &pairs, |r| {
+                let d = row_docs[r as usize];
+                (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
+            }),
+            Keep::Longest => Clusters::build(n, &pairs, |r| {
+                (std::cmp::Reverse(docs.chars(row_docs[r as usize])), r)
+            }),
+        }
+    });
+    Ok(Duplicates {
+        lsh,
+        candidates: candidates.len() as u64,
+        pairs,
+        refined,
+        similar,
+        clusters,
+    })
+}
+
+/// Decides `doubtful` pairs on the finer signatures of their documents and
+/// returns those at or above the threshold; `None` when there is no room for
+/// finer signatures (the pairs are then decided on the coarse estimate).
+///
+/// The finer signatures normally come from the first read. When they
+/// outgrew their budget there, the documents of the doubtful pairs are read
+/// again and signed with the same parameters, within
+/// [`MemoryBudget::refine_reread`](crate::config::MemoryBudget::refine_reread): if fewer slots fit, fewer are made (a multiple of
+/// `num_perm`, at least twice it).
+fn refine(
+    corpus: &Corpus,
+    config: &Config,
+    doubtful: &[Pair],
+    progress: &dyn Progress,
+) -> Result<Option<Vec<Pair>>> {
+    let k = config.num_perm;
+    if let Some(fine) = &corpus.fine {
+        return Ok(Some(decide(
+            doubtful,
+            config,
+            fine,
+            config.fine_width(),
+            |r| r as usize,
+        )));
+    }
+    let mut rows: Vec<u32> = doubtful.iter().flat_map(|p| [p.a, p.b]).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let budget = config.budget().refine_reread() as usize;
+    let fit = budget / rows.len().max(1) / k * k;
+    let width = config.fine_width().min(fit);
+    if width < 2 * k {
+        return Ok(None);
+    }
+    let hasher = MinHasher::new(config.signature_params())?;
+    let normalizer = Normalizer::new(config.normalize);
+    let mut fine = vec![0u8; rows.len() * width];
+    progress.begin("refine", Some(rows.len() as u64), Unit::Items);
+    corpus.map_texts(
+        |r| rows.binary_search(&r).is_ok(),
+        || {
+            (
+                String::new(),
+                Scratch::default(),
+                vec![0u16; k],
+                vec![0u8; width],
+            )
+        },
+        |(norm, scratch, coarse, sig), _, text, _| {
+            normalizer.normalize_into(text, norm);
+            sig.fill(0);
+            hasher.sign_normalized_fine(norm, scratch, coarse, sig);
+            sig.clone()
+        },
+        |r, sig| {
+            if let Ok(i) = rows.binary_search(&r) {
+                fine[i * width..(i + 1) * width].copy_from_slice(&sig);
+            }
+            progress.advance(1);
+            Ok(())
+        },
+    )?;
+    progress.end();
+    Ok(Some(decide(doubtful, config, &fine, width, |r| {
+        rows.binary_search(&r).unwrap_or(0)
+    })))
+}
+
+/// The `doubtful` pairs whose finer estimate reaches the threshold; the
+/// finer signature of row `r` is the `index(r)`-th `width` bytes of `fine`.
+fn decide(
+    doubtful: &[Pair],
+    config: &Config,
+    fine: &[u8],
+    width: usize,
+    index: impl Fn(u32) -> usize + Sync,
+) -> Vec<Pair> {
+    let row = |r: u32| {
+        let i = index(r);
+        &fine[i * width..(i + 1) * width]
+    };
+    doubtful
+        .par_iter()
+        .filter_map(|p| {
+            let j = estimate_fine(row(p.a), row(p.b));
+            (j >= config.threshold).then_some(Pair {
+                jaccard: j as f32,
+                ..*p
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,26 @@
+//! Wall time of each stage of a run, in the order the stages ran.
+//!
+//! Timings are measured, never part of a decision: they reach
+//! `summary.json` and `--profile` only, so outputs stay byte-identical from
+//! run to run.
+
+use std::time::{Duration, Instant};
+
+/// Wall time of each stage, in order.
+#[derive(Clone, Debug, Default)]
+pub struct Timings(pub Vec<(String, Duration)>);
+
+impl Timings {
+    /// Records that `stage` took `d`.
+    pub fn add(&mut self, stage: &str, d: Duration) {
+        self.0.push((stage.to_string(), d));
+    }
+
+    /// Runs `f` and records its wall time under `stage`.
+    pub fn time<T>(&mut self, stage: &str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.add(stage, t.elapsed());
+        out
+    }
+}
