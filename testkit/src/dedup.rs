@@ -15,7 +15,7 @@ use super::rng::{Rng, derive};
 use super::text::{Tok, body, render, target_bytes, title, topic};
 use super::vocab::OUTLETS;
 use super::{DedupSpec, GenDoc, GenItem, Planted, Script};
-use crate::normalize::{NormalizeOptions, Normalizer};
+use neardup::normalize::{NormalizeOptions, Normalizer};
 
 /// Documents per shuffling window.
 pub(crate) const WINDOW: usize = 10_000;

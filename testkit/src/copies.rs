@@ -20,8 +20,8 @@ use super::sets::RefSet;
 use super::text::{Tok, render};
 use super::vocab::OUTLETS;
 use super::{SHINGLE_SEED, Script};
-use crate::normalize::Normalizer;
-use crate::shingle::for_each_shingle;
+use neardup::normalize::Normalizer;
+use neardup::shingle::for_each_shingle;
 
 /// How far below its target a copy's Jaccard may land after large edits
 /// (truncation, sentence deletion, boilerplate) or a batch of word edits
