@@ -10,11 +10,11 @@
 
 use super::approx::{Tracker, plain_text};
 use super::boiler::{Boiler, assemble, boiler, boiler_kinds};
-use super::dedup::{RawDoc, Source};
 use super::edit::{
     add_diacritics, add_tatweel, arabic_digits, can_delete, change_case, change_punct, delete,
     delete_sentence, insert, substitute, truncate,
 };
+use super::raw::{RawDoc, Source};
 use super::rng::{Rng, exp_det};
 use super::sets::RefSet;
 use super::text::{Tok, render};

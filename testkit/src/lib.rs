@@ -72,6 +72,7 @@ mod edit;
 pub mod news;
 pub mod passage_quality;
 pub mod quality;
+mod raw;
 mod rng;
 mod sets;
 mod text;
