@@ -12,12 +12,12 @@ use criterion::{
 
 use neardup::cluster::Duplicates;
 use neardup::config::Config;
-use neardup::generate::{DedupSpec, dedup_corpus};
 use neardup::input::{OutletFrom, resolve};
 use neardup::passages;
 use neardup::pipeline::{Corpus, find_duplicates, read_and_sign};
 use neardup::progress::NoProgress;
 use neardup::timings::Timings;
+use neardup_testkit::{DedupSpec, dedup_corpus};
 
 fn corpus(dir: &Path, docs: usize, config: &Config) -> (Corpus, Duplicates) {
     let path = dir.join(format!("c{docs}.jsonl"));

@@ -10,7 +10,6 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 
 use neardup::cluster::{Clusters, verify};
 use neardup::config::Config;
-use neardup::generate::{DedupSpec, Script, dedup_corpus};
 use neardup::input::{OutletFrom, resolve};
 use neardup::lsh::{LshParams, candidate_pairs};
 use neardup::minhash::{MinHasher, Scratch, Signatures};
@@ -18,6 +17,7 @@ use neardup::normalize::{NormalizeOptions, Normalizer};
 use neardup::pipeline::{find_duplicates, read_and_sign};
 use neardup::progress::NoProgress;
 use neardup::timings::Timings;
+use neardup_testkit::{DedupSpec, Script, dedup_corpus};
 
 fn texts(docs: usize, scripts: Vec<Script>) -> Vec<String> {
     let spec = DedupSpec {

@@ -67,7 +67,6 @@ pub mod dedup;
 pub mod document;
 pub mod error;
 pub mod eval;
-pub mod generate;
 pub mod input;
 pub mod lsh;
 pub mod minhash;

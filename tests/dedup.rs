@@ -1,3 +1,5 @@
+use neardup_testkit::DedupSpec;
+
 use crate::util::*;
 
 fn feed() -> String {
@@ -113,8 +115,14 @@ fn eval_scores_a_dedup_result() {
 #[test]
 fn refining_by_a_second_read_changes_nothing() {
     let d = Dir::new();
-    d.run(&["generate", "--docs", "3000", "--out", "g", "--seed", "12"])
-        .ok();
+    d.generate(
+        "g",
+        &DedupSpec {
+            docs: 3_000,
+            seed: 12,
+            ..DedupSpec::default()
+        },
+    );
     // 3,000 x 1,024 bytes of finer signatures > 12M / 8, while the doubtful
     // rows fit 12M / 4.
     for (out, limit) in [("a", "12M"), ("b", "8G")] {
@@ -148,8 +156,14 @@ fn refining_by_a_second_read_changes_nothing() {
 #[test]
 fn spilling_to_disk_changes_nothing() {
     let d = Dir::new();
-    d.run(&["generate", "--docs", "3000", "--out", "g", "--seed", "11"])
-        .ok();
+    d.generate(
+        "g",
+        &DedupSpec {
+            docs: 3_000,
+            seed: 11,
+            ..DedupSpec::default()
+        },
+    );
     // (A tiny budget also leaves no room for refinement, so both runs decide
     // on the coarse signatures.)
     let small = d.run(&[

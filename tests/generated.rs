@@ -2,15 +2,23 @@
 //! exact Jaccard is known (issue 2, point 2, at test size; the README reports
 //! the 100k-document run).
 
+use neardup_testkit::{DedupSpec, Script};
+
 use crate::util::*;
 
 #[test]
 fn planted_duplicates_are_found_precisely() {
     let d = Dir::new();
-    d.run(&["generate", "--docs", "20000", "--out", "g", "--seed", "7"])
-        .ok();
+    d.generate(
+        "g",
+        &DedupSpec {
+            docs: 20_000,
+            seed: 7,
+            ..DedupSpec::default()
+        },
+    );
     d.run(&["analyze", "g/corpus.jsonl", "--out", "out"]).ok();
-    let q = neardup::generate::planted_quality(&d.join("g"), &d.join("out"), 0.7, 0.05, 5).unwrap();
+    let q = neardup_testkit::planted_quality(&d.join("g"), &d.join("out"), 0.7, 0.05, 5).unwrap();
     assert!(q.planted_above > 1000, "{q:?}");
     assert!(
         q.recall_above >= 0.98,
@@ -34,18 +42,15 @@ fn planted_duplicates_are_found_precisely() {
 #[test]
 fn without_refinement_estimates_alone_still_recall() {
     let d = Dir::new();
-    d.run(&[
-        "generate",
-        "--docs",
-        "5000",
-        "--out",
+    d.generate(
         "g",
-        "--seed",
-        "3",
-        "--scripts",
-        "latin,arabic",
-    ])
-    .ok();
+        &DedupSpec {
+            docs: 5_000,
+            seed: 3,
+            scripts: vec![Script::Latin, Script::Arabic],
+            ..DedupSpec::default()
+        },
+    );
     d.run(&[
         "dedup",
         "g/corpus.jsonl",

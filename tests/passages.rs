@@ -3,7 +3,7 @@
 //! stock phrases, per-outlet boilerplate), scored character by character
 //! against the planted truth. The bars are the acceptance bars.
 
-use neardup::generate::{NewsSpec, PassageQuality, Script, passage_quality, write_news_corpus};
+use neardup_testkit::{NewsSpec, PassageQuality, Script, passage_quality, write_news_corpus};
 
 use crate::util::*;
 

@@ -27,7 +27,7 @@ fn altered_copies_join_their_originals() {
     let seeds = seed_texts();
     for (i, (id, text)) in seeds.iter().enumerate() {
         d.write(&format!("c/{id}.txt"), text);
-        let copy = neardup::generate::alter_arabic(text, 100 + i as u64, 5);
+        let copy = neardup_testkit::alter_arabic(text, 100 + i as u64, 5);
         assert_ne!(&copy, text);
         d.write(&format!("c/z_copy_of_{id}.txt"), copy);
     }

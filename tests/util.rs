@@ -42,6 +42,14 @@ impl Dir {
         p
     }
 
+    /// Writes a generated corpus into folder `name` of the folder:
+    /// `corpus.jsonl`, `truth.jsonl` and `planted.jsonl`, the files of
+    /// `neardup-testkit generate`.
+    pub fn generate(&self, name: &str, spec: &neardup_testkit::DedupSpec) {
+        neardup_testkit::write_dedup_corpus(spec, &self.join(name))
+            .unwrap_or_else(|e| panic!("generating {name}: {e}"));
+    }
+
     /// Runs `neardup ARGS` in the folder.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with_stdin(args, None)

@@ -6,6 +6,8 @@
 # Environment:
 #   NEARDUP  the binary to measure (default: $REPO/target/release/neardup,
 #            built with `cargo build --release` if missing)
+#   TESTKIT  the corpus generator (default: $REPO/target/release/neardup-testkit,
+#            built with `cargo build --release -p neardup-testkit` if missing)
 #   PEERS    comma list of tools to run (default: datasketch,rensa,gaoya,neardup;
 #            `neardup` runs both neardup rows)
 #   REPEAT   runs of each tool; the table reports the run with the median wall time (default: 1)
@@ -22,6 +24,7 @@ SEED=${2:-1}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 NEARDUP=${NEARDUP:-$REPO/target/release/neardup}
+TESTKIT=${TESTKIT:-$REPO/target/release/neardup-testkit}
 PEERS=${PEERS:-datasketch,rensa,gaoya,neardup}
 REPEAT=${REPEAT:-1}
 PYTHON=${PYTHON:-python3}
@@ -40,6 +43,10 @@ want() { [[ ",$PEERS," == *",$1,"* ]]; }
 if [[ ! -x "$NEARDUP" ]]; then
     log "== building neardup (cargo build --release)"
     (cd "$REPO" && cargo build --release)
+fi
+if [[ ! -x "$TESTKIT" ]]; then
+    log "== building the corpus generator (cargo build --release -p neardup-testkit)"
+    (cd "$REPO" && cargo build --release -p neardup-testkit)
 fi
 
 # --- the peers' virtual environment -------------------------------------------------
@@ -67,7 +74,7 @@ fi
 rm -rf "$RUN"
 mkdir -p "$RUN"
 log "== generating $DOCS documents (seed $SEED)"
-"$NEARDUP" generate --docs "$DOCS" --scripts latin --seed "$SEED" --threshold "$THRESHOLD" \
+"$TESTKIT" generate --docs "$DOCS" --scripts latin --seed "$SEED" --threshold "$THRESHOLD" \
     --out "$RUN/corpus" >&2
 CORPUS=$RUN/corpus/corpus.jsonl
 TRUTH=$RUN/corpus/truth.jsonl

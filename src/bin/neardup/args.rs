@@ -54,9 +54,6 @@ Examples:
   neardup eval --truth truth.jsonl dropped.jsonl     # --duplicates file of dedup
   neardup eval --truth truth.jsonl out --json")]
     Eval(EvalArgs),
-    /// Generate a synthetic corpus with planted near-duplicates (for tests and benchmarks).
-    #[command(hide = true)]
-    Generate(GenerateArgs),
 }
 
 /// Options shared by analyze and dedup.
@@ -257,34 +254,6 @@ pub struct EvalArgs {
     /// Print the metrics as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-/// `neardup generate` (hidden).
-#[derive(Args, Debug)]
-pub struct GenerateArgs {
-    /// Number of documents.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
-    pub docs: usize,
-
-    /// Output folder: corpus.jsonl, truth.jsonl and planted.jsonl.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-
-    /// Seed of the generator.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-
-    /// Share of documents that are edited copies of another.
-    #[arg(long, value_name = "F", default_value_t = 0.3)]
-    pub dup_fraction: f64,
-
-    /// Scripts: all, or a comma list of latin, arabic, cyrillic, cjk.
-    #[arg(long, value_name = "LIST", default_value = "all")]
-    pub scripts: String,
-
-    /// A copy is in its original's truth cluster when their Jaccard is at least this.
-    #[arg(long, value_name = "J", default_value_t = neardup::config::DEFAULT_THRESHOLD)]
-    pub threshold: f64,
 }
 
 /// `--keep`.

@@ -163,29 +163,5 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))
         }
-        Command::Generate(g) => {
-            let spec = neardup::generate::DedupSpec {
-                docs: g.docs,
-                seed: g.seed,
-                dup_fraction: g.dup_fraction,
-                scripts: neardup::generate::Script::parse_list(&g.scripts).map_err(Error::usage)?,
-                threshold: g.threshold,
-                ..neardup::generate::DedupSpec::default()
-            };
-            spec.validate().map_err(Error::usage)?;
-            std::fs::create_dir_all(&g.out).map_err(|e| Error::io(&g.out, e))?;
-            let stats = neardup::generate::write_dedup_corpus(&spec, &g.out)
-                .map_err(|e| Error::io(&g.out, e))?;
-            eprintln!(
-                "wrote {} documents ({} originals, {} copies, {} in their original's cluster, {} bytes) to {}",
-                stats.docs,
-                stats.originals,
-                stats.copies,
-                stats.clustered_copies,
-                stats.corpus_bytes,
-                g.out.display()
-            );
-            Ok(())
-        }
     }
 }

@@ -8,7 +8,7 @@ use super::dedup::Generator;
 use super::rng::Rng;
 use super::text::{Tok, body, render, topic};
 use super::*;
-use crate::shingle::{jaccard, shingle_set};
+use neardup::shingle::{jaccard, shingle_set};
 
 /// Two sentences of a real Arabic news article (seeds/004).
 const ARABIC_SAMPLE: &str = "موسكو 19 سبتمبر 2023 (شينخوا) قال وانغ يي، عضو المكتب السياسي للجنة المركزية للحزب الشيوعي الصيني ومدير مكتب لجنة الشؤون الخارجية للجنة المركزية للحزب الشيوعي الصيني، اليوم (الثلاثاء) إن الصين وروسيا ستعملان بشكل وثيق بشأن التعاون الأمني الاستراتيجي وستدافعان عن التعددية الحقيقية وستعززان تطوير نظام الحوكمة العالمية في اتجاه أكثر نزاهة وعقلانية.

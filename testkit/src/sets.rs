@@ -1,8 +1,8 @@
 //! Shingle sets for measuring copies against their original: exact ones
-//! (the sets [`crate::shingle::shingle_set`] builds, same hashes, same
+//! (the sets [`neardup::shingle::shingle_set`] builds, same hashes, same
 //! Jaccard arithmetic) and a cheap rolling hash for approximate steering.
 
-use crate::shingle::{MAX_SHINGLE, for_each_shingle};
+use neardup::shingle::{MAX_SHINGLE, for_each_shingle};
 
 use super::SHINGLE_SEED;
 
@@ -182,7 +182,7 @@ impl RefSet {
     }
 
     /// Exact Jaccard of a normalized text to the original, computed as
-    /// [`crate::shingle::jaccard`] computes it on the two shingle sets.
+    /// [`neardup::shingle::jaccard`] computes it on the two shingle sets.
     pub(crate) fn exact(&mut self, norm: &str, k: usize) -> f64 {
         self.begin();
         for_each_shingle(norm, k, SHINGLE_SEED, |h| self.see(h));

@@ -1,5 +1,5 @@
 //! A multi-outlet news corpus with planted passage reuse and its exact
-//! truth, to measure the passage detector ([`crate::passages`]).
+//! truth, to measure the passage detector ([`neardup::passages`]).
 //!
 //! [`news_corpus`] (or [`write_news_corpus`], into files) generates
 //! [`NewsSpec::docs`] articles of [`NewsSpec::outlets`] outlets plus a news
@@ -1728,7 +1728,7 @@ mod tests {
     use std::collections::{HashMap, HashSet};
 
     use super::*;
-    use crate::normalize::{NormalizeOptions, Normalizer};
+    use neardup::normalize::{NormalizeOptions, Normalizer};
 
     fn small(script: Script, seed: u64) -> NewsSpec {
         NewsSpec {
@@ -1960,7 +1960,7 @@ mod tests {
                     .map(|d| by_id[d.as_str()].outlet.as_str())
                     .collect();
                 assert!(outlets.len() >= 5, "{s:?}");
-                let cap = crate::generate::vocab::capitalize(&s.phrase);
+                let cap = crate::vocab::capitalize(&s.phrase);
                 for (i, x) in s.docs.iter().enumerate() {
                     let t = &by_id[x.as_str()].text;
                     assert!(

@@ -10,7 +10,7 @@
 //!   Jaccard (recomputed from the texts), strictly (`>= threshold`) and with
 //!   the same margin (`>= threshold - margin`);
 //! - pair precision, recall and adjusted Rand index of the clusters against
-//!   `truth.jsonl` ([`crate::eval`]).
+//!   `truth.jsonl` ([`neardup::eval`]).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -20,8 +20,8 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
-use crate::eval::{Quality, evaluate};
+use neardup::error::{Error, Result};
+use neardup::eval::{Quality, evaluate};
 
 /// Quality of a run on a generated corpus.
 #[derive(Clone, Debug, serde::Serialize)]

@@ -3,7 +3,7 @@
 //! IEEE-exact float operations (`+ - * / sqrt`), so every platform and every
 //! thread count draws the same numbers.
 
-use crate::minhash::mix64;
+use neardup::minhash::mix64;
 
 /// Derives an independent seed from a seed and two indices.
 #[inline]

@@ -3,13 +3,13 @@
 //! an analyze output against it.
 //!
 //! ```text
-//! cargo run --release --example news_corpus -- g 30000 latin [SEED]
+//! cargo run --release -p neardup-testkit --example news_corpus -- g 30000 latin [SEED]
 //! neardup analyze g/corpus.jsonl --out out --date-field date
-//! cargo run --release --example news_corpus -- --score g out
+//! cargo run --release -p neardup-testkit --example news_corpus -- --score g out
 //! ```
 use std::time::Instant;
 
-use neardup::generate::{NewsSpec, passage_quality, write_news_corpus};
+use neardup_testkit::{NewsSpec, passage_quality, write_news_corpus};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

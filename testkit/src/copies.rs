@@ -10,18 +10,18 @@
 
 use super::approx::{Tracker, plain_text};
 use super::boiler::{Boiler, assemble, boiler, boiler_kinds};
-use super::dedup::{RawDoc, Source};
 use super::edit::{
     add_diacritics, add_tatweel, arabic_digits, can_delete, change_case, change_punct, delete,
     delete_sentence, insert, substitute, truncate,
 };
+use super::raw::{RawDoc, Source};
 use super::rng::{Rng, exp_det};
 use super::sets::RefSet;
 use super::text::{Tok, render};
 use super::vocab::OUTLETS;
 use super::{SHINGLE_SEED, Script};
-use crate::normalize::Normalizer;
-use crate::shingle::for_each_shingle;
+use neardup::normalize::Normalizer;
+use neardup::shingle::for_each_shingle;
 
 /// How far below its target a copy's Jaccard may land after large edits
 /// (truncation, sentence deletion, boilerplate) or a batch of word edits

@@ -9,13 +9,14 @@
 
 use rayon::prelude::*;
 
-use super::boiler::{Boiler, assemble, boiler, boiler_kinds, date};
+use super::boiler::{assemble, boiler, boiler_kinds, date};
 use super::copies::{Meter, copy};
+use super::raw::{RawDoc, Source};
 use super::rng::{Rng, derive};
-use super::text::{Tok, body, render, target_bytes, title, topic};
+use super::text::{body, render, target_bytes, title, topic};
 use super::vocab::OUTLETS;
 use super::{DedupSpec, GenDoc, GenItem, Planted, Script};
-use crate::normalize::{NormalizeOptions, Normalizer};
+use neardup::normalize::{NormalizeOptions, Normalizer};
 
 /// Documents per shuffling window.
 pub(crate) const WINDOW: usize = 10_000;
@@ -196,26 +197,6 @@ fn separate(order: &mut [usize], family: &[u32], rng: &mut Rng) {
             order.swap(i + 1, j);
         }
     }
-}
-
-pub(crate) struct RawDoc {
-    pub(crate) outlet: usize,
-    pub(crate) day: u32,
-    pub(crate) title: String,
-    pub(crate) text: String,
-    /// For a copy: exact Jaccard to the original and the edits applied.
-    pub(crate) copy: Option<(f64, Vec<&'static str>)>,
-}
-
-/// An original document before rendering.
-pub(crate) struct Source {
-    pub(crate) script: Script,
-    pub(crate) outlet: usize,
-    pub(crate) day: u32,
-    pub(crate) title: String,
-    pub(crate) toks: Vec<Tok>,
-    pub(crate) header: Option<Boiler>,
-    pub(crate) footer: Option<Boiler>,
 }
 
 fn unit(spec: &DedupSpec, normalizer: &Normalizer, plan: &UnitPlan) -> Vec<RawDoc> {

@@ -1,9 +1,9 @@
 //! Measures an analyze output against a generated corpus's planted truth.
 //!
 //! ```text
-//! neardup generate --docs 100000 --out g
+//! cargo run --release -p neardup-testkit -- generate --docs 100000 --out g
 //! neardup analyze g/corpus.jsonl --out out
-//! cargo run --release --example quality -- g out [THRESHOLD] [MARGIN]
+//! cargo run --release -p neardup-testkit --example quality -- g out [THRESHOLD] [MARGIN]
 //! ```
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -13,13 +13,8 @@ fn main() {
     }
     let threshold = args.get(2).map_or(0.7, |t| t.parse().expect("threshold"));
     let margin = args.get(3).map_or(0.05, |m| m.parse().expect("margin"));
-    match neardup::generate::planted_quality(
-        args[0].as_ref(),
-        args[1].as_ref(),
-        threshold,
-        margin,
-        5,
-    ) {
+    match neardup_testkit::planted_quality(args[0].as_ref(), args[1].as_ref(), threshold, margin, 5)
+    {
         Ok(q) => println!("{}", serde_json::to_string_pretty(&q).unwrap()),
         Err(e) => {
             eprintln!("{e}");

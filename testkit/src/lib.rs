@@ -1,5 +1,11 @@
 //! Synthetic corpora with known answers, for tests, evaluation and
-//! benchmarks.
+//! benchmarks of [`neardup`].
+//!
+//! This crate is a development tool of the neardup workspace, not
+//! published: neardup's tests, benchmarks and examples use it as a
+//! dev-dependency, and its binary writes a corpus from the command line
+//! (`cargo run --release -p neardup-testkit -- generate --docs 100000 --out
+//! g100k`).
 //!
 //! [`write_dedup_corpus`] (or [`dedup_corpus`], without files) generates
 //! news-like documents in four synthetic languages ([`Script`]: Latin,
@@ -21,7 +27,7 @@
 //!   similarity of the character-shingle sets of the two normalized texts
 //!   (`Normalizer::new(NormalizeOptions::all())`, shingles of
 //!   [`DedupSpec::shingle`] characters hashed with [`SHINGLE_SEED`], the
-//!   sets of [`crate::shingle::shingle_set`]), measured on the final texts:
+//!   sets of [`neardup::shingle::shingle_set`]), measured on the final texts:
 //!   what [`exact_jaccard`] returns.
 //! * **Families.** An original has 1–5 copies, each aimed at a target
 //!   Jaccard drawn uniformly from [0.3, 1.0]. A copy gets
@@ -56,6 +62,8 @@
 //! [`alter_arabic`] applies the same kind of republishing edits to a real
 //! Arabic text.
 
+#![deny(missing_docs)]
+
 mod approx;
 mod boiler;
 mod copies;
@@ -64,6 +72,7 @@ mod edit;
 pub mod news;
 pub mod passage_quality;
 pub mod quality;
+mod raw;
 mod rng;
 mod sets;
 mod text;
@@ -85,8 +94,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::normalize::{NormalizeOptions, Normalizer};
-use crate::shingle::{MAX_SHINGLE, for_each_shingle};
+use neardup::normalize::{NormalizeOptions, Normalizer};
+use neardup::shingle::{MAX_SHINGLE, for_each_shingle};
 
 /// Seed of the shingle hashes used to measure Jaccard similarity.
 pub const SHINGLE_SEED: u64 = 0x6E65_6172_6475_7000;

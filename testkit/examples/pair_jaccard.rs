@@ -1,5 +1,5 @@
 //! Exact Jaccard (normalized 5-shingles) of every pair of text files given.
-//! `cargo run --release --example pair_jaccard -- seeds/*.txt`
+//! `cargo run --release -p neardup-testkit --example pair_jaccard -- seeds/*.txt`
 fn main() {
     let files: Vec<String> = std::env::args().skip(1).collect();
     let texts: Vec<String> = files
@@ -8,7 +8,7 @@ fn main() {
         .collect();
     for i in 0..texts.len() {
         for j in i + 1..texts.len() {
-            let jac = neardup::generate::exact_jaccard(&texts[i], &texts[j], 5);
+            let jac = neardup_testkit::exact_jaccard(&texts[i], &texts[j], 5);
             println!("{:.3} {} {}", jac, files[i], files[j]);
         }
     }

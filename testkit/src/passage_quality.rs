@@ -33,7 +33,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::quality::lines;
-use crate::error::Result;
+use neardup::error::Result;
 
 /// Examples kept per category.
 const EXAMPLES: usize = 10;
@@ -630,7 +630,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-    use crate::generate::{NewsSpec, Script, news_corpus, write_news_corpus};
+    use crate::{NewsSpec, Script, news_corpus, write_news_corpus};
 
     fn side(id: &str, s: usize, e: usize) -> serde_json::Value {
         serde_json::json!({"id": id, "start": s, "end": e})
@@ -686,7 +686,7 @@ mod tests {
         let s = &c.stock[0];
         let find = |id: &str, what: &str| {
             let t = text(id);
-            let cap = crate::generate::vocab::capitalize(what);
+            let cap = crate::vocab::capitalize(what);
             let at = t.find(what).or_else(|| t.find(&cap)).unwrap();
             (at, at + what.len())
         };
@@ -700,7 +700,7 @@ mod tests {
             .flat_map(|b| &b.lines)
             .find(|l| c.boilerplate.iter().filter(|b| b.lines.contains(l)).count() > 1)
             .unwrap();
-        let with: Vec<&crate::generate::GenDoc> = c
+        let with: Vec<&crate::GenDoc> = c
             .docs
             .iter()
             .filter(|d| d.text.lines().any(|l| l == cms))
