@@ -170,8 +170,9 @@ fn oversized_record() {
     ]);
     r.expect_code(1);
     assert!(
-        r.stderr()
-            .contains("feed.jsonl:2: record of 520 bytes is larger than --max-doc-bytes 200"),
+        r.stderr().contains(
+            "feed.jsonl:2: record of 520 bytes is larger than the maximum document size (200 bytes)"
+        ),
         "{}",
         r.stderr()
     );

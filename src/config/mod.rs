@@ -1,9 +1,12 @@
 //! Every parameter of a run, with its default and validation.
 //!
 //! The command line builds a [`Config`] and nothing else reads options:
-//! no environment variables, no globals. [`Config::validate`] runs before any
-//! input is read, so wrong usage is reported (exit status 2) before a data
-//! error could be.
+//! no environment variables, no globals. [`Config::validate`] runs once, in
+//! the command ([`crate::analyze`], [`crate::dedup`]) before any input is
+//! read, so wrong usage is reported (exit status 2) before a data error
+//! could be. Its messages name parameters by their field path in backticks
+//! (`` `stories.threshold` ``), never by a command-line flag; the command
+//! line translates them.
 
 mod budget;
 mod passages;
@@ -122,13 +125,13 @@ impl Config {
         self.signature_params().validate()?;
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
             return Err(Error::usage(format!(
-                "--threshold must be in (0, 1], got {}",
+                "`threshold` must be in (0, 1], got {}",
                 self.threshold
             )));
         }
         if self.refine != 0 && !(self.num_perm..=4096).contains(&self.refine) {
             return Err(Error::usage(format!(
-                "--refine must be 0 or between --num-perm ({}) and 4096, got {}",
+                "`refine` must be 0 or between `num_perm` ({}) and 4096, got {}",
                 self.num_perm, self.refine
             )));
         }
@@ -138,38 +141,42 @@ impl Config {
         let st = &self.stories;
         if !(st.threshold > 0.0 && st.threshold <= 1.0) {
             return Err(Error::usage(format!(
-                "--story-threshold must be in (0, 1], got {}",
+                "`stories.threshold` must be in (0, 1], got {}",
                 st.threshold
             )));
         }
         if st.window_days.is_nan() || st.window_days < 0.0 {
-            return Err(Error::usage("--window must be at least 0 days"));
+            return Err(Error::usage(
+                "`stories.window_days` must be at least 0 days",
+            ));
         }
         if st.max_size < 2 {
-            return Err(Error::usage("--max-story must be at least 2"));
+            return Err(Error::usage("`stories.max_size` must be at least 2"));
         }
         let p = &self.passages;
         if p.min_words < 2 || p.min_run == 0 || p.min_run > p.min_words {
             return Err(Error::usage(format!(
-                "--min-passage-words must be at least 2 (got {}) and not below the chained run length {}",
+                "`passages.min_words` must be at least 2 (got {}) and not below the chained run length {}",
                 p.min_words, p.min_run
             )));
         }
         if self.input.max_doc_bytes == 0 {
-            return Err(Error::usage("--max-doc-bytes must be at least 1"));
+            return Err(Error::usage("`input.max_doc_bytes` must be at least 1"));
         }
         let f = &self.input.fields;
         for (flag, v) in [
-            ("--id-field", &f.id),
-            ("--text-field", &f.text),
-            ("--outlet-field", &f.outlet),
+            ("`input.fields.id`", &f.id),
+            ("`input.fields.text`", &f.text),
+            ("`input.fields.outlet`", &f.outlet),
         ] {
             if v.is_empty() {
                 return Err(Error::usage(format!("{flag} must not be empty")));
             }
         }
         if f.text == f.id {
-            return Err(Error::usage("--text-field and --id-field must differ"));
+            return Err(Error::usage(
+                "`input.fields.text` and `input.fields.id` must differ",
+            ));
         }
         Ok(())
     }

@@ -124,7 +124,7 @@ impl<'a> Signer<'a> {
             },
             ItemKind::TooLarge => {
                 return Outcome::Bad(format!(
-                    "record of {} bytes is larger than --max-doc-bytes {}",
+                    "record of {} bytes is larger than the maximum document size ({} bytes)",
                     item.len, self.config.input.max_doc_bytes
                 ));
             }

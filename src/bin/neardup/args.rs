@@ -204,7 +204,8 @@ pub struct AnalyzeArgs {
 }
 
 impl AnalyzeArgs {
-    /// The configuration, with the analyze-only options.
+    /// The configuration, with the analyze-only options (validated by the
+    /// library, once, before any input is read).
     pub fn to_config(&self) -> Result<Config, String> {
         let mut config = self.common.to_config()?;
         config.stories = StoryParams {
@@ -216,7 +217,6 @@ impl AnalyzeArgs {
         };
         config.passages.min_words = self.min_passage_words;
         config.report_max_docs = self.report_max_docs;
-        config.validate().map_err(|e| e.to_string())?;
         Ok(config)
     }
 }
@@ -287,6 +287,43 @@ pub enum OutletFromArg {
     Stem,
 }
 
+/// The flag of each configuration parameter that the library's messages
+/// name (in backticks, as `Config`'s field path).
+const FLAGS: &[(&str, &str)] = &[
+    ("threshold", "--threshold"),
+    ("shingle", "--shingle"),
+    ("num_perm", "--num-perm"),
+    ("bands", "--bands"),
+    ("rows", "--rows"),
+    ("refine", "--refine"),
+    ("seed", "--seed"),
+    ("memory_limit", "--memory-limit"),
+    ("report_max_docs", "--report-max-docs"),
+    ("stories.threshold", "--story-threshold"),
+    ("stories.min_words", "--story-words"),
+    ("stories.min_share", "--story-share"),
+    ("stories.window_days", "--window"),
+    ("stories.max_size", "--max-story"),
+    ("passages.min_words", "--min-passage-words"),
+    ("input.max_doc_bytes", "--max-doc-bytes"),
+    ("input.fields.id", "--id-field"),
+    ("input.fields.text", "--text-field"),
+    ("input.fields.outlet", "--outlet-field"),
+    ("input.fields.date", "--date-field"),
+    ("input.fields.title", "--title-field"),
+    ("input.fields.url", "--url-field"),
+];
+
+/// A library message with the parameters it names (`` `num_perm` ``) given
+/// as the flags that set them (`--num-perm`).
+pub fn with_flags(message: &str) -> String {
+    let mut out = message.to_string();
+    for (name, flag) in FLAGS {
+        out = out.replace(&format!("`{name}`"), flag);
+    }
+    out
+}
+
 /// Parses `8G`, `512M`, `1.5G`, `64K` or a number of bytes.
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
@@ -320,7 +357,8 @@ fn default_memory_limit() -> u64 {
 }
 
 impl CommonArgs {
-    /// The library configuration; usage errors as messages.
+    /// The library configuration (validated by the library, once, before any
+    /// input is read); usage errors of the flags themselves as messages.
     pub fn to_config(&self) -> Result<Config, String> {
         let normalize =
             NormalizeOptions::parse(&self.normalize).map_err(|e| format!("--normalize: {e}"))?;
@@ -361,7 +399,6 @@ impl CommonArgs {
             memory_limit: self.memory_limit.unwrap_or_else(default_memory_limit),
             ..Config::default()
         };
-        config.validate().map_err(|e| e.to_string())?;
         Ok(config)
     }
 
@@ -429,7 +466,15 @@ mod tests {
             (c.threshold, c.shingle, c.num_perm, c.seed),
             (0.9, 7, 256, 3)
         );
-        assert!(common(&["x", "--threshold", "2"]).to_config().is_err());
+        let e = common(&["x", "--threshold", "2"])
+            .to_config()
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            with_flags(&e.to_string()),
+            "--threshold must be in (0, 1], got 2"
+        );
     }
 
     #[test]
@@ -439,11 +484,13 @@ mod tests {
             .to_config()
             .unwrap();
         assert_eq!(c.lsh, Some(LshParams { bands: 16, rows: 8 }));
-        assert!(
-            common(&["x", "--bands", "16", "--rows", "9"])
-                .to_config()
-                .is_err()
-        );
+        let e = common(&["x", "--bands", "16", "--rows", "9"])
+            .to_config()
+            .unwrap()
+            .validate()
+            .unwrap_err();
+        assert!(e.is_usage());
+        assert!(with_flags(&e.to_string()).starts_with("--bands 16 x --rows 9 must"));
     }
 
     #[test]
@@ -512,5 +559,30 @@ mod tests {
             .to_config()
             .unwrap();
         assert_eq!(c.threshold, 0.6);
+    }
+
+    #[test]
+    fn library_messages_name_flags() {
+        let bad: [&[&str]; 7] = [
+            &["--story-threshold", "0"],
+            &["--window=-1"],
+            &["--max-story", "1"],
+            &["--min-passage-words", "1"],
+            &["--refine", "5000"],
+            &["--id-field", ""],
+            &["--text-field", "id"],
+        ];
+        for args in bad {
+            let mut all = vec!["analyze", "x", "--out", "o"];
+            all.extend_from_slice(args);
+            let Command::Analyze(a) = parse(&all).unwrap().command else {
+                panic!()
+            };
+            let e = a.to_config().unwrap().validate().unwrap_err();
+            let msg = with_flags(&e.to_string());
+            let flag = args[0].split('=').next().unwrap_or_default();
+            assert!(msg.contains(flag), "{args:?}: {msg}");
+            assert!(!msg.contains('`'), "{args:?}: {msg}");
+        }
     }
 }

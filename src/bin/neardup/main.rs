@@ -1,5 +1,5 @@
 //! The `neardup` command: parse, configure, run, map the result to an exit
-//! status (0 success, 1 error in the data or the run, 2 wrong usage).
+//! status ([`Exit`]). Everything else is the library's.
 
 mod args;
 mod bars;
@@ -9,49 +9,156 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, CommonArgs};
+use args::{AnalyzeArgs, Cli, Command, CommonArgs, DedupArgs, EvalArgs, with_flags};
 use bars::Bars;
-use neardup::dedup::{DedupOutputs, dedup};
+use neardup::dedup::{DedupOutputs, DedupSummary, dedup};
+use neardup::input::Inputs;
 use neardup::report::AtomicFile;
-use neardup::{Config, Error};
+use neardup::{Error, ErrorKind};
 
-/// Exit status of a usage error.
-const USAGE: u8 = 2;
-/// Exit status of a data or run error.
-const FAILURE: u8 = 1;
+/// The exit status of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exit {
+    /// Done (a closed standard output included: `neardup dedup x | head`).
+    Success = 0,
+    /// An error in the data or the run.
+    Failure = 1,
+    /// Wrong usage: options that cannot work together, a missing input.
+    Usage = 2,
+}
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            // A closed pipe (`neardup dedup x | head`) is not a failure.
-            if let neardup::ErrorKind::Io { source, .. } = e.kind()
-                && source.kind() == io::ErrorKind::BrokenPipe
-            {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("neardup: {e}");
-            ExitCode::from(if e.is_usage() { USAGE } else { FAILURE })
+impl Exit {
+    /// The status for a library error, with its message on standard error
+    /// (parameters named by their flags).
+    fn of(e: &Error) -> Exit {
+        if let ErrorKind::Io { source, .. } = e.kind()
+            && source.kind() == io::ErrorKind::BrokenPipe
+        {
+            return Exit::Success;
+        }
+        eprintln!("neardup: {}", with_flags(&e.to_string()));
+        if e.is_usage() {
+            Exit::Usage
+        } else {
+            Exit::Failure
         }
     }
 }
 
-/// Validates the shared options and sets up the thread pool, before any
-/// input is read.
-fn prepare(
-    common: &CommonArgs,
-    config: Result<Config, String>,
-) -> Result<(Config, neardup::input::Inputs), Error> {
-    let config = config.map_err(Error::usage)?;
+fn main() -> ExitCode {
+    let exit = match run(Cli::parse()) {
+        Ok(()) => Exit::Success,
+        Err(e) => Exit::of(&e),
+    };
+    ExitCode::from(exit as u8)
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Analyze(a) => analyze(&a),
+        Command::Dedup(d) => dedup_command(&d),
+        Command::Eval(e) => eval(&e),
+    }
+}
+
+/// Sets up the thread pool and finds the inputs (no input is read yet).
+fn prepare(common: &CommonArgs) -> Result<Inputs, Error> {
     if let Some(n) = common.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.get())
             .build_global()
             .map_err(|e| Error::other(format!("cannot start {n} threads: {e}")))?;
     }
-    let inputs = neardup::input::resolve(&common.inputs, common.outlet_from())?;
-    Ok((config, inputs))
+    neardup::input::resolve(&common.inputs, common.outlet_from())
+}
+
+fn analyze(a: &AnalyzeArgs) -> Result<(), Error> {
+    let config = a.to_config().map_err(Error::usage)?;
+    let inputs = prepare(&a.common)?;
+    let bars = Bars::new(a.common.quiet);
+    let summary = neardup::analyze::analyze(&config, inputs, &a.out, &bars)?;
+    if a.common.profile {
+        let stages: Vec<(String, f64)> = summary
+            .timings
+            .iter()
+            .map(|t| (t.stage.clone(), t.seconds))
+            .collect();
+        print_profile(&stages, summary.input.input_bytes, summary.counts.read);
+    }
+    if !a.common.quiet {
+        let c = &summary.counts;
+        eprintln!(
+            "read {} = ok {} + empty {} + rejected {}; {} near-duplicate clusters ({} duplicates), \
+             {} stories, {} shared passages; wrote {}",
+            c.read,
+            c.ok,
+            c.empty,
+            c.rejected,
+            c.clusters,
+            c.duplicates,
+            c.stories,
+            c.passages,
+            a.out.display()
+        );
+    }
+    Ok(())
+}
+
+fn dedup_command(d: &DedupArgs) -> Result<(), Error> {
+    let config = d.common.to_config().map_err(Error::usage)?;
+    let inputs = prepare(&d.common)?;
+    let bars = Bars::new(d.common.quiet);
+    let duplicates = d.duplicates.as_ref().map(AtomicFile::create).transpose()?;
+    let errors = d.errors.as_ref().map(AtomicFile::create).transpose()?;
+    let summary: DedupSummary = match &d.output {
+        Some(path) => {
+            let mut file = AtomicFile::create(path)?;
+            let outputs = DedupOutputs {
+                kept: &mut file,
+                duplicates,
+                errors,
+            };
+            let s = dedup(&config, inputs, outputs, &bars)?;
+            file.commit()?;
+            s
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
+            let outputs = DedupOutputs {
+                kept: &mut out,
+                duplicates,
+                errors,
+            };
+            let s = dedup(&config, inputs, outputs, &bars)?;
+            out.flush().map_err(|e| Error::io("<stdout>", e))?;
+            s
+        }
+    };
+    if !d.common.quiet {
+        eprintln!("{summary}");
+    }
+    if d.common.profile {
+        let stages: Vec<(String, f64)> = summary
+            .timings
+            .0
+            .iter()
+            .map(|(s, t)| (s.clone(), t.as_secs_f64()))
+            .collect();
+        print_profile(&stages, summary.input.input_bytes, summary.read);
+    }
+    Ok(())
+}
+
+fn eval(e: &EvalArgs) -> Result<(), Error> {
+    let q = neardup::eval::evaluate(&e.truth, &e.predicted)?;
+    let mut out = io::stdout().lock();
+    let text = if e.json {
+        serde_json::to_string_pretty(&q).map_err(|e| Error::other(e.to_string()))?
+    } else {
+        q.to_string()
+    };
+    writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))
 }
 
 /// `--profile`: wall time per stage, its share, and the input throughput.
@@ -67,101 +174,4 @@ fn print_profile(stages: &[(String, f64)], input_bytes: u64, records: u64) {
         input_bytes as f64 / 1e6 / total.max(1e-9),
         records as f64 / total.max(1e-9)
     );
-}
-
-fn run(cli: Cli) -> Result<(), Error> {
-    match cli.command {
-        Command::Analyze(a) => {
-            let (config, inputs) = prepare(&a.common, a.to_config())?;
-            let bars = Bars::new(a.common.quiet);
-            let summary = neardup::analyze::analyze(&config, inputs, &a.out, &bars)?;
-            if a.common.profile {
-                let stages: Vec<(String, f64)> = summary
-                    .timings
-                    .iter()
-                    .map(|t| (t.stage.clone(), t.seconds))
-                    .collect();
-                print_profile(&stages, summary.input.input_bytes, summary.counts.read);
-            }
-            if !a.common.quiet {
-                let c = &summary.counts;
-                eprintln!(
-                    "read {} = ok {} + empty {} + rejected {}; {} near-duplicate clusters ({} duplicates), \
-                     {} stories, {} shared passages; wrote {}",
-                    c.read,
-                    c.ok,
-                    c.empty,
-                    c.rejected,
-                    c.clusters,
-                    c.duplicates,
-                    c.stories,
-                    c.passages,
-                    a.out.display()
-                );
-            }
-            Ok(())
-        }
-        Command::Dedup(d) => {
-            let (config, inputs) = prepare(&d.common, d.common.to_config())?;
-            let bars = Bars::new(d.common.quiet);
-            let duplicates = d.duplicates.as_ref().map(AtomicFile::create).transpose()?;
-            let errors = d.errors.as_ref().map(AtomicFile::create).transpose()?;
-            let summary = match &d.output {
-                Some(path) => {
-                    let mut file = AtomicFile::create(path)?;
-                    let s = dedup(
-                        &config,
-                        inputs,
-                        DedupOutputs {
-                            kept: &mut file,
-                            duplicates,
-                            errors,
-                        },
-                        &bars,
-                    )?;
-                    file.commit()?;
-                    s
-                }
-                None => {
-                    let stdout = io::stdout();
-                    let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
-                    let s = dedup(
-                        &config,
-                        inputs,
-                        DedupOutputs {
-                            kept: &mut out,
-                            duplicates,
-                            errors,
-                        },
-                        &bars,
-                    )?;
-                    out.flush().map_err(|e| Error::io("<stdout>", e))?;
-                    s
-                }
-            };
-            if !d.common.quiet {
-                eprintln!("{summary}");
-            }
-            if d.common.profile {
-                let stages: Vec<(String, f64)> = summary
-                    .timings
-                    .0
-                    .iter()
-                    .map(|(s, t)| (s.clone(), t.as_secs_f64()))
-                    .collect();
-                print_profile(&stages, summary.input.input_bytes, summary.read);
-            }
-            Ok(())
-        }
-        Command::Eval(e) => {
-            let q = neardup::eval::evaluate(&e.truth, &e.predicted)?;
-            let mut out = io::stdout().lock();
-            let text = if e.json {
-                serde_json::to_string_pretty(&q).map_err(|e| Error::other(e.to_string()))?
-            } else {
-                q.to_string()
-            };
-            writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))
-        }
-    }
 }
