@@ -1,23 +1,58 @@
-//! neardup finds near-duplicate articles in news text.
+//! neardup finds near-duplicate articles and shared passages in news text.
 //!
-//! The pipeline, one module per stage:
+//! # The pipeline
 //!
-//! 1. [`input`]: files, folders, JSONL (plain, `.gz`, `.zst`) or standard
-//!    input, streamed as blocks of records;
-//! 2. [`normalize`]: Unicode NFKC, case, Arabic diacritics and letter
-//!    variants, digits, punctuation, whitespace;
-//! 3. [`shingle`]: character k-shingles hashed with seeded xxh3;
-//! 4. [`minhash`]: one-permutation MinHash with optimal densification, 16-bit
-//!    slots;
-//! 5. [`lsh`]: banding into candidate pairs;
-//! 6. [`cluster`]: verification on full signatures and union-find clusters;
-//! 7. [`report`]: JSON Lines outputs, written atomically.
+//! Stages in the order data flows through them; each module's docs say what
+//! it guarantees.
 //!
-//! [`pipeline`] runs stages 1–6 over a corpus; [`analyze`] and [`dedup`] are
-//! the two commands built on it, and [`eval`] measures a result against
-//! labels.
+//! | stage | module | takes | gives |
+//! |---|---|---|---|
+//! | find inputs | [`input`] | paths, `-` | [`input::Inputs`]: sources, read in blocks of records |
+//! | read and sign | [`pipeline`] (`read`, `sign`) with [`normalize`], [`shingle`], [`minhash`] | records | [`pipeline::Corpus`]: one [`document::DocTable`] row per record, one signature per ok record, no text |
+//! | candidates, verification, clusters | [`pipeline`] (`candidates`) with [`lsh`], [`cluster`] | signatures | [`cluster::Duplicates`]: verified pairs, clusters |
+//! | shared passages | [`passages`] | [`signed::SignedDocs`], the texts again ([`signed::Texts`]), clusters | [`passages::Passages`]: word ranges, boilerplate |
+//! | stories | [`story`] | pairs, passages | [`story::Stories`] |
+//! | texts of what is shown | [`passages::snippets`] | passages, the texts again | [`passages::snippets::Snippets`] |
+//! | outputs | [`report`] | all of the above, [`run::Summary`] | JSONL, CSV, `report.html`, `summary.json` |
 //!
-//! # Example
+//! [`analyze`] and [`dedup`] are the two commands built on the stages (the
+//! binary only parses flags into a [`Config`] and calls them); [`eval`]
+//! measures a result against labels. [`config::MemoryBudget`] shares
+//! `--memory-limit` between the stages, [`progress`] and [`timings`] report on
+//! them.
+//!
+//! # Examples
+//!
+//! Analyzing a small corpus, as `neardup analyze` does:
+//!
+//! ```
+//! use neardup::input::{OutletFrom, resolve};
+//! use neardup::progress::NoProgress;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let story = "The defence ministers of Russia and China held talks by video \
+//!     link on Tuesday and agreed to expand joint exercises next year.";
+//! let feed = dir.path().join("feed.jsonl");
+//! std::fs::write(
+//!     &feed,
+//!     [
+//!         serde_json::json!({"id": "a", "source": "wire", "text": story}),
+//!         serde_json::json!({"id": "b", "source": "daily", "text": format!("{story} Read more.")}),
+//!         serde_json::json!({"id": "c", "source": "daily", "text": "Rain is expected on Friday."}),
+//!     ]
+//!     .map(|v| v.to_string())
+//!     .join("\n"),
+//! )?;
+//!
+//! let config = neardup::Config::default();
+//! let inputs = resolve(&[feed], OutletFrom::None)?;
+//! let out = dir.path().join("out");
+//! let summary = neardup::analyze::analyze(&config, inputs, &out, &NoProgress)?;
+//! assert_eq!(summary.counts.read, 3);
+//! assert_eq!(summary.counts.duplicates, 1); // b republishes a
+//! assert!(out.join("report.html").exists());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! Comparing two texts directly:
 //!
@@ -38,16 +73,17 @@
 //! assert_eq!(a.jaccard(&b).unwrap(), 1.0);
 //! ```
 //!
-//! Running the near-duplicate stage over files:
+//! Running only the near-duplicate stages over files:
 //!
 //! ```no_run
 //! use neardup::config::Config;
 //! use neardup::input::{resolve, OutletFrom};
 //! use neardup::pipeline::{find_duplicates, read_and_sign};
-//! use neardup::timings::Timings;
 //! use neardup::progress::NoProgress;
+//! use neardup::timings::Timings;
 //!
 //! let config = Config::default();
+//! config.validate()?;
 //! let inputs = resolve(&["feed.jsonl.gz".into()], OutletFrom::None)?;
 //! let corpus = read_and_sign(&config, inputs, false, &NoProgress, &mut |_| Ok(()))?;
 //! let dups = find_duplicates(&corpus, &config, &NoProgress, &mut Timings::default())?;
