@@ -71,10 +71,11 @@ pub struct Config {
     /// ([`optimal_params`]).
     #[serde(skip)]
     pub lsh: Option<LshParams>,
-    /// Slots of the finer signature made, in a second read, for documents of
-    /// pairs whose estimate is within three standard deviations of the
-    /// threshold; 0 decides on the `num_perm` signatures alone. Default:
-    /// [`DEFAULT_REFINE`].
+    /// Slots of the finer signature that decides pairs whose estimate is
+    /// within three standard deviations of the threshold, made beside the
+    /// coarse one in the first read (again, for the doubtful documents only,
+    /// if they outgrow their share of the [`MemoryBudget`]); 0 decides on
+    /// the `num_perm` signatures alone. Default: [`DEFAULT_REFINE`].
     pub refine: usize,
     /// Which document of a cluster is kept. Default: the first.
     pub keep: Keep,

@@ -84,8 +84,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "R", requires = "bands")]
     pub rows: Option<usize>,
 
-    /// Slots of the finer signature that decides pairs close to the threshold
-    /// (made in a second read, for those documents only); 0 = decide on --num-perm slots.
+    /// Slots of the finer signature that decides pairs close to the threshold (made
+    /// beside the coarse one in the same read; 0 = decide on --num-perm slots alone).
     #[arg(long, value_name = "N", default_value_t = config::DEFAULT_REFINE)]
     pub refine: usize,
 
