@@ -83,8 +83,8 @@ impl SignatureParams {
             Ok(())
         } else {
             Err(Error::from(ErrorKind::IncompatibleSignatures {
-                expected: Box::new(self.clone()),
-                found: Box::new(other.clone()),
+                expected: self.to_string(),
+                found: other.to_string(),
             }))
         }
     }
@@ -827,7 +827,15 @@ mod tests {
             err.kind(),
             ErrorKind::IncompatibleSignatures { .. }
         ));
-        assert!(err.to_string().contains("seed=42"), "{err}");
+        let all = "nfkc,invisible,diacritics,tatweel,alef,alef-maqsura,ta-marbuta,persian,\
+                   digits,lowercase,punctuation,whitespace";
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "signatures are not comparable: made with num_perm=64 shingle=5 seed=42 \
+                 normalize={all} and with num_perm=64 shingle=5 seed=7 normalize={all}"
+            )
+        );
     }
 
     #[test]
