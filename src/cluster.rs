@@ -2,11 +2,13 @@
 //!
 //! Candidates from [`crate::lsh`] are verified on the full signatures (the
 //! estimated Jaccard must reach the threshold), in parallel, keeping input
-//! order. Verified pairs are joined with a union-find (union by size, path
+//! order; with a margin ([`verify_with_margin`]), the pairs within it of the
+//! threshold are returned apart, for the caller to decide on a finer
+//! signature. Verified pairs are joined with a union-find (union by size, path
 //! halving); a cluster is a connected component. Each cluster keeps one
-//! document chosen by [`Keep`], and every other member points to it. The
-//! result depends only on the set of verified pairs, never on thread
-//! scheduling.
+//! document, the first by a rank the caller derives from [`Keep`], and every
+//! other member points to it. The result depends only on the set of verified
+//! pairs, never on thread scheduling.
 
 use rayon::prelude::*;
 

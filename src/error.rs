@@ -6,12 +6,14 @@
 //! names the place that is wrong. Mapping errors to exit codes is the binary's
 //! job: [`ErrorKind::Usage`] means wrong usage (exit 2), everything else is an
 //! error in the data or the run (exit 1).
+//!
+//! This module depends on no other module of the crate, so every stage can
+//! use it without an import cycle: what a variant says about a stage's own
+//! types (such as signature parameters) it carries as plain values.
 
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
-
-use crate::minhash::SignatureParams;
 
 /// A specialised `Result` for this crate.
 pub type Result<T> = std::result::Result<T, Error>;
@@ -45,12 +47,14 @@ pub enum ErrorKind {
         /// What is wrong with it.
         reason: String,
     },
-    /// Two signatures made with different parameters were compared.
+    /// Two signatures made with different parameters were compared. The
+    /// parameters are given as they display
+    /// (`num_perm=128 shingle=5 seed=42 normalize=nfkc,...`).
     IncompatibleSignatures {
         /// Parameters of the left-hand signature.
-        expected: Box<SignatureParams>,
+        expected: String,
         /// Parameters of the right-hand signature.
-        found: Box<SignatureParams>,
+        found: String,
     },
     /// Anything else that makes the run fail, with a message.
     Other(String),

@@ -15,22 +15,33 @@
 //! below the threshold and `FN` the area above it missed (the method of
 //! datasketch and *Mining of Massive Datasets*, ch. 3). Because candidates are
 //! verified, false negatives weigh 19 times more than false positives: for
-//! `t = 0.8, k = 128` this gives 16 bands of 8 rows, which finds a pair at
-//! `J = 0.85` with probability 0.994 (datasketch's equal weights give 9 x 13,
-//! which finds it with probability 0.69).
+//! the default `t = 0.7, k = 128` this gives 21 bands of 6 rows, which finds
+//! a pair at `J = 0.75` with probability 0.984 (datasketch's equal weights
+//! give 14 x 9, which finds it with probability 0.66); for `t = 0.8` it gives
+//! 16 bands of 8 rows, which finds a pair at `J = 0.85` with probability
+//! 0.994 (equal weights: 9 x 13, probability 0.69).
 //!
 //! # Buckets
 //!
-//! Each band is processed on its own thread: the band keys of all documents
-//! (a 64-bit hash of the band's values) are sorted together with the row
-//! number, and every run of equal keys is a bucket. Sorting a flat
-//! `Vec<(u64, u32)>` is faster and far smaller than a hash map of vectors. A
-//! bucket of up to [`FULL_BUCKET`] documents yields all its pairs; a larger
-//! one (typically thousands of copies of one text) yields a star from its
-//! first member plus a chain, which is enough to connect every member that is
-//! a true duplicate of the others while keeping the number of candidates
-//! linear. Pairs are sorted and deduplicated, so the output is the same
-//! whatever the thread count.
+//! A band's key (see [`band_key`]) is a 64-bit hash of the band's values.
+//! Bands are processed a batch at a time, as many as the memory budget holds
+//! (at least one per thread). One row-major pass over the signatures, in
+//! parallel over runs of rows, makes the keys of all the batch's bands for
+//! each row and stores them as 8-byte entries: the key's high 32 bits above
+//! the row number. Each band's entries are then sorted on their own (bands in
+//! parallel); a run of entries with the same high half is a group, whose rows'
+//! full keys are computed again and sorted (stably, so rows stay in input
+//! order), and every run of equal full keys is a bucket. Sorting a flat
+//! `Vec<u64>` is faster and far smaller than a hash map of vectors. A bucket
+//! of up to [`FULL_BUCKET`] documents yields all its pairs; a larger one
+//! (typically thousands of copies of one text) yields a star from its first
+//! member plus a chain, which is enough to connect every member that is a
+//! true duplicate of the others while keeping the number of candidates
+//! linear. Each band's pairs are sorted and deduplicated, and the bands'
+//! lists merged, so the output is the same whatever the thread count or the
+//! batch size. For signatures too large for memory,
+//! [`candidate_pairs_spilled`] writes the entries to one temporary file per
+//! band and sorts the bands a few at a time.
 
 use rayon::prelude::*;
 
@@ -327,12 +338,16 @@ mod tests {
     use crate::normalize::NormalizeOptions;
 
     #[test]
-    fn default_threshold_gives_16_by_8() {
+    fn default_threshold_gives_21_by_6() {
+        // The defaults of `config`: threshold 0.7, 128 permutations.
+        let p = optimal_params(0.7, 128);
+        assert_eq!(p, LshParams { bands: 21, rows: 6 });
+        assert!(p.candidate_probability(0.75) > 0.98, "{p:?}");
+        // The other figures of the module documentation.
         assert_eq!(optimal_params(0.8, 128), LshParams { bands: 16, rows: 8 });
         let p = optimal_params(0.5, 128);
         assert!(p.bands * p.rows <= 128);
         assert!(p.candidate_probability(0.55) > 0.99, "{p:?}");
-        assert_eq!(optimal_params(0.7, 128), LshParams { bands: 21, rows: 6 });
     }
 
     #[test]

@@ -51,16 +51,15 @@ fn packed_hash(w: u64, key: u64) -> u64 {
 /// (duplicates included). `k` must be in `1..=MAX_SHINGLE`.
 ///
 /// With `key = xxh3_64_with_seed(k, seed)`, a window `c_1 .. c_k` of code
-/// points is hashed
+/// points is hashed as `avalanche(X ^ key)`, xxh3's avalanche (a bijection
+/// that spreads every bit over all 64), of
 /// - for `k <= 5` when every `c_i < 0x800` (ASCII, Latin, Greek, Cyrillic,
-///   Hebrew, Arabic...): as `splitmix64(W ^ key)` of the packed window
-///   `W = c_1·2^(11(k-1)) + ... + c_k`, exact and injective, updated with a
+///   Hebrew, Arabic...): the packed window
+///   `X = c_1·2^(11(k-1)) + ... + c_k`, exact and injective, updated with a
 ///   shift and an or per character;
 /// - otherwise (longer shingles, or a window with a CJK or other wider
-///   character): as `avalanche(P ^ key)` of the rolling polynomial
-///   `P = c_1·B^(k-1) + ... + c_k` (wrapping 64-bit arithmetic, `B` odd),
-///   updated in O(1) per character, and spread over all 64 bits by xxh3's
-///   avalanche.
+///   character): the rolling polynomial `X = c_1·B^(k-1) + ... + c_k`
+///   (wrapping 64-bit arithmetic, `B` odd), updated in O(1) per character.
 ///
 /// Both spread every input bit over the high bits (the MinHash slot) and the
 /// low ones (the value). A text shorter than `k` characters is one window.

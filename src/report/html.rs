@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained file assembled from the templates in
 //! `src/report/html/` (real HTML, CSS and JavaScript files, included at
-//! compile time) and the report data ([`super::model`]).
+//! compile time; the script is split over `html/js/`, see the `JS` constant)
+//! and the report data ([`super::model`]).
 //!
 //! The template holds three placeholders, `/*NEARDUP_CSS*/` inside a
 //! `<style>`, `/*NEARDUP_JS*/` inside a `<script>` and `/*NEARDUP_DATA*/`
@@ -14,7 +15,32 @@
 
 const TEMPLATE: &str = include_str!("html/report.html");
 const CSS: &str = include_str!("html/report.css");
-const JS: &str = include_str!("html/report.js");
+/// The script: one function split by concern into the files of `html/js/`,
+/// concatenated in this order with nothing between them. Each file is a
+/// fragment (the first opens the function, the last closes it and starts
+/// the page), so only the whole is valid JavaScript:
+///
+/// - `data.js`: decoding the embedded data, indexes, formatting and DOM helpers;
+/// - `routing.js`: the URL-hash router, breadcrumbs, pagers, the overview and
+///   the story and cluster lists;
+/// - `heatmap.js`: the outlet-by-outlet heatmap and the tooltip;
+/// - `outlets.js`: boilerplate, the outlet list and page, a pair of outlets;
+/// - `highlight.js`: shared-passage marks in texts, jumping between their
+///   sides, the passage popover, scrolling to a target;
+/// - `pages.js`: the story or cluster page, the document page, the comparison
+///   of two documents;
+/// - `search.js`: the search index and results;
+/// - `keyboard.js`: keyboard navigation and start-up.
+const JS: &str = concat!(
+    include_str!("html/js/data.js"),
+    include_str!("html/js/routing.js"),
+    include_str!("html/js/heatmap.js"),
+    include_str!("html/js/outlets.js"),
+    include_str!("html/js/highlight.js"),
+    include_str!("html/js/pages.js"),
+    include_str!("html/js/search.js"),
+    include_str!("html/js/keyboard.js"),
+);
 
 /// Makes JSON safe inside a `<script>` element: `<` becomes `\u003c` (so
 /// `</script>` and `<!--` cannot appear) and the line separators U+2028 and
