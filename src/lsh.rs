@@ -74,7 +74,7 @@ impl LshParams {
     pub fn validate(&self, num_perm: usize) -> Result<()> {
         if self.bands == 0 || self.rows == 0 || self.bands * self.rows > num_perm {
             return Err(Error::usage(format!(
-                "--bands {} x --rows {} must be at least 1 x 1 and use at most --num-perm {} slots",
+                "`bands` {} x `rows` {} must be at least 1 x 1 and use at most `num_perm` {} slots",
                 self.bands, self.rows, num_perm
             )));
         }

@@ -30,13 +30,13 @@ impl SignatureParams {
     pub fn validate(&self) -> Result<()> {
         if !(1..=MAX_SHINGLE).contains(&self.shingle) {
             return Err(Error::usage(format!(
-                "--shingle must be between 1 and {MAX_SHINGLE}, got {}",
+                "`shingle` must be between 1 and {MAX_SHINGLE}, got {}",
                 self.shingle
             )));
         }
         if !(2..=4096).contains(&self.num_perm) {
             return Err(Error::usage(format!(
-                "--num-perm must be between 2 and 4096, got {}",
+                "`num_perm` must be between 2 and 4096, got {}",
                 self.num_perm
             )));
         }

@@ -1,6 +1,6 @@
 //! The data behind `report.html`, as one JSON object.
 //!
-//! The page renders lazily from this object (see `html/report.js`); its
+//! The page renders lazily from this object (see the scripts in `html/js/`); its
 //! shape is the contract between the two:
 //!
 //! - `version`, `title`, `parameters` and `counts` (flat maps);

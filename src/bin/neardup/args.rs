@@ -563,7 +563,9 @@ mod tests {
 
     #[test]
     fn library_messages_name_flags() {
-        let bad: [&[&str]; 7] = [
+        let bad: [&[&str]; 9] = [
+            &["--shingle", "0"],
+            &["--num-perm", "1"],
             &["--story-threshold", "0"],
             &["--window=-1"],
             &["--max-story", "1"],
