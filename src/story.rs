@@ -104,116 +104,220 @@ pub fn build(
     doc_words: &[u32],
     params: &StoryParams,
 ) -> Stories {
+    let inputs = Inputs {
+        signed,
+        dups,
+        passage_pairs,
+        aligned,
+        doc_words,
+        params,
+    };
     let n = signed.len();
     let mut uf = UnionFind::new(n);
     for p in &dups.pairs {
         uf.union(p.a, p.b);
     }
-    let longer = |a: u32, b: u32| doc_words[a as usize].max(doc_words[b as usize]).max(1);
-    let mut candidates: Vec<Link> = passage_pairs
-        .iter()
-        .filter(|&&(a, b, w, n)| {
-            w >= params.min_words
-                && (n >= 2 || f64::from(w) >= params.min_share * f64::from(longer(a, b)))
-        })
-        .map(|&(a, b, w, _)| Link {
-            a,
-            b,
-            jaccard: signed.jaccard(a, b) as f32,
-            evidence: Evidence::Passages(w),
-        })
-        .collect();
-    candidates.extend(dups.similar.iter().map(|p| Link {
-        a: p.a,
-        b: p.b,
-        jaccard: p.jaccard,
-        evidence: Evidence::Similarity,
-    }));
-    candidates.extend(aligned.iter().filter_map(|&(a, b)| {
-        let j = signed.jaccard(a, b);
-        (j >= params.threshold).then_some(Link {
-            a,
-            b,
-            jaccard: j as f32,
+    let mut candidates = inputs.candidates();
+    inputs.order_by_strength(&mut candidates);
+    let applied = inputs.apply(&mut uf, candidates);
+    let labels = label(&mut uf, n);
+    Stories {
+        first: labels.first,
+        count: labels.count,
+        largest: labels.largest,
+        links: applied.links,
+        dropped_by_size: applied.dropped_by_size,
+        dropped_by_window: applied.dropped_by_window,
+        dropped_by_density: applied.dropped_by_density,
+    }
+}
+
+/// The arguments of [`build`], shared by its steps.
+struct Inputs<'a, 's> {
+    signed: &'a SignedDocs<'s>,
+    dups: &'a Duplicates,
+    passage_pairs: &'a [(u32, u32, u32, u32)],
+    aligned: &'a [(u32, u32)],
+    doc_words: &'a [u32],
+    params: &'a StoryParams,
+}
+
+/// What applying the candidate links gave: the story links, sorted by
+/// `(a, b)`, and how many candidates each guard dropped.
+struct Applied {
+    links: Vec<Link>,
+    dropped_by_size: u64,
+    dropped_by_window: u64,
+    dropped_by_density: u64,
+}
+
+/// The story of every row, as [`Stories`] reports it.
+struct Labels {
+    /// For every row, the first row of its story.
+    first: Vec<u32>,
+    /// Number of stories.
+    count: usize,
+    /// Size of the largest story.
+    largest: usize,
+}
+
+impl Inputs<'_, '_> {
+    /// Words of the longer of rows `a` and `b`, at least 1.
+    fn longer(&self, a: u32, b: u32) -> u32 {
+        let doc_words = self.doc_words;
+        doc_words[a as usize].max(doc_words[b as usize]).max(1)
+    }
+
+    /// Every candidate link, unordered and possibly repeated: the passage
+    /// pairs that pass the word and share thresholds, then the LSH pairs of
+    /// `dups.similar`, then the aligned pairs whose estimated Jaccard reaches
+    /// the story threshold.
+    fn candidates(&self) -> Vec<Link> {
+        let (signed, params) = (self.signed, self.params);
+        let mut candidates: Vec<Link> = self
+            .passage_pairs
+            .iter()
+            .filter(|&&(a, b, w, n)| {
+                w >= params.min_words
+                    && (n >= 2 || f64::from(w) >= params.min_share * f64::from(self.longer(a, b)))
+            })
+            .map(|&(a, b, w, _)| Link {
+                a,
+                b,
+                jaccard: signed.jaccard(a, b) as f32,
+                evidence: Evidence::Passages(w),
+            })
+            .collect();
+        candidates.extend(self.dups.similar.iter().map(|p| Link {
+            a: p.a,
+            b: p.b,
+            jaccard: p.jaccard,
             evidence: Evidence::Similarity,
-        })
-    }));
-    // Strongest first: the share of the longer document the link covers
-    // (shared passage words, or the Jaccard estimate for similarity links);
-    // ties in input order.
-    let strength = |l: &Link| match l.evidence {
-        Evidence::Passages(w) => {
-            (f64::from(w) / f64::from(longer(l.a, l.b))).max(f64::from(l.jaccard))
+        }));
+        candidates.extend(self.aligned.iter().filter_map(|&(a, b)| {
+            let j = signed.jaccard(a, b);
+            (j >= params.threshold).then_some(Link {
+                a,
+                b,
+                jaccard: j as f32,
+                evidence: Evidence::Similarity,
+            })
+        }));
+        candidates
+    }
+
+    /// A link's strength: the share of the longer document it covers
+    /// (shared passage words, or the Jaccard estimate if larger), or the
+    /// Jaccard estimate for similarity links.
+    fn strength(&self, l: &Link) -> f64 {
+        match l.evidence {
+            Evidence::Passages(w) => {
+                (f64::from(w) / f64::from(self.longer(l.a, l.b))).max(f64::from(l.jaccard))
+            }
+            Evidence::Similarity => f64::from(l.jaccard),
         }
-        Evidence::Similarity => f64::from(l.jaccard),
-    };
-    candidates.sort_by(|x, y| {
-        strength(y)
-            .total_cmp(&strength(x))
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
-    let window = params.window_days * 86_400.0;
-    let mut links = Vec::new();
-    let (mut dropped_by_size, mut dropped_by_window) = (0, 0);
-    let mut seen = ahash::AHashSet::new();
-    let mut pending: ahash::AHashMap<(u32, u32), u32> = ahash::AHashMap::new();
-    let mut weak = Vec::new();
-    let is_duplicate_pair = |a: u32, b: u32| {
-        dups.pairs
+    }
+
+    /// Sorts links strongest first, ties by `(a, b)`; the sort is stable,
+    /// so equal links keep their input order.
+    fn order_by_strength(&self, candidates: &mut [Link]) {
+        candidates.sort_by(|x, y| {
+            self.strength(y)
+                .total_cmp(&self.strength(x))
+                .then((x.a, x.b).cmp(&(y.a, y.b)))
+        });
+    }
+
+    /// Whether `(a, b)` is a near-duplicate pair (`dups.pairs` is sorted).
+    fn is_duplicate_pair(&self, a: u32, b: u32) -> bool {
+        self.dups
+            .pairs
             .binary_search_by(|p| (p.a, p.b).cmp(&(a, b)))
             .is_ok()
-    };
-    for l in candidates {
-        if !seen.insert((l.a, l.b)) || is_duplicate_pair(l.a, l.b) {
-            continue;
-        }
+    }
+
+    /// Whether both documents of `l` are dated and further apart than
+    /// `window` seconds.
+    fn outside_window(&self, l: &Link, window: f64) -> bool {
+        let signed = self.signed;
         let (da, db) = (
             signed.docs.date(signed.doc(l.a)),
             signed.docs.date(signed.doc(l.b)),
         );
-        if let (Some(x), Some(y)) = (da, db)
-            && (x - y).unsigned_abs() as f64 > window
-        {
-            dropped_by_window += 1;
-            continue;
-        }
-        let (ra, rb) = (uf.find(l.a), uf.find(l.b));
-        if ra == rb {
-            links.push(l);
-            continue;
-        }
-        let (sa, sb) = (uf.set_size(ra), uf.set_size(rb));
-        if (sa + sb) as usize > params.max_size {
-            dropped_by_size += 1;
-            continue;
-        }
-        // Two stories of several documents merge only when enough of their
-        // documents are linked, not through one article (a news roundup)
-        // that touches both.
-        if sa > 1 && sb > 1 {
-            let key = (ra.min(rb), ra.max(rb));
-            let count = pending.entry(key).or_insert(0);
-            *count += 1;
-            let need = (MERGE_DENSITY * f64::from(sa.min(sb))).ceil() as u32;
-            if *count < need {
-                weak.push(l);
+        matches!((da, db), (Some(x), Some(y)) if (x - y).unsigned_abs() as f64 > window)
+    }
+
+    /// Applies `candidates` in order to `uf` (which holds the near-duplicate
+    /// clusters) with the guards of the module docs: the first occurrence of
+    /// a pair only, no near-duplicate pairs, the time window, the size
+    /// guard, then the merge density between stories of several documents.
+    /// Links held back by the density guard count as story links if their
+    /// documents end up in one story anyway.
+    fn apply(&self, uf: &mut UnionFind, candidates: Vec<Link>) -> Applied {
+        let params = self.params;
+        let window = params.window_days * 86_400.0;
+        let mut links = Vec::new();
+        let (mut dropped_by_size, mut dropped_by_window) = (0, 0);
+        let mut seen = ahash::AHashSet::new();
+        let mut pending: ahash::AHashMap<(u32, u32), u32> = ahash::AHashMap::new();
+        let mut weak = Vec::new();
+        for l in candidates {
+            if !seen.insert((l.a, l.b)) || self.is_duplicate_pair(l.a, l.b) {
                 continue;
             }
-            pending.remove(&key);
-        }
-        uf.union(ra, rb);
-        links.push(l);
-    }
-    // Links held back that ended up inside one story anyway are story pairs.
-    let mut dropped_by_density = 0;
-    for l in weak {
-        if uf.find(l.a) == uf.find(l.b) {
+            if self.outside_window(&l, window) {
+                dropped_by_window += 1;
+                continue;
+            }
+            let (ra, rb) = (uf.find(l.a), uf.find(l.b));
+            if ra == rb {
+                links.push(l);
+                continue;
+            }
+            let (sa, sb) = (uf.set_size(ra), uf.set_size(rb));
+            if (sa + sb) as usize > params.max_size {
+                dropped_by_size += 1;
+                continue;
+            }
+            // Two stories of several documents merge only when enough of
+            // their documents are linked, not through one article (a news
+            // roundup) that touches both.
+            if sa > 1 && sb > 1 {
+                let key = (ra.min(rb), ra.max(rb));
+                let count = pending.entry(key).or_insert(0);
+                *count += 1;
+                let need = (MERGE_DENSITY * f64::from(sa.min(sb))).ceil() as u32;
+                if *count < need {
+                    weak.push(l);
+                    continue;
+                }
+                pending.remove(&key);
+            }
+            uf.union(ra, rb);
             links.push(l);
-        } else {
-            dropped_by_density += 1;
+        }
+        // Links held back that ended up inside one story anyway are story pairs.
+        let mut dropped_by_density = 0;
+        for l in weak {
+            if uf.find(l.a) == uf.find(l.b) {
+                links.push(l);
+            } else {
+                dropped_by_density += 1;
+            }
+        }
+        links.sort_by_key(|l| (l.a, l.b));
+        Applied {
+            links,
+            dropped_by_size,
+            dropped_by_window,
+            dropped_by_density,
         }
     }
-    links.sort_by_key(|l| (l.a, l.b));
+}
+
+/// Labels the `n` rows of `uf` by story: each story is named by its first
+/// row in input order, and counted once.
+fn label(uf: &mut UnionFind, n: usize) -> Labels {
     let mut first = vec![u32::MAX; n];
     let mut roots = Vec::with_capacity(n);
     let mut count = 0;
@@ -228,13 +332,9 @@ pub fn build(
         }
     }
     let first = roots.iter().map(|&root| first[root as usize]).collect();
-    Stories {
+    Labels {
         first,
         count,
         largest,
-        links,
-        dropped_by_size,
-        dropped_by_window,
-        dropped_by_density,
     }
 }

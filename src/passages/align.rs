@@ -190,7 +190,25 @@ fn merge_close_hulls(groups: &mut Vec<Vec<Run>>, gap: u32) {
 /// The shared passages of A and B, from seeds `(pa, pb)` (positions where an
 /// n-gram of A equals one of B), sorted by their start in A.
 pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &PassageParams) -> Vec<Passage> {
-    // Anchors: maximal runs through the seeds.
+    let mut runs = anchors(a, b, seeds, p.min_words);
+    if runs.is_empty() {
+        return Vec::new();
+    }
+    add_near_runs(a, b, &mut runs, p);
+    let mut groups = chain(&runs, p.gap);
+    merge_close_hulls(&mut groups, p.gap);
+    let mut out: Vec<Passage> = groups
+        .into_iter()
+        .filter(|g| g.iter().map(|r| counted(a, b, r)).max().unwrap_or(0) >= p.min_words)
+        .map(|g| passage(&g))
+        .collect();
+    out.sort_by_key(|p| (p.a.start, p.b.start));
+    out
+}
+
+/// Anchors: the maximal runs through the seeds (each run once, in seed
+/// order) with at least `min_words` non-stock words.
+fn anchors(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], min_words: u32) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     for &(i, j) in seeds {
         if i >= a.len() || j >= b.len() || !same(a, i, b, j) {
@@ -203,13 +221,15 @@ pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &PassageParams
         }
         runs.push(extend(a, b, i, j));
     }
-    runs.retain(|r| counted(a, b, r) >= p.min_words);
-    if runs.is_empty() {
-        return Vec::new();
-    }
-    // Shorter runs near the anchors.
+    runs.retain(|r| counted(a, b, r) >= min_words);
+    runs
+}
+
+/// Adds to `runs` the exact runs of at least `p.min_run` words within
+/// `p.gap` words of each anchor on both sides, then sorts and dedups them.
+fn add_near_runs(a: &Side<'_>, b: &Side<'_>, runs: &mut Vec<Run>, p: &PassageParams) {
     let mut more = Vec::new();
-    for r in &runs {
+    for r in runs.iter() {
         let ra = r.a.saturating_sub(p.gap)..(r.a + r.len + p.gap).min(a.len());
         let rb = r.b.saturating_sub(p.gap)..(r.b + r.len + p.gap).min(b.len());
         local_runs(a, ra, b, rb, p.min_run, &mut more);
@@ -217,7 +237,12 @@ pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &PassageParams
     runs.extend(more);
     runs.sort_unstable();
     runs.dedup();
-    // Chain runs close in both documents.
+}
+
+/// Chains runs (sorted by start in A) that lie within `gap` words of each
+/// other in both documents; returns the chains ordered by their smallest
+/// `(a, b)` start.
+fn chain(runs: &[Run], gap: u32) -> Vec<Vec<Run>> {
     let n = runs.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(parent: &mut [usize], mut x: usize) -> usize {
@@ -230,12 +255,12 @@ pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &PassageParams
     for x in 0..n {
         for y in x + 1..n {
             let (r, s) = (runs[x], runs[y]);
-            if s.a > r.a + r.len + p.gap {
+            if s.a > r.a + r.len + gap {
                 break; // sorted by start in A: no later run is closer
             }
             let da = distance(r.a, r.a + r.len, s.a, s.a + s.len);
             let db = distance(r.b, r.b + r.len, s.b, s.b + s.len);
-            if da <= p.gap && db <= p.gap {
+            if da <= gap && db <= gap {
                 let (rx, ry) = (root(&mut parent, x), root(&mut parent, y));
                 parent[rx.max(ry)] = rx.min(ry);
             }
@@ -248,28 +273,23 @@ pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &PassageParams
     }
     let mut groups: Vec<Vec<Run>> = groups.into_values().collect();
     groups.sort_by_key(|g| g.iter().map(|r| (r.a, r.b)).min());
-    merge_close_hulls(&mut groups, p.gap);
-    let mut out: Vec<Passage> = groups
-        .into_iter()
-        .filter(|g| g.iter().map(|r| counted(a, b, r)).max().unwrap_or(0) >= p.min_words)
-        .map(|g| {
-            let a0 = g.iter().map(|r| r.a).min().unwrap_or(0);
-            let a1 = g.iter().map(|r| r.a + r.len).max().unwrap_or(0);
-            let b0 = g.iter().map(|r| r.b).min().unwrap_or(0);
-            let b1 = g.iter().map(|r| r.b + r.len).max().unwrap_or(0);
-            let wa = covered(g.iter().map(|r| (r.a, r.a + r.len)).collect());
-            let wb = covered(g.iter().map(|r| (r.b, r.b + r.len)).collect());
-            let words = wa.min(wb);
-            Passage {
-                a: a0..a1,
-                b: b0..b1,
-                words,
-                similarity: words as f32 / (a1 - a0).max(b1 - b0).max(1) as f32,
-            }
-        })
-        .collect();
-    out.sort_by_key(|p| (p.a.start, p.b.start));
-    out
+    groups
+}
+
+/// The passage a group of runs makes: its hulls in both documents, the
+/// matched words (the fewer of the two sides' covered words) and their
+/// share of the longer hull.
+fn passage(g: &[Run]) -> Passage {
+    let (a0, a1, b0, b1) = hull(g);
+    let wa = covered(g.iter().map(|r| (r.a, r.a + r.len)).collect());
+    let wb = covered(g.iter().map(|r| (r.b, r.b + r.len)).collect());
+    let words = wa.min(wb);
+    Passage {
+        a: a0..a1,
+        b: b0..b1,
+        words,
+        similarity: words as f32 / (a1 - a0).max(b1 - b0).max(1) as f32,
+    }
 }
 
 #[cfg(test)]

@@ -224,8 +224,52 @@ pub fn build(
     words: &TokenStore,
     masked: &[bool],
 ) -> IndexResult {
+    let entries = index_entries(words, masked);
+    let mut cluster_size = vec![0u32; kept.len()];
+    for &k in kept {
+        cluster_size[k as usize] += 1;
+    }
+    let judge = Judge {
+        signed,
+        kept,
+        cluster_size,
+        total_clusters: cluster_count(kept),
+    };
+    // Group boundaries, then each group on its own (in parallel).
+    let bounds = group_bounds(&entries);
+    let results: Vec<(bool, Vec<Seed>)> = bounds
+        .par_iter()
+        .map(|&(i, j)| judge.group(&entries[i..j]))
+        .collect();
+
+    let mut stock_words = vec![false; words.len()];
+    let mut seeds = Vec::new();
+    let mut stock_fingerprints = 0;
+    for (&(i, j), (stock, s)) in bounds.iter().zip(results) {
+        if stock {
+            stock_fingerprints += 1;
+            mark_stock(words, &entries[i..j], &mut stock_words);
+        }
+        seeds.extend(s);
+    }
+    seeds.par_sort_unstable();
+    seeds.dedup();
+    IndexResult {
+        seeds,
+        stock: stock_words,
+        fingerprints: entries.len() as u64,
+        stock_fingerprints,
+    }
+}
+
+/// An index entry: `(fingerprint hash, row, word position in the row)`.
+type Entry = (u64, u32, u32);
+
+/// The winnowed fingerprints of every document of `words` (masked words
+/// excluded), sorted by `(hash, row, position)`.
+fn index_entries(words: &TokenStore, masked: &[bool]) -> Vec<Entry> {
     let rows = words.docs() as u32;
-    let mut entries: Vec<(u64, u32, u32)> = (0..rows)
+    let mut entries: Vec<Entry> = (0..rows)
         .into_par_iter()
         .flat_map_iter(|r| {
             let range = words.words_of(r);
@@ -236,13 +280,12 @@ pub fn build(
         })
         .collect();
     entries.par_sort_unstable();
-    let total_clusters = cluster_count(kept);
-    let mut cluster_size = vec![0u32; kept.len()];
-    for &k in kept {
-        cluster_size[k as usize] += 1;
-    }
+    entries
+}
 
-    // Group boundaries, then each group on its own (in parallel).
+/// The ranges `(start, end)` of sorted `entries` that share one hash, for
+/// hashes found at least twice, in order.
+fn group_bounds(entries: &[Entry]) -> Vec<(usize, usize)> {
     let mut bounds = Vec::new();
     let mut i = 0;
     while i < entries.len() {
@@ -255,67 +298,83 @@ pub fn build(
         }
         i = j;
     }
-    let results: Vec<(bool, Vec<Seed>)> = bounds
-        .par_iter()
-        .map(|&(i, j)| {
-            let group = &entries[i..j];
-            let stock = is_stock(signed, kept, group.iter().map(|e| e.1), total_clusters);
-            let multi_outlet = group
-                .iter()
-                .any(|e| outlet_key(signed, e.1) != outlet_key(signed, group[0].1));
-            let mut seeds = Vec::new();
-            if !stock && multi_outlet && group.len() <= MAX_GROUP {
-                for (x, ea) in group.iter().enumerate() {
-                    for eb in &group[x + 1..] {
-                        if ea.1 == eb.1 || outlet_key(signed, ea.1) == outlet_key(signed, eb.1) {
-                            continue;
-                        }
-                        let (ka, kb) = (kept[ea.1 as usize], kept[eb.1 as usize]);
-                        // Within a large near-duplicate cluster, compare
-                        // members with the kept document only.
-                        if ka == kb
-                            && ea.1 != ka
-                            && eb.1 != kb
-                            && cluster_size[ka as usize] > FULL_CLUSTER
-                        {
-                            continue;
-                        }
-                        let (a, b) = if ea.1 < eb.1 { (ea, eb) } else { (eb, ea) };
-                        seeds.push(Seed {
-                            a: a.1,
-                            b: b.1,
-                            pa: a.2,
-                            pb: b.2,
-                        });
-                    }
-                }
-            }
-            (stock, seeds)
-        })
-        .collect();
+    bounds
+}
 
-    let mut stock_words = vec![false; words.len()];
-    let mut seeds = Vec::new();
-    let mut stock_fingerprints = 0;
-    for (&(i, j), (stock, s)) in bounds.iter().zip(results) {
-        if stock {
-            stock_fingerprints += 1;
-            for e in &entries[i..j] {
-                let base = words.words_of(e.1).start as usize + e.2 as usize;
-                for w in &mut stock_words[base..base + NGRAM] {
-                    *w = true;
+/// Marks the `NGRAM` words of every entry of `group` as stock.
+fn mark_stock(words: &TokenStore, group: &[Entry], stock_words: &mut [bool]) {
+    for e in group {
+        let base = words.words_of(e.1).start as usize + e.2 as usize;
+        for w in &mut stock_words[base..base + NGRAM] {
+            *w = true;
+        }
+    }
+}
+
+/// What judging a fingerprint group needs: the near-duplicate clusters and
+/// the outlets of the rows.
+struct Judge<'a, 's> {
+    signed: &'a SignedDocs<'s>,
+    /// Per row, the kept row of its near-duplicate cluster.
+    kept: &'a [u32],
+    /// Per kept row, the size of its cluster.
+    cluster_size: Vec<u32>,
+    /// Number of clusters.
+    total_clusters: usize,
+}
+
+impl Judge<'_, '_> {
+    /// Whether the fingerprint of `group` (entries of one hash) is stock,
+    /// and the seeds it gives: none if it is stock, all its rows share one
+    /// outlet, or it has more than [`MAX_GROUP`] entries.
+    fn group(&self, group: &[Entry]) -> (bool, Vec<Seed>) {
+        let signed = self.signed;
+        let stock = is_stock(
+            signed,
+            self.kept,
+            group.iter().map(|e| e.1),
+            self.total_clusters,
+        );
+        let multi_outlet = group
+            .iter()
+            .any(|e| outlet_key(signed, e.1) != outlet_key(signed, group[0].1));
+        let mut seeds = Vec::new();
+        if !stock && multi_outlet && group.len() <= MAX_GROUP {
+            self.pair_seeds(group, &mut seeds);
+        }
+        (stock, seeds)
+    }
+
+    /// Appends to `seeds` one seed per pair of entries of `group` from
+    /// different rows of different outlets, in entry order, skipping pairs
+    /// of two non-kept members of a near-duplicate cluster larger than
+    /// [`FULL_CLUSTER`].
+    fn pair_seeds(&self, group: &[Entry], seeds: &mut Vec<Seed>) {
+        let (signed, kept) = (self.signed, self.kept);
+        for (x, ea) in group.iter().enumerate() {
+            for eb in &group[x + 1..] {
+                if ea.1 == eb.1 || outlet_key(signed, ea.1) == outlet_key(signed, eb.1) {
+                    continue;
                 }
+                let (ka, kb) = (kept[ea.1 as usize], kept[eb.1 as usize]);
+                // Within a large near-duplicate cluster, compare
+                // members with the kept document only.
+                if ka == kb
+                    && ea.1 != ka
+                    && eb.1 != kb
+                    && self.cluster_size[ka as usize] > FULL_CLUSTER
+                {
+                    continue;
+                }
+                let (a, b) = if ea.1 < eb.1 { (ea, eb) } else { (eb, ea) };
+                seeds.push(Seed {
+                    a: a.1,
+                    b: b.1,
+                    pa: a.2,
+                    pb: b.2,
+                });
             }
         }
-        seeds.extend(s);
-    }
-    seeds.par_sort_unstable();
-    seeds.dedup();
-    IndexResult {
-        seeds,
-        stock: stock_words,
-        fingerprints: entries.len() as u64,
-        stock_fingerprints,
     }
 }
 

@@ -261,19 +261,48 @@ pub struct Found<'a> {
 /// The report data of an analysis, as JSON: `summary`'s counts and
 /// parameters, and what the stages found.
 pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> String {
-    let Found {
-        dups,
-        stories,
-        passages,
-        snippets,
-        outlet_rows,
-        embed,
-    } = *found;
     let limit = summary.parameters.config.report_max_docs;
-    let docs = &signed.docs;
     let rows = signed.len();
-    // Outlets: named ones, then the `doc:ID` pseudo-outlets of the heatmap.
-    let mut outlets: Vec<String> = docs.outlet_names().to_vec();
+    let (outlets, heatmap) = outlets_and_heatmap(signed, found.outlet_rows);
+    let listed = listed_docs(signed, found);
+    let passages = passages_json(signed, found, &listed.pos);
+    let boilerplate = boilerplate_json(found.passages, found.snippets);
+    let parameters = parameters(&summary.parameters);
+    let counts = match serde_json::to_value(&summary.counts) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    let report = Report {
+        version: env!("CARGO_PKG_VERSION"),
+        title: "neardup report",
+        parameters,
+        counts,
+        truncated: Truncated {
+            docs_total: rows,
+            docs_embedded: found.embed.iter().filter(|&&e| e).count(),
+            limit,
+        },
+        outlets,
+        heatmap,
+        docs: listed.docs,
+        stories: listed.stories,
+        clusters: listed.clusters,
+        passages,
+        boilerplate,
+    };
+    serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_string())
+}
+
+/// The outlet names of the report and its heatmap: the named outlets in
+/// their table order, then the `doc:ID` pseudo-outlets in the order the
+/// heatmap first mentions them. The heatmap has one entry per row of
+/// `outlet_rows` with passages, near-duplicate or story pairs, in that
+/// order, its outlets as indexes into the names.
+fn outlets_and_heatmap(
+    signed: &SignedDocs<'_>,
+    outlet_rows: &[OutletRow],
+) -> (Vec<String>, Vec<Heat>) {
+    let mut outlets: Vec<String> = signed.docs.outlet_names().to_vec();
     let mut outlet_index: AHashMap<String, usize> = outlets
         .iter()
         .enumerate()
@@ -303,8 +332,36 @@ pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> S
             lag_hours: r.median_lag_hours.map(|h| (h * 10.0).round() / 10.0),
         })
         .collect();
+    (outlets, heatmap)
+}
 
-    // Listed documents and their indexes in `docs`.
+/// The listed documents of the report, with the stories and clusters they
+/// belong to.
+struct Listed<'a> {
+    /// Per signature row, its position in `docs` if listed.
+    pos: Vec<Option<usize>>,
+    /// The listed documents, in row order.
+    docs: Vec<Doc<'a>>,
+    /// Stories with at least two listed documents, largest first.
+    stories: Vec<Group>,
+    /// Near-duplicate clusters with at least two listed documents, largest
+    /// first.
+    clusters: Vec<ClusterGroup>,
+}
+
+/// The listed documents (every signed document, or only the embedded ones
+/// above [`MAX_LISTED`]) in row order, with their positions and the listed
+/// stories and clusters they index.
+fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Listed<'a> {
+    let Found {
+        dups,
+        stories,
+        snippets,
+        embed,
+        ..
+    } = *found;
+    let docs = signed.docs;
+    let rows = signed.len();
     let listed: Vec<u32> = (0..rows as u32)
         .filter(|&r| rows <= MAX_LISTED || embed[r as usize])
         .collect();
@@ -321,7 +378,7 @@ pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> S
         listed_groups(&cluster_groups, &pos, rows, |kept, size, docs| {
             ClusterGroup { kept, size, docs }
         });
-    let docs_json: Vec<Doc<'_>> = listed
+    let docs_json: Vec<Doc<'a>> = listed
         .iter()
         .map(|&r| {
             let d = signed.doc(r);
@@ -339,7 +396,29 @@ pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> S
             }
         })
         .collect();
-    let passages_json: Vec<PassageJson> = passages
+    Listed {
+        pos,
+        docs: docs_json,
+        stories: stories_json,
+        clusters: clusters_json,
+    }
+}
+
+/// The passages between two embedded documents whose texts are at hand, in
+/// the order of `found.passages`, numbered from 0; `pos` gives the listed
+/// position of every row (embedded documents are always listed).
+fn passages_json(
+    signed: &SignedDocs<'_>,
+    found: &Found<'_>,
+    pos: &[Option<usize>],
+) -> Vec<PassageJson> {
+    let Found {
+        passages,
+        snippets,
+        embed,
+        ..
+    } = *found;
+    passages
         .passages
         .iter()
         .filter(|p| embed[p.a as usize] && embed[p.b as usize])
@@ -364,8 +443,13 @@ pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> S
             sim: round4(f64::from(p.similarity)),
             first: first_side(signed, signed.doc(p.a), signed.doc(p.b)),
         })
-        .collect();
-    let boilerplate_json: Vec<BoilerplateJson<'_>> = passages
+        .collect()
+}
+
+/// Every boilerplate entry of `passages`, in order, with its example text
+/// (empty if the snippets lack it) and its share of the outlet's clusters.
+fn boilerplate_json<'a>(passages: &Passages, snippets: &'a Snippets) -> Vec<BoilerplateJson<'a>> {
+    passages
         .boilerplate
         .iter()
         .map(|b| {
@@ -379,32 +463,7 @@ pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> S
                 share: round4(f64::from(b.clusters) / f64::from(b.outlet_clusters.max(1))),
             }
         })
-        .collect();
-
-    let parameters = parameters(&summary.parameters);
-    let counts = match serde_json::to_value(&summary.counts) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    let report = Report {
-        version: env!("CARGO_PKG_VERSION"),
-        title: "neardup report",
-        parameters,
-        counts,
-        truncated: Truncated {
-            docs_total: rows,
-            docs_embedded: embed.iter().filter(|&&e| e).count(),
-            limit,
-        },
-        outlets,
-        heatmap,
-        docs: docs_json,
-        stories: stories_json,
-        clusters: clusters_json,
-        passages: passages_json,
-        boilerplate: boilerplate_json,
-    };
-    serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_string())
+        .collect()
 }
 
 #[cfg(test)]

@@ -119,112 +119,191 @@ pub fn outlet_rows(
 ) -> Vec<OutletRow> {
     let n = signed.len() as u32;
     let names: Vec<String> = (0..n).map(|r| outlet_name(signed, r)).collect();
-    let mut documents: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut words: BTreeMap<&str, u64> = BTreeMap::new();
-    for r in 0..n {
-        *documents.entry(&names[r as usize]).or_default() += 1;
-        *words.entry(&names[r as usize]).or_default() += passages.words.words_of(r).len() as u64;
-    }
-    let mut rows: BTreeMap<(&str, &str), Row> = BTreeMap::new();
-    let mut both = |a: u32, b: u32, f: &mut dyn FnMut(&mut Row, bool)| {
-        let (na, nb) = (names[a as usize].as_str(), names[b as usize].as_str());
-        if na != nb {
-            f(rows.entry((na, nb)).or_default(), true);
-            f(rows.entry((nb, na)).or_default(), false);
-        }
+    let totals = Totals::of(&names, passages);
+    let mut table = Table {
+        names: &names,
+        rows: BTreeMap::new(),
     };
-    for p in &dups.pairs {
-        both(p.a, p.b, &mut |r, _| r.duplicate_pairs += 1);
+    table.count_links(dups, stories);
+    let covered = table.count_passages(signed, passages, snippets);
+    table.count_covered_words(covered);
+    table.into_rows(&totals)
+}
+
+/// Per outlet name: signed documents and words.
+struct Totals<'n> {
+    documents: BTreeMap<&'n str, u64>,
+    words: BTreeMap<&'n str, u64>,
+}
+
+impl<'n> Totals<'n> {
+    /// The totals of the outlets of `names` (one per signature row).
+    fn of(names: &'n [String], passages: &Passages) -> Self {
+        let mut documents: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut words: BTreeMap<&str, u64> = BTreeMap::new();
+        for r in 0..names.len() as u32 {
+            *documents.entry(&names[r as usize]).or_default() += 1;
+            *words.entry(&names[r as usize]).or_default() +=
+                passages.words.words_of(r).len() as u64;
+        }
+        Totals { documents, words }
     }
-    for l in &stories.links {
-        both(l.a, l.b, &mut |r, _| r.story_pairs += 1);
-    }
-    // Word intervals of each document covered by passages with each other outlet.
-    let mut covered: Vec<(u32, &str, u32, u32)> = Vec::new();
-    for p in &passages.passages {
-        let (da, db) = (signed.doc(p.a), signed.doc(p.b));
-        let (sa, sb) = (
-            byte_span(passages, &p.a_words),
-            byte_span(passages, &p.b_words),
+}
+
+/// A word interval `(row, other outlet, start, end)`: words of a document
+/// covered by a passage shared with a document of the other outlet.
+type Covered<'n> = (u32, &'n str, u32, u32);
+
+/// The table being counted: one [`Row`] per ordered pair of distinct outlet
+/// names.
+struct Table<'n> {
+    /// Outlet name of every signature row.
+    names: &'n [String],
+    rows: BTreeMap<(&'n str, &'n str), Row>,
+}
+
+impl<'n> Table<'n> {
+    /// Applies `f` to the row of `a`'s outlet with `b`'s (`forward` true) and
+    /// to the row of `b`'s with `a`'s (`forward` false), in that order; does
+    /// nothing when they are the same outlet.
+    fn both(&mut self, a: u32, b: u32, f: &mut dyn FnMut(&mut Row, bool)) {
+        let (na, nb) = (
+            self.names[a as usize].as_str(),
+            self.names[b as usize].as_str(),
         );
-        let chars = |row: u32, span| {
-            snippets
-                .get(row, &span)
-                .map_or(0, |s| s.text.chars().count() as u64)
-        };
-        let (ca, cb) = (chars(p.a, sa), chars(p.b, sb));
-        let lag = match (signed.docs.date(da), signed.docs.date(db)) {
-            (Some(x), Some(y)) if x != y => Some((x < y, (x - y).unsigned_abs() as f64 / 3600.0)),
-            _ => None,
-        };
-        both(p.a, p.b, &mut |r, forward| {
-            r.passages += 1;
-            r.shared_chars += if forward { ca } else { cb };
-            if let Some((a_first, hours)) = lag
-                && a_first == forward
-            {
-                r.first += 1;
-                r.lags.push(hours);
-            }
-        });
-        covered.push((
-            p.a,
-            names[p.b as usize].as_str(),
-            p.a_words.start,
-            p.a_words.end,
-        ));
-        covered.push((
-            p.b,
-            names[p.a as usize].as_str(),
-            p.b_words.start,
-            p.b_words.end,
-        ));
-    }
-    covered.sort_unstable();
-    let mut i = 0;
-    while i < covered.len() {
-        let (row, other) = (covered[i].0, covered[i].1);
-        let (mut total, mut end) = (0u64, 0u32);
-        while i < covered.len() && covered[i].0 == row && covered[i].1 == other {
-            let s = covered[i].2.max(end);
-            if covered[i].3 > s {
-                total += u64::from(covered[i].3 - s);
-                end = covered[i].3;
-            }
-            i += 1;
-        }
-        let me = names[row as usize].as_str();
-        if me != other {
-            rows.entry((me, other)).or_default().covered_words += total;
+        if na != nb {
+            f(self.rows.entry((na, nb)).or_default(), true);
+            f(self.rows.entry((nb, na)).or_default(), false);
         }
     }
-    let mut out = Vec::with_capacity(rows.len());
-    for (&(a, b), r) in &rows {
-        let back = rows.get(&(b, a)).map_or(0, |x| x.first);
-        let mut lags = r.lags.clone();
-        lags.sort_by(f64::total_cmp);
-        let median = (!lags.is_empty()).then(|| {
-            let m = lags.len() / 2;
-            if lags.len() % 2 == 1 {
-                lags[m]
-            } else {
-                (lags[m - 1] + lags[m]) / 2.0
-            }
-        });
-        out.push(OutletRow {
-            a: a.to_string(),
-            b: b.to_string(),
-            documents_a: documents.get(a).copied().unwrap_or(0),
-            documents_b: documents.get(b).copied().unwrap_or(0),
-            duplicate_pairs: r.duplicate_pairs,
-            story_pairs: r.story_pairs,
-            passages: r.passages,
-            shared_chars: r.shared_chars,
-            share: r.covered_words as f64 / words.get(a).copied().unwrap_or(1).max(1) as f64,
-            a_first: r.first,
-            b_first: back,
-            median_lag_hours: median,
-        });
+
+    /// Counts the near-duplicate pairs and story links between outlets.
+    fn count_links(&mut self, dups: &Duplicates, stories: &Stories) {
+        for p in &dups.pairs {
+            self.both(p.a, p.b, &mut |r, _| r.duplicate_pairs += 1);
+        }
+        for l in &stories.links {
+            self.both(l.a, l.b, &mut |r, _| r.story_pairs += 1);
+        }
     }
-    out
+
+    /// Counts the shared passages between outlets, their characters, and
+    /// which side was dated first (with the lag). Returns the word intervals
+    /// of each document covered by passages with each other outlet, two per
+    /// passage, unsorted.
+    fn count_passages(
+        &mut self,
+        signed: &SignedDocs<'_>,
+        passages: &Passages,
+        snippets: &Snippets,
+    ) -> Vec<Covered<'n>> {
+        let names = self.names;
+        let mut covered: Vec<Covered<'n>> = Vec::new();
+        for p in &passages.passages {
+            let (da, db) = (signed.doc(p.a), signed.doc(p.b));
+            let (sa, sb) = (
+                byte_span(passages, &p.a_words),
+                byte_span(passages, &p.b_words),
+            );
+            let chars = |row: u32, span| {
+                snippets
+                    .get(row, &span)
+                    .map_or(0, |s| s.text.chars().count() as u64)
+            };
+            let (ca, cb) = (chars(p.a, sa), chars(p.b, sb));
+            let lag = match (signed.docs.date(da), signed.docs.date(db)) {
+                (Some(x), Some(y)) if x != y => {
+                    Some((x < y, (x - y).unsigned_abs() as f64 / 3600.0))
+                }
+                _ => None,
+            };
+            self.both(p.a, p.b, &mut |r, forward| {
+                r.passages += 1;
+                r.shared_chars += if forward { ca } else { cb };
+                if let Some((a_first, hours)) = lag
+                    && a_first == forward
+                {
+                    r.first += 1;
+                    r.lags.push(hours);
+                }
+            });
+            covered.push((
+                p.a,
+                names[p.b as usize].as_str(),
+                p.a_words.start,
+                p.a_words.end,
+            ));
+            covered.push((
+                p.b,
+                names[p.a as usize].as_str(),
+                p.b_words.start,
+                p.b_words.end,
+            ));
+        }
+        covered
+    }
+
+    /// Adds to each outlet pair the words of its documents covered by
+    /// passages with the other outlet, overlaps counted once per document.
+    fn count_covered_words(&mut self, mut covered: Vec<Covered<'n>>) {
+        covered.sort_unstable();
+        let mut i = 0;
+        while i < covered.len() {
+            let (row, other) = (covered[i].0, covered[i].1);
+            let (mut total, mut end) = (0u64, 0u32);
+            while i < covered.len() && covered[i].0 == row && covered[i].1 == other {
+                let s = covered[i].2.max(end);
+                if covered[i].3 > s {
+                    total += u64::from(covered[i].3 - s);
+                    end = covered[i].3;
+                }
+                i += 1;
+            }
+            let me = self.names[row as usize].as_str();
+            if me != other {
+                self.rows.entry((me, other)).or_default().covered_words += total;
+            }
+        }
+    }
+
+    /// The finished rows, sorted by outlet names, with the totals of
+    /// `totals`.
+    fn into_rows(self, totals: &Totals<'_>) -> Vec<OutletRow> {
+        let rows = &self.rows;
+        let mut out = Vec::with_capacity(rows.len());
+        for (&(a, b), r) in rows {
+            let back = rows.get(&(b, a)).map_or(0, |x| x.first);
+            out.push(OutletRow {
+                a: a.to_string(),
+                b: b.to_string(),
+                documents_a: totals.documents.get(a).copied().unwrap_or(0),
+                documents_b: totals.documents.get(b).copied().unwrap_or(0),
+                duplicate_pairs: r.duplicate_pairs,
+                story_pairs: r.story_pairs,
+                passages: r.passages,
+                shared_chars: r.shared_chars,
+                share: r.covered_words as f64
+                    / totals.words.get(a).copied().unwrap_or(1).max(1) as f64,
+                a_first: r.first,
+                b_first: back,
+                median_lag_hours: median(&r.lags),
+            });
+        }
+        out
+    }
+}
+
+/// The median of `lags` (the mean of the middle two for an even count),
+/// `None` if empty.
+fn median(lags: &[f64]) -> Option<f64> {
+    let mut lags = lags.to_vec();
+    lags.sort_by(f64::total_cmp);
+    (!lags.is_empty()).then(|| {
+        let m = lags.len() / 2;
+        if lags.len() % 2 == 1 {
+            lags[m]
+        } else {
+            (lags[m - 1] + lags[m]) / 2.0
+        }
+    })
 }
