@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use crate::cluster::Duplicates;
 use crate::config::Config;
-use crate::document::{DocId, Status};
+use crate::document::{DocId, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
 use crate::passages::snippets::{Snippets, wanted_spans};
@@ -46,7 +46,8 @@ struct Found {
     dups: Duplicates,
     passages: Passages,
     stories: Stories,
-    /// Per signature row, whether `report.html` embeds its text.
+    /// Per signature row ([`Row::index`]), whether `report.html` embeds its
+    /// text.
     embed: Vec<bool>,
     snippets: Snippets,
 }
@@ -123,7 +124,7 @@ fn find_all(
     let embed = embedded_rows(&dups, &stories, config.report_max_docs);
     let snippets = timings.time("passages: text", || {
         Snippets::collect(corpus, signed.len(), wanted_spans(&passages), &|r| {
-            embed[r as usize]
+            embed[r.index()]
         })
     })?;
     Ok(Found {
@@ -216,10 +217,10 @@ fn write_outputs(corpus: &Corpus, found: &Found, summary: &Summary, out_dir: &Pa
     f.commit()
 }
 
-/// Passage words and passages shared by each pair of rows:
+/// Passage words and passages shared by each pair of signature [`Row`]s:
 /// `(a, b, words, passages)`, sorted.
-fn passage_pairs(passages: &Passages) -> Vec<(u32, u32, u32, u32)> {
-    let mut out: Vec<(u32, u32, u32, u32)> = Vec::new();
+fn passage_pairs(passages: &Passages) -> Vec<(Row, Row, u32, u32)> {
+    let mut out: Vec<(Row, Row, u32, u32)> = Vec::new();
     for p in &passages.passages {
         match out.last_mut() {
             Some(last) if last.0 == p.a && last.1 == p.b => {
@@ -232,10 +233,10 @@ fn passage_pairs(passages: &Passages) -> Vec<(u32, u32, u32, u32)> {
     out
 }
 
-/// Words of every signed document.
+/// Words of every signed document, by signature [`Row`].
 fn doc_words(passages: &Passages) -> Vec<u32> {
     (0..passages.words.docs() as u32)
-        .map(|r| passages.words.words_of(r).len() as u32)
+        .map(|r| passages.words.words_of(Row(r)).len() as u32)
         .collect()
 }
 
@@ -244,7 +245,7 @@ fn story_of(signed: &SignedDocs<'_>, stories: &Stories, d: DocId) -> Option<DocI
     match signed.docs.status(d) {
         Status::Ok => {
             let r = signed.docs.sig_row(d)?;
-            Some(signed.doc(stories.first[r as usize]))
+            Some(signed.doc(stories.first[r.index()]))
         }
         Status::Empty => Some(d),
         Status::Rejected => None,
@@ -267,9 +268,11 @@ fn write_documents(
         let (cluster, duplicate_of, similarity) = match (status, kept) {
             (Status::Ok, Some(k)) if k == d => (Some(id), None, Some(1.0)),
             (Status::Ok, Some(k)) => {
-                let j = corpus
-                    .sigs
-                    .jaccard(docs.sig_row(d).unwrap_or(0), docs.sig_row(k).unwrap_or(0));
+                let (a, b) = (
+                    docs.sig_row(d).unwrap_or(Row(0)),
+                    docs.sig_row(k).unwrap_or(Row(0)),
+                );
+                let j = corpus.sigs.jaccard(a, b);
                 (Some(docs.id(k)), Some(docs.id(k)), Some(round4(j)))
             }
             (Status::Empty, _) => (Some(id), None, None),
@@ -301,7 +304,7 @@ fn write_pairs(
     out_dir: &Path,
 ) -> Result<()> {
     let mut out = AtomicFile::create(out_dir.join("pairs.jsonl"))?;
-    let mut all: Vec<(u32, u32, f32, &str)> = dups
+    let mut all: Vec<(Row, Row, f32, &str)> = dups
         .pairs
         .iter()
         .map(|p| (p.a, p.b, p.jaccard, "duplicate"))

@@ -12,7 +12,7 @@
 
 use rayon::prelude::*;
 
-use crate::document::DocId;
+use crate::document::{DocId, Row};
 use crate::lsh::{LshParams, unpack};
 use crate::minhash::Signatures;
 use crate::signed::SignedDocs;
@@ -31,13 +31,13 @@ pub enum Keep {
     Longest,
 }
 
-/// A verified near-duplicate pair of signature rows.
+/// A verified near-duplicate pair of signature [`Row`]s.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pair {
     /// The earlier row.
-    pub a: u32,
+    pub a: Row,
     /// The later row.
-    pub b: u32,
+    pub b: Row,
     /// Estimated Jaccard similarity.
     pub jaccard: f32,
 }
@@ -90,7 +90,8 @@ pub fn verify_with_margin(
     (accepted, doubtful)
 }
 
-/// Disjoint sets over `0..n`.
+/// Disjoint sets over `0..n` (signature rows by their `u32` numbers: the
+/// sets are dense arrays).
 #[derive(Clone, Debug)]
 pub struct UnionFind {
     parent: Vec<u32>,
@@ -137,11 +138,12 @@ impl UnionFind {
     }
 }
 
-/// Near-duplicate clusters of signature rows.
+/// Near-duplicate clusters of signature [`Row`]s.
 #[derive(Clone, Debug)]
 pub struct Clusters {
-    /// For every row, the row kept for its cluster (itself if kept).
-    pub kept: Vec<u32>,
+    /// For every row (indexed by [`Row::index`]), the row kept for its
+    /// cluster (itself if kept).
+    pub kept: Vec<Row>,
     /// Number of clusters (singletons included).
     pub count: usize,
     /// Size of the largest cluster.
@@ -151,10 +153,10 @@ pub struct Clusters {
 impl Clusters {
     /// Groups rows connected by `pairs` and picks each cluster's kept row: the
     /// one with the smallest `rank` (ties broken by row, which is input order).
-    pub fn build<K: Ord>(n: usize, pairs: &[Pair], rank: impl Fn(u32) -> K) -> Clusters {
+    pub fn build<K: Ord>(n: usize, pairs: &[Pair], rank: impl Fn(Row) -> K) -> Clusters {
         let mut uf = UnionFind::new(n);
         for p in pairs {
-            uf.union(p.a, p.b);
+            uf.union(p.a.0, p.b.0);
         }
         let mut best: Vec<u32> = vec![u32::MAX; n];
         let mut roots = Vec::with_capacity(n);
@@ -168,11 +170,11 @@ impl Clusters {
                 *slot = r;
                 count += 1;
                 largest = largest.max(uf.set_size(root) as usize);
-            } else if rank(r) < rank(*slot) {
+            } else if rank(Row(r)) < rank(Row(*slot)) {
                 *slot = r;
             }
         }
-        let kept = roots.iter().map(|&root| best[root as usize]).collect();
+        let kept = roots.iter().map(|&root| Row(best[root as usize])).collect();
         Clusters {
             kept,
             count,
@@ -189,7 +191,7 @@ pub struct Duplicates {
     pub lsh: LshParams,
     /// Number of candidate pairs from the bands.
     pub candidates: u64,
-    /// Verified pairs of signature rows, sorted by `(a, b)`.
+    /// Verified pairs of signature [`Row`]s, sorted by `(a, b)`.
     pub pairs: Vec<Pair>,
     /// Pairs decided on the finer signatures (close to the threshold).
     pub refined: u64,
@@ -204,7 +206,7 @@ impl Duplicates {
     /// The document kept for `d`'s cluster (`None` unless `d` is ok).
     pub fn kept_of(&self, signed: &SignedDocs<'_>, d: DocId) -> Option<DocId> {
         let r = signed.docs.sig_row(d)?;
-        Some(signed.doc(self.clusters.kept[r as usize]))
+        Some(signed.doc(self.clusters.kept[r.index()]))
     }
 }
 
@@ -213,15 +215,19 @@ mod tests {
     use super::*;
 
     fn pair(a: u32, b: u32) -> Pair {
-        Pair { a, b, jaccard: 0.9 }
+        Pair {
+            a: Row(a),
+            b: Row(b),
+            jaccard: 0.9,
+        }
     }
 
     /// Components by breadth-first search, the naive oracle.
     fn bfs_components(n: usize, pairs: &[Pair]) -> Vec<usize> {
         let mut adj = vec![vec![]; n];
         for p in pairs {
-            adj[p.a as usize].push(p.b as usize);
-            adj[p.b as usize].push(p.a as usize);
+            adj[p.a.index()].push(p.b.index());
+            adj[p.b.index()].push(p.a.index());
         }
         let mut comp = vec![usize::MAX; n];
         for s in 0..n {
@@ -266,7 +272,7 @@ mod tests {
                     );
                 }
                 // With rank = row, the kept row is the smallest of the component.
-                assert_eq!(clusters.kept[x] as usize, comp[x]);
+                assert_eq!(clusters.kept[x].index(), comp[x]);
             }
         }
     }
@@ -275,8 +281,8 @@ mod tests {
     fn keep_policy_picks_by_rank() {
         let pairs = [pair(0, 1), pair(1, 2), pair(3, 4)];
         let lengths = [10u32, 30, 30, 5, 1];
-        let c = Clusters::build(5, &pairs, |r| std::cmp::Reverse(lengths[r as usize]));
-        assert_eq!(c.kept, vec![1, 1, 1, 3, 3]);
+        let c = Clusters::build(5, &pairs, |r| std::cmp::Reverse(lengths[r.index()]));
+        assert_eq!(c.kept, [1, 1, 1, 3, 3].map(Row));
         assert_eq!((c.count, c.largest), (2, 3));
     }
 }

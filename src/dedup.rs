@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use crate::cluster::Duplicates;
 use crate::config::Config;
-use crate::document::{DocId, Status};
+use crate::document::{DocId, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::{Inputs, ItemKind};
 use crate::pipeline::{Corpus, ReadStats, find_duplicates, read_and_sign};
@@ -161,7 +161,10 @@ fn write_duplicates(corpus: &Corpus, dups: &Duplicates, out: &mut AtomicFile) ->
         if k == d {
             continue;
         }
-        let (a, b) = (docs.sig_row(d).unwrap_or(0), docs.sig_row(k).unwrap_or(0));
+        let (a, b) = (
+            docs.sig_row(d).unwrap_or(Row(0)),
+            docs.sig_row(k).unwrap_or(Row(0)),
+        );
         write_line(
             out,
             &json::DuplicateLine {

@@ -12,11 +12,32 @@ use std::collections::hash_map::Entry;
 use ahash::AHashMap;
 
 /// Index of a record in input order (the row of the [`DocTable`]).
+///
+/// Every input record has one, whatever its status; compare [`Row`], which
+/// numbers only the signed records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DocId(pub u32);
 
 impl DocId {
     /// The row index.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A signature row: the number of a signed record (status ok) among the
+/// signed records, in input order; the row of
+/// [`Signatures`](crate::minhash::Signatures).
+///
+/// Rows and [`DocId`]s follow the same order but are not the same numbers:
+/// empty and rejected records have a `DocId` and no row, so a record's row
+/// is at most its `DocId`. [`DocTable::sig_row`] maps a document to its row,
+/// [`SignedDocs::doc`](crate::signed::SignedDocs::doc) a row to its document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Row(pub u32);
+
+impl Row {
+    /// The row index, for vectors indexed by signature row.
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -66,8 +87,8 @@ pub struct NewDoc<'a> {
     pub date: Option<i64>,
     /// Length of the text in characters.
     pub chars: u32,
-    /// Row of the record's signature, for `Ok` records.
-    pub sig_row: Option<u32>,
+    /// Signature [`Row`] of the record, for `Ok` records.
+    pub sig_row: Option<Row>,
 }
 
 /// The records of a run, column by column.
@@ -124,7 +145,7 @@ impl DocTable {
         self.status.push(doc.status);
         self.date.push(doc.date.unwrap_or(i64::MIN));
         self.chars.push(doc.chars);
-        self.sig_row.push(doc.sig_row.unwrap_or(NONE));
+        self.sig_row.push(doc.sig_row.map_or(NONE, |r| r.0));
         let mut h = id_hash(doc.id);
         loop {
             match self.id_index.entry(h) {
@@ -220,10 +241,10 @@ impl DocTable {
         self.chars[d.index()]
     }
 
-    /// Row of the record's signature (only `Ok` records have one).
-    pub fn sig_row(&self, d: DocId) -> Option<u32> {
+    /// Signature [`Row`] of the record (only `Ok` records have one).
+    pub fn sig_row(&self, d: DocId) -> Option<Row> {
         let r = self.sig_row[d.index()];
-        (r != NONE).then_some(r)
+        (r != NONE).then_some(Row(r))
     }
 
     /// Bytes of memory held by the table (approximate).
@@ -264,7 +285,7 @@ mod tests {
             status: Status::Ok,
             date: None,
             chars: 3,
-            sig_row: Some(0),
+            sig_row: Some(Row(0)),
         }
     }
 

@@ -15,6 +15,11 @@
 //! | texts of what is shown | [`passages::snippets`] | passages, the texts again | [`passages::snippets::Snippets`] |
 //! | outputs | [`report`] | all of the above, [`run::Summary`] | JSONL, CSV, `report.html`, `summary.json` |
 //!
+//! Records are numbered twice: every input record by a [`document::DocId`],
+//! the signed (ok) ones also by a signature [`document::Row`], which is what
+//! the stages after signing pass between them ([`signed::SignedDocs::doc`]
+//! maps a row to its record).
+//!
 //! [`analyze`] and [`dedup`] are the two commands built on the stages (the
 //! binary only parses flags into a [`Config`] and calls them); [`eval`]
 //! measures a result against labels. [`config::MemoryBudget`] shares

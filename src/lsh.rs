@@ -42,9 +42,14 @@
 //! batch size. For signatures too large for memory,
 //! [`candidate_pairs_spilled`] writes the entries to one temporary file per
 //! band and sorts the bands a few at a time.
+//!
+//! Entries, buckets and packed pairs hold a signature [`Row`] as its bare
+//! `u32` number; rows become [`Row`]s again where pairs leave the module
+//! ([`unpack`]).
 
 use rayon::prelude::*;
 
+use crate::document::Row;
 use crate::error::{Error, Result};
 use crate::minhash::{Signatures, mix64};
 
@@ -131,21 +136,22 @@ pub fn band_key(row: &[u16], band: usize, rows: usize) -> u64 {
     mix64(h)
 }
 
-/// A candidate pair of signature rows, `a < b`, packed as `a << 32 | b`.
+/// A candidate pair of signature [`Row`]s (their numbers), `a < b`, packed as
+/// `a << 32 | b`.
 #[inline]
 fn pack(a: u32, b: u32) -> u64 {
     debug_assert!(a < b);
     (u64::from(a) << 32) | u64::from(b)
 }
 
-/// Unpacks a pair made by `pack`.
+/// Unpacks a candidate pair into its two signature [`Row`]s.
 #[inline]
-pub fn unpack(p: u64) -> (u32, u32) {
-    ((p >> 32) as u32, p as u32)
+pub fn unpack(p: u64) -> (Row, Row) {
+    (Row((p >> 32) as u32), Row(p as u32))
 }
 
-/// Candidate pairs of rows `(a, b)`, `a < b`, sorted and distinct, packed as
-/// `a << 32 | b` (use [`unpack`]).
+/// Candidate pairs of signature rows `(a, b)`, `a < b`, sorted and distinct,
+/// packed as `a << 32 | b` (use [`unpack`] to get the [`Row`]s).
 ///
 /// Bands are processed a batch at a time: as many as `budget` bytes of
 /// entries hold (8 bytes per document and band), and at least one per
@@ -172,7 +178,7 @@ pub fn candidate_pairs(sigs: &Signatures, params: LshParams, budget: u64) -> Vec
         runs.into_par_iter().enumerate().for_each(|(i, mut run)| {
             for j in 0..run[0].len() {
                 let r = (i * RUN + j) as u32;
-                let row = sigs.row(r);
+                let row = sigs.row(Row(r));
                 for (out, &band) in run.iter_mut().zip(batch) {
                     out[j] = entry(band_key(row, band, params.rows), r);
                 }
@@ -181,7 +187,7 @@ pub fn candidate_pairs(sigs: &Signatures, params: LshParams, budget: u64) -> Vec
         let found: Vec<Vec<u64>> = entries
             .into_par_iter()
             .zip(batch)
-            .map(|(e, &band)| band_pairs(e, |r| band_key(sigs.row(r), band, params.rows)))
+            .map(|(e, &band)| band_pairs(e, |r| band_key(sigs.row(Row(r)), band, params.rows)))
             .collect();
         for f in found {
             pairs = merge_sorted(&pairs, &f);
@@ -215,7 +221,7 @@ pub fn candidate_pairs_spilled(
         files.push(BufWriter::with_capacity(1 << 20, f));
     }
     for r in 0..sigs.len() as u32 {
-        let row = sigs.row(r);
+        let row = sigs.row(Row(r));
         for (band, f) in files.iter_mut().enumerate() {
             f.write_all(&entry(band_key(row, band, params.rows), r).to_le_bytes())?;
         }
@@ -242,7 +248,7 @@ pub fn candidate_pairs_spilled(
                     entries.push(u64::from_le_bytes(rec));
                 }
                 Ok(band_pairs(entries, |r| {
-                    band_key(sigs.row(r), band, params.rows)
+                    band_key(sigs.row(Row(r)), band, params.rows)
                 }))
             })
             .collect();
@@ -450,7 +456,11 @@ mod tests {
         }
         let pairs = candidate_pairs(&sigs, LshParams { bands: 16, rows: 8 }, 1);
         assert!(pairs.contains(&pack(0, 2)));
-        assert!(!pairs.iter().any(|&p| unpack(p).0 == 1 || unpack(p).1 == 1));
+        assert!(
+            !pairs
+                .iter()
+                .any(|&p| unpack(p).0 == Row(1) || unpack(p).1 == Row(1))
+        );
         // 200 identical rows: star + chain, not 19,900 pairs.
         assert!(pairs.len() < 2 * 200 + 1, "{}", pairs.len());
         assert!(pairs.windows(2).all(|w| w[0] < w[1]));

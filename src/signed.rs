@@ -1,4 +1,4 @@
-//! The signed documents, by signature row: what the stages after the
+//! The signed documents, by signature [`Row`]: what the stages after the
 //! near-duplicate one see of a corpus.
 //!
 //! Signature rows number the documents that have a signature (status ok) in
@@ -7,11 +7,11 @@
 //! when they need the original texts, a [`Texts`] reader, never the whole
 //! corpus: they cannot start another read or change the table.
 
-use crate::document::{DocId, DocTable};
+use crate::document::{DocId, DocTable, Row};
 use crate::error::Result;
 use crate::minhash::Signatures;
 
-/// The signed documents of a corpus, by signature row.
+/// The signed documents of a corpus, by signature [`Row`].
 #[derive(Clone, Copy, Debug)]
 pub struct SignedDocs<'a> {
     /// The table of every input record.
@@ -32,7 +32,7 @@ impl<'a> SignedDocs<'a> {
         }
     }
 
-    /// Number of signed documents (signature rows).
+    /// Number of signed documents (signature [`Row`]s).
     pub fn len(&self) -> usize {
         self.row_docs.len()
     }
@@ -42,13 +42,18 @@ impl<'a> SignedDocs<'a> {
         self.row_docs.is_empty()
     }
 
-    /// The document of signature row `r`.
-    pub fn doc(&self, r: u32) -> DocId {
-        self.row_docs[r as usize]
+    /// All signature [`Row`]s, in order.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row> + use<> {
+        (0..self.len() as u32).map(Row)
+    }
+
+    /// The document of signature [`Row`] `r`.
+    pub fn doc(&self, r: Row) -> DocId {
+        self.row_docs[r.index()]
     }
 
     /// Estimated Jaccard similarity of rows `a` and `b`.
-    pub fn jaccard(&self, a: u32, b: u32) -> f64 {
+    pub fn jaccard(&self, a: Row, b: Row) -> f64 {
         self.sigs.jaccard(a, b)
     }
 
@@ -65,15 +70,15 @@ impl<'a> SignedDocs<'a> {
 /// take this and nothing else of the input.
 pub trait Texts: Sync {
     /// Reads the text (and title, where the record has one) of every signed
-    /// row that `select` accepts, maps them in parallel with `f` (given
+    /// [`Row`] that `select` accepts, maps them in parallel with `f` (given
     /// per-thread state from `init`), and hands the results to `sink` in row
     /// order. Fails if the input no longer holds the records of the first
     /// read.
     fn map_texts<S, T: Send>(
         &self,
-        select: impl Fn(u32) -> bool + Sync,
+        select: impl Fn(Row) -> bool + Sync,
         init: impl Fn() -> S + Sync + Send,
-        f: impl Fn(&mut S, u32, &str, Option<&str>) -> T + Sync + Send,
-        sink: impl FnMut(u32, T) -> Result<()>,
+        f: impl Fn(&mut S, Row, &str, Option<&str>) -> T + Sync + Send,
+        sink: impl FnMut(Row, T) -> Result<()>,
     ) -> Result<()>;
 }

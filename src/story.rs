@@ -39,6 +39,7 @@
 use crate::cluster::Duplicates;
 use crate::cluster::UnionFind;
 use crate::config::StoryParams;
+use crate::document::Row;
 use crate::signed::SignedDocs;
 
 /// Two stories of several documents merge when the links between them
@@ -54,13 +55,13 @@ pub enum Evidence {
     Similarity,
 }
 
-/// A story link between signature rows `a < b`.
+/// A story link between signature [`Row`]s `a < b`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Link {
     /// Earlier row.
-    pub a: u32,
+    pub a: Row,
     /// Later row.
-    pub b: u32,
+    pub b: Row,
     /// Estimated Jaccard similarity.
     pub jaccard: f32,
     /// What links them.
@@ -70,8 +71,9 @@ pub struct Link {
 /// The stories of a corpus.
 #[derive(Clone, Debug)]
 pub struct Stories {
-    /// For every signature row, the first row (input order) of its story.
-    pub first: Vec<u32>,
+    /// For every signature [`Row`] (by [`Row::index`]), the first row (input
+    /// order) of its story.
+    pub first: Vec<Row>,
     /// Number of stories among signed documents.
     pub count: usize,
     /// Size of the largest story.
@@ -88,19 +90,19 @@ pub struct Stories {
 }
 
 /// Builds stories from near-duplicates, passage pairs `(a, b, words,
-/// passages)`, and
+/// passages)` of signature [`Row`]s, and
 /// the similarity of pairs that share text (`aligned`: pairs the passage
 /// index compared, plus the LSH candidates in `dups.similar`).
 ///
-/// `doc_words` gives the number of words of every row: a passage link's
-/// strength is its words over the longer document's words, so links that
-/// make up much of both documents (republications) are applied before links
-/// through a long roundup article that pastes a short item.
+/// `doc_words` gives the number of words of every row (by [`Row::index`]):
+/// a passage link's strength is its words over the longer document's words,
+/// so links that make up much of both documents (republications) are applied
+/// before links through a long roundup article that pastes a short item.
 pub fn build(
     signed: &SignedDocs<'_>,
     dups: &Duplicates,
-    passage_pairs: &[(u32, u32, u32, u32)],
-    aligned: &[(u32, u32)],
+    passage_pairs: &[(Row, Row, u32, u32)],
+    aligned: &[(Row, Row)],
     doc_words: &[u32],
     params: &StoryParams,
 ) -> Stories {
@@ -115,7 +117,7 @@ pub fn build(
     let n = signed.len();
     let mut uf = UnionFind::new(n);
     for p in &dups.pairs {
-        uf.union(p.a, p.b);
+        uf.union(p.a.0, p.b.0);
     }
     let mut candidates = inputs.candidates();
     inputs.order_by_strength(&mut candidates);
@@ -136,8 +138,8 @@ pub fn build(
 struct Inputs<'a, 's> {
     signed: &'a SignedDocs<'s>,
     dups: &'a Duplicates,
-    passage_pairs: &'a [(u32, u32, u32, u32)],
-    aligned: &'a [(u32, u32)],
+    passage_pairs: &'a [(Row, Row, u32, u32)],
+    aligned: &'a [(Row, Row)],
     doc_words: &'a [u32],
     params: &'a StoryParams,
 }
@@ -154,7 +156,7 @@ struct Applied {
 /// The story of every row, as [`Stories`] reports it.
 struct Labels {
     /// For every row, the first row of its story.
-    first: Vec<u32>,
+    first: Vec<Row>,
     /// Number of stories.
     count: usize,
     /// Size of the largest story.
@@ -163,9 +165,9 @@ struct Labels {
 
 impl Inputs<'_, '_> {
     /// Words of the longer of rows `a` and `b`, at least 1.
-    fn longer(&self, a: u32, b: u32) -> u32 {
+    fn longer(&self, a: Row, b: Row) -> u32 {
         let doc_words = self.doc_words;
-        doc_words[a as usize].max(doc_words[b as usize]).max(1)
+        doc_words[a.index()].max(doc_words[b.index()]).max(1)
     }
 
     /// Every candidate link, unordered and possibly repeated: the passage
@@ -229,7 +231,7 @@ impl Inputs<'_, '_> {
     }
 
     /// Whether `(a, b)` is a near-duplicate pair (`dups.pairs` is sorted).
-    fn is_duplicate_pair(&self, a: u32, b: u32) -> bool {
+    fn is_duplicate_pair(&self, a: Row, b: Row) -> bool {
         self.dups
             .pairs
             .binary_search_by(|p| (p.a, p.b).cmp(&(a, b)))
@@ -269,7 +271,7 @@ impl Inputs<'_, '_> {
                 dropped_by_window += 1;
                 continue;
             }
-            let (ra, rb) = (uf.find(l.a), uf.find(l.b));
+            let (ra, rb) = (uf.find(l.a.0), uf.find(l.b.0));
             if ra == rb {
                 links.push(l);
                 continue;
@@ -299,7 +301,7 @@ impl Inputs<'_, '_> {
         // Links held back that ended up inside one story anyway are story pairs.
         let mut dropped_by_density = 0;
         for l in weak {
-            if uf.find(l.a) == uf.find(l.b) {
+            if uf.find(l.a.0) == uf.find(l.b.0) {
                 links.push(l);
             } else {
                 dropped_by_density += 1;
@@ -331,7 +333,10 @@ fn label(uf: &mut UnionFind, n: usize) -> Labels {
             largest = largest.max(uf.set_size(root) as usize);
         }
     }
-    let first = roots.iter().map(|&root| first[root as usize]).collect();
+    let first = roots
+        .iter()
+        .map(|&root| Row(first[root as usize]))
+        .collect();
     Labels {
         first,
         count,

@@ -1,4 +1,4 @@
-//! [`Signatures`]: the signature table of a corpus, one row per signed document, in memory
+//! [`Signatures`]: the signature table of a corpus, one [`Row`] per signed document, in memory
 //! or spilled to a memory-mapped temporary file once it outgrows the memory budget.
 //!
 //! Guarantees: rows read back the same wherever they live; a write error of the spilled
@@ -9,9 +9,10 @@ use std::fmt;
 
 use super::estimate::estimate;
 use super::params::SignatureParams;
+use crate::document::Row;
 
 /// The signatures of a corpus: one row of `num_perm` values per signed
-/// document, in one flat array.
+/// document, in one flat array, numbered by [`Row`].
 ///
 /// The array lives in memory, or, once it outgrows the run's memory budget,
 /// in a temporary file: [`spill`](Self::spill) moves the rows written so far
@@ -97,13 +98,13 @@ impl Signatures {
 
     /// Appends a row and returns its number. A write error of a spilled store
     /// is kept and returned by [`seal`](Self::seal).
-    pub fn push(&mut self, row: &[u16]) -> u32 {
+    pub fn push(&mut self, row: &[u16]) -> Row {
         assert_eq!(
             row.len(),
             self.width(),
             "signature row has the wrong length"
         );
-        let r = self.rows as u32;
+        let r = Row(self.rows as u32);
         match &mut self.store {
             Store::Memory(data) => data.extend_from_slice(row),
             Store::Writing { file, .. } => {
@@ -158,9 +159,9 @@ impl Signatures {
 
     /// Row `r`.
     #[inline]
-    pub fn row(&self, r: u32) -> &[u16] {
+    pub fn row(&self, r: Row) -> &[u16] {
         let w = self.width();
-        let range = r as usize * w..(r as usize + 1) * w;
+        let range = r.index() * w..(r.index() + 1) * w;
         match &self.store {
             Store::Memory(data) => &data[range],
             Store::Mapped { map, .. } => &bytemuck::cast_slice::<u8, u16>(map)[range],
@@ -170,7 +171,7 @@ impl Signatures {
 
     /// Estimated Jaccard similarity of rows `a` and `b`.
     #[inline]
-    pub fn jaccard(&self, a: u32, b: u32) -> f64 {
+    pub fn jaccard(&self, a: Row, b: Row) -> f64 {
         estimate(self.row(a), self.row(b))
     }
 

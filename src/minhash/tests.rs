@@ -4,6 +4,7 @@
 
 use super::hasher::{EMPTY, fold_hashes, slot};
 use super::*;
+use crate::document::Row;
 use crate::error::ErrorKind;
 use crate::normalize::NormalizeOptions;
 
@@ -292,7 +293,7 @@ fn spilled_signatures_read_the_same() {
     spilled.seal().unwrap();
     assert!(spilled.is_file_backed());
     assert_eq!(spilled.len(), 4);
-    for r in 0..4 {
+    for r in (0..4).map(Row) {
         assert_eq!(mem.row(r), spilled.row(r));
     }
     assert_eq!(spilled.heap_bytes(), 0);
@@ -304,9 +305,9 @@ fn signatures_store_rows() {
     let mut sigs = Signatures::new(h.params().clone());
     let a = h.signature("first document text").unwrap();
     let b = h.signature("second document text").unwrap();
-    assert_eq!(sigs.push(a.values()), 0);
-    assert_eq!(sigs.push(b.values()), 1);
+    assert_eq!(sigs.push(a.values()), Row(0));
+    assert_eq!(sigs.push(b.values()), Row(1));
     assert_eq!(sigs.len(), 2);
-    assert_eq!(sigs.row(1), b.values());
-    assert_eq!(sigs.jaccard(0, 1), a.jaccard(&b).unwrap());
+    assert_eq!(sigs.row(Row(1)), b.values());
+    assert_eq!(sigs.jaccard(Row(0), Row(1)), a.jaccard(&b).unwrap());
 }

@@ -11,7 +11,7 @@
 //! boilerplate sentences are masked: they never match, so they never become
 //! part of a shared passage.
 
-use crate::document::NONE;
+use crate::document::{NONE, Row};
 use crate::signed::SignedDocs;
 
 use super::tokens::TokenStore;
@@ -23,7 +23,7 @@ pub const MIN_SHARE: f64 = 0.05;
 
 /// The outlet group of a row for boilerplate: its outlet, or the pool of
 /// documents without one.
-fn group(signed: &SignedDocs<'_>, row: u32) -> u32 {
+fn group(signed: &SignedDocs<'_>, row: Row) -> u32 {
     signed.docs.outlet_index(signed.doc(row)).unwrap_or(NONE)
 }
 
@@ -38,30 +38,40 @@ pub struct Boilerplate {
     pub clusters: u32,
     /// Clusters of the outlet in all.
     pub outlet_clusters: u32,
-    /// An occurrence: row and word range, to show its text.
-    pub example: (u32, std::ops::Range<u32>),
+    /// An occurrence: signature [`Row`] and word range, to show its text.
+    pub example: (Row, std::ops::Range<u32>),
 }
 
 /// Finds boilerplate sentences and returns them with, for every word of the
-/// store, whether it is masked.
+/// store, whether it is masked. `kept` gives the kept row of every row's
+/// near-duplicate cluster.
 pub fn find(
     signed: &SignedDocs<'_>,
-    kept: &[u32],
+    kept: &[Row],
     words: &TokenStore,
 ) -> (Vec<Boilerplate>, Vec<bool>) {
-    // (group, hash, cluster, unit index), sorted and counted.
+    // (group, hash, cluster (its kept row's number), unit index), sorted and
+    // counted.
     let mut occ: Vec<(u32, u64, u32, u32)> = words
         .units
         .iter()
         .enumerate()
-        .map(|(i, u)| (group(signed, u.row), u.hash, kept[u.row as usize], i as u32))
+        .map(|(i, u)| {
+            (
+                group(signed, u.row),
+                u.hash,
+                kept[u.row.index()].0,
+                i as u32,
+            )
+        })
         .collect();
     occ.sort_unstable();
     // Clusters per group.
     let mut clusters_of_group: ahash::AHashMap<u32, u32> = ahash::AHashMap::new();
     {
         let mut seen: Vec<(u32, u32)> = (0..words.docs() as u32)
-            .map(|r| (group(signed, r), kept[r as usize]))
+            .map(Row)
+            .map(|r| (group(signed, r), kept[r.index()].0))
             .collect();
         seen.sort_unstable();
         seen.dedup();

@@ -37,6 +37,7 @@
 
 use rayon::prelude::*;
 
+use crate::document::Row;
 use crate::minhash::mix64;
 use crate::signed::SignedDocs;
 
@@ -67,14 +68,14 @@ pub const FULL_CLUSTER: u32 = 32;
 /// (they would give a quadratic number; such phrases are stock in practice).
 pub const MAX_GROUP: usize = 2000;
 
-/// A seed: documents `a < b` (signature rows) share the n-gram at word `pa`
-/// of `a` and `pb` of `b`.
+/// A seed: documents `a < b` (signature [`Row`]s) share the n-gram at word
+/// `pa` of `a` and `pb` of `b`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Seed {
     /// Earlier row.
-    pub a: u32,
+    pub a: Row,
     /// Later row.
-    pub b: u32,
+    pub b: Row,
     /// Word index in `a` (local to the document).
     pub pa: u32,
     /// Word index in `b`.
@@ -106,15 +107,16 @@ pub fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
         .collect()
 }
 
-/// Whether a phrase found in the documents of `rows` (signature rows, any
-/// order, repeats allowed) is stock (see the module docs).
+/// Whether a phrase found in the documents of `rows` (signature [`Row`]s, any
+/// order, repeats allowed) is stock (see the module docs); `kept` gives the
+/// kept row of every row's near-duplicate cluster.
 pub fn is_stock(
     signed: &SignedDocs<'_>,
-    kept: &[u32],
-    rows: impl Iterator<Item = u32> + Clone,
+    kept: &[Row],
+    rows: impl Iterator<Item = Row> + Clone,
     total_clusters: usize,
 ) -> bool {
-    let mut clusters: Vec<u32> = rows.clone().map(|r| kept[r as usize]).collect();
+    let mut clusters: Vec<Row> = rows.clone().map(|r| kept[r.index()]).collect();
     clusters.sort_unstable();
     clusters.dedup();
     let n_clusters = clusters.len() as u32;
@@ -132,9 +134,9 @@ pub fn is_stock(
             && f64::from(n_clusters) > STOCK_MAX_SHARE * total_clusters as f64)
 }
 
-/// Number of near-duplicate clusters.
-pub fn cluster_count(kept: &[u32]) -> usize {
-    let mut k: Vec<u32> = kept.to_vec();
+/// Number of near-duplicate clusters (of distinct kept rows).
+pub fn cluster_count(kept: &[Row]) -> usize {
+    let mut k: Vec<Row> = kept.to_vec();
     k.sort_unstable();
     k.dedup();
     k.len().max(1)
@@ -191,7 +193,7 @@ pub struct IndexResult {
 
 /// Whether most sampled pairs of the clusters' kept documents (sorted rows)
 /// are unrelated.
-fn unrelated(signed: &SignedDocs<'_>, clusters: &[u32]) -> bool {
+fn unrelated(signed: &SignedDocs<'_>, clusters: &[Row]) -> bool {
     let mut sampled = 0;
     let mut low = 0;
     'outer: for step in 1..clusters.len() {
@@ -209,10 +211,10 @@ fn unrelated(signed: &SignedDocs<'_>, clusters: &[u32]) -> bool {
 }
 
 /// The outlet key of a row: its outlet, or a key of its own when unknown.
-pub fn outlet_key(signed: &SignedDocs<'_>, row: u32) -> u64 {
+pub fn outlet_key(signed: &SignedDocs<'_>, row: Row) -> u64 {
     match signed.docs.outlet_index(signed.doc(row)) {
         Some(o) => u64::from(o),
-        None => (1 << 32) | u64::from(row),
+        None => (1 << 32) | u64::from(row.0),
     }
 }
 
@@ -220,14 +222,14 @@ pub fn outlet_key(signed: &SignedDocs<'_>, row: u32) -> u64 {
 /// outlets, with the stock-word marks.
 pub fn build(
     signed: &SignedDocs<'_>,
-    kept: &[u32],
+    kept: &[Row],
     words: &TokenStore,
     masked: &[bool],
 ) -> IndexResult {
     let entries = index_entries(words, masked);
     let mut cluster_size = vec![0u32; kept.len()];
     for &k in kept {
-        cluster_size[k as usize] += 1;
+        cluster_size[k.index()] += 1;
     }
     let judge = Judge {
         signed,
@@ -262,8 +264,15 @@ pub fn build(
     }
 }
 
-/// An index entry: `(fingerprint hash, row, word position in the row)`.
+/// An index entry: `(fingerprint hash, row, word position in the row)`, the
+/// row by its number (a flat sort key; [`row`] gives the [`Row`]).
 type Entry = (u64, u32, u32);
+
+/// The signature [`Row`] of an index entry.
+#[inline]
+fn row(e: &Entry) -> Row {
+    Row(e.1)
+}
 
 /// The winnowed fingerprints of every document of `words` (masked words
 /// excluded), sorted by `(hash, row, position)`.
@@ -272,9 +281,9 @@ fn index_entries(words: &TokenStore, masked: &[bool]) -> Vec<Entry> {
     let mut entries: Vec<Entry> = (0..rows)
         .into_par_iter()
         .flat_map_iter(|r| {
-            let range = words.words_of(r);
+            let range = words.words_of(Row(r));
             let m = &masked[range.start as usize..range.end as usize];
-            fingerprints(words.hashes(r), m)
+            fingerprints(words.hashes(Row(r)), m)
                 .into_iter()
                 .map(move |(h, p)| (h, r, p))
         })
@@ -304,7 +313,7 @@ fn group_bounds(entries: &[Entry]) -> Vec<(usize, usize)> {
 /// Marks the `NGRAM` words of every entry of `group` as stock.
 fn mark_stock(words: &TokenStore, group: &[Entry], stock_words: &mut [bool]) {
     for e in group {
-        let base = words.words_of(e.1).start as usize + e.2 as usize;
+        let base = words.words_of(row(e)).start as usize + e.2 as usize;
         for w in &mut stock_words[base..base + NGRAM] {
             *w = true;
         }
@@ -316,7 +325,7 @@ fn mark_stock(words: &TokenStore, group: &[Entry], stock_words: &mut [bool]) {
 struct Judge<'a, 's> {
     signed: &'a SignedDocs<'s>,
     /// Per row, the kept row of its near-duplicate cluster.
-    kept: &'a [u32],
+    kept: &'a [Row],
     /// Per kept row, the size of its cluster.
     cluster_size: Vec<u32>,
     /// Number of clusters.
@@ -332,12 +341,12 @@ impl Judge<'_, '_> {
         let stock = is_stock(
             signed,
             self.kept,
-            group.iter().map(|e| e.1),
+            group.iter().map(row),
             self.total_clusters,
         );
         let multi_outlet = group
             .iter()
-            .any(|e| outlet_key(signed, e.1) != outlet_key(signed, group[0].1));
+            .any(|e| outlet_key(signed, row(e)) != outlet_key(signed, row(&group[0])));
         let mut seeds = Vec::new();
         if !stock && multi_outlet && group.len() <= MAX_GROUP {
             self.pair_seeds(group, &mut seeds);
@@ -353,23 +362,21 @@ impl Judge<'_, '_> {
         let (signed, kept) = (self.signed, self.kept);
         for (x, ea) in group.iter().enumerate() {
             for eb in &group[x + 1..] {
-                if ea.1 == eb.1 || outlet_key(signed, ea.1) == outlet_key(signed, eb.1) {
+                let (ra, rb) = (row(ea), row(eb));
+                if ra == rb || outlet_key(signed, ra) == outlet_key(signed, rb) {
                     continue;
                 }
-                let (ka, kb) = (kept[ea.1 as usize], kept[eb.1 as usize]);
+                let (ka, kb) = (kept[ra.index()], kept[rb.index()]);
                 // Within a large near-duplicate cluster, compare
                 // members with the kept document only.
-                if ka == kb
-                    && ea.1 != ka
-                    && eb.1 != kb
-                    && self.cluster_size[ka as usize] > FULL_CLUSTER
+                if ka == kb && ra != ka && rb != kb && self.cluster_size[ka.index()] > FULL_CLUSTER
                 {
                     continue;
                 }
-                let (a, b) = if ea.1 < eb.1 { (ea, eb) } else { (eb, ea) };
+                let (a, b) = if ra < rb { (ea, eb) } else { (eb, ea) };
                 seeds.push(Seed {
-                    a: a.1,
-                    b: b.1,
+                    a: row(a),
+                    b: row(b),
                     pa: a.2,
                     pb: b.2,
                 });

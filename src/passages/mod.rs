@@ -33,6 +33,7 @@ use rayon::prelude::*;
 
 use crate::cluster::Duplicates;
 use crate::config::PassageParams;
+use crate::document::Row;
 use crate::error::Result;
 use crate::normalize::NormalizeOptions;
 use crate::progress::{Progress, Unit};
@@ -45,10 +46,10 @@ pub use tokens::TokenStore;
 /// A passage shared by two documents.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SharedPassage {
-    /// Signature row of the earlier document.
-    pub a: u32,
+    /// Signature [`Row`] of the earlier document.
+    pub a: Row,
     /// Signature row of the later document.
-    pub b: u32,
+    pub b: Row,
     /// Word range in `a` (global word indexes of the [`TokenStore`]).
     pub a_words: Range<u32>,
     /// Word range in `b`.
@@ -85,8 +86,9 @@ pub struct Passages {
     pub boilerplate: Vec<Boilerplate>,
     /// Shared passages, sorted by `(a, b, a_words.start)`.
     pub passages: Vec<SharedPassage>,
-    /// Pairs of rows that share at least one fingerprint (all were aligned).
-    pub aligned: Vec<(u32, u32)>,
+    /// Pairs of signature [`Row`]s that share at least one fingerprint (all were
+    /// aligned).
+    pub aligned: Vec<(Row, Row)>,
     /// Counts.
     pub stats: PassageStats,
 }
@@ -97,7 +99,8 @@ pub const RECHECK_WORDS: u32 = 16;
 /// What aligning a pair needs of the corpus-wide stage.
 struct Aligner<'a> {
     signed: &'a SignedDocs<'a>,
-    kept: &'a [u32],
+    /// Per row, the kept row of its near-duplicate cluster.
+    kept: &'a [Row],
     words: &'a TokenStore,
     masked: &'a [bool],
     /// Per word, whether a stock phrase covers it.
@@ -110,7 +113,7 @@ impl Aligner<'_> {
     fn align_pair(&self, seeds: &[index::Seed]) -> Vec<SharedPassage> {
         let words = self.words;
         let (a, b) = (seeds[0].a, seeds[0].b);
-        let side = |r: u32| {
+        let side = |r: Row| {
             let w = words.words_of(r);
             let (s, e) = (w.start as usize, w.end as usize);
             align::Side {
@@ -187,12 +190,13 @@ impl Aligner<'_> {
     /// many are.
     fn mark_stock(&mut self, wanted: &ahash::AHashSet<u64>) -> u64 {
         let (words, masked, kept) = (self.words, self.masked, self.kept);
+        // (n-gram hash, row number, position): a flat sort key.
         let mut occ: Vec<(u64, u32, u32)> = (0..words.docs() as u32)
             .into_par_iter()
             .flat_map_iter(|r| {
-                let w = words.words_of(r);
+                let w = words.words_of(Row(r));
                 let m = &masked[w.start as usize..w.end as usize];
-                index::ngrams(words.hashes(r), m)
+                index::ngrams(words.hashes(Row(r)), m)
                     .into_iter()
                     .enumerate()
                     .filter_map(move |(i, h)| {
@@ -211,10 +215,11 @@ impl Aligner<'_> {
                 j += 1;
             }
             let group = &occ[i..j];
-            if index::is_stock(self.signed, kept, group.iter().map(|e| e.1), total_clusters) {
+            let rows = group.iter().map(|e| Row(e.1));
+            if index::is_stock(self.signed, kept, rows, total_clusters) {
                 found += 1;
                 for e in group {
-                    let base = words.words_of(e.1).start as usize + e.2 as usize;
+                    let base = words.words_of(Row(e.1)).start as usize + e.2 as usize;
                     for w in &mut self.stock[base..base + index::NGRAM] {
                         *w = true;
                     }

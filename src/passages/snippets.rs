@@ -13,6 +13,7 @@ use ahash::AHashMap;
 
 use super::Passages;
 use super::sentences::{enclosing, sentences};
+use crate::document::Row;
 use crate::error::Result;
 use crate::signed::Texts;
 
@@ -32,11 +33,11 @@ pub struct Snippet {
 /// text of the documents the HTML report embeds.
 #[derive(Debug, Default)]
 pub struct Snippets {
-    map: AHashMap<(u32, usize, usize), Snippet>,
-    /// Title of every signed document, by row.
+    map: AHashMap<(Row, usize, usize), Snippet>,
+    /// Title of every signed document, by signature row ([`Row::index`]).
     pub titles: Vec<Option<String>>,
-    /// Whole texts of the embedded documents, by row.
-    pub texts: AHashMap<u32, String>,
+    /// Whole texts of the embedded documents, by signature [`Row`].
+    pub texts: AHashMap<Row, String>,
 }
 
 impl Snippets {
@@ -45,13 +46,13 @@ impl Snippets {
     pub fn collect(
         texts: &impl Texts,
         rows: usize,
-        mut wanted: Vec<(u32, Range<usize>)>,
-        embed: &(dyn Fn(u32) -> bool + Sync),
+        mut wanted: Vec<(Row, Range<usize>)>,
+        embed: &(dyn Fn(Row) -> bool + Sync),
     ) -> Result<Snippets> {
         wanted.sort_by_key(|(r, s)| (*r, s.start, s.end));
         wanted.dedup();
-        let wanted_rows: Vec<u32> = wanted.iter().map(|w| w.0).collect();
-        let spans_of = |row: u32| {
+        let wanted_rows: Vec<Row> = wanted.iter().map(|w| w.0).collect();
+        let spans_of = |row: Row| {
             let lo = wanted_rows.partition_point(|&r| r < row);
             let hi = wanted_rows.partition_point(|&r| r <= row);
             &wanted[lo..hi]
@@ -87,7 +88,7 @@ impl Snippets {
                 (row, title, whole, spans)
             },
             |_, (row, title, whole, spans)| {
-                titles[row as usize] = title;
+                titles[row.index()] = title;
                 if let Some(t) = whole {
                     whole_texts.insert(row, t);
                 }
@@ -103,7 +104,7 @@ impl Snippets {
     }
 
     /// The snippet of `row`'s span, if collected.
-    pub fn get(&self, row: u32, span: &Range<usize>) -> Option<&Snippet> {
+    pub fn get(&self, row: Row, span: &Range<usize>) -> Option<&Snippet> {
         self.map.get(&(row, span.start, span.end))
     }
 }
@@ -114,8 +115,8 @@ pub fn byte_span(passages: &Passages, words: &Range<u32>) -> Range<usize> {
     w.span(words.start).start..w.span(words.end - 1).end
 }
 
-/// The spans every writer needs.
-pub fn wanted_spans(passages: &Passages) -> Vec<(u32, Range<usize>)> {
+/// The spans every writer needs, by signature [`Row`].
+pub fn wanted_spans(passages: &Passages) -> Vec<(Row, Range<usize>)> {
     let mut out = Vec::new();
     for p in &passages.passages {
         out.push((p.a, byte_span(passages, &p.a_words)));

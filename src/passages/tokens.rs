@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::document::Row;
 use crate::error::Result;
 use crate::minhash::mix64;
 use crate::normalize::{NormalizeOptions, Normalizer, OffsetMap};
@@ -24,14 +25,14 @@ use super::sentences::sentences;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unit {
     /// Signature row of the document.
-    pub row: u32,
+    pub row: Row,
     /// Its words (global word indexes).
     pub words: Range<u32>,
     /// Hash of its normalized words.
     pub hash: u64,
 }
 
-/// The words of all signed documents, by signature row.
+/// The words of all signed documents, by signature [`Row`].
 #[derive(Debug, Default)]
 pub struct TokenStore {
     hash: Vec<u32>,
@@ -188,8 +189,8 @@ impl TokenStore {
         Ok(store)
     }
 
-    fn push(&mut self, row: u32, w: DocWords) {
-        debug_assert_eq!(row as usize + 1, self.doc_start.len());
+    fn push(&mut self, row: Row, w: DocWords) {
+        debug_assert_eq!(row.index() + 1, self.doc_start.len());
         let base = self.hash.len() as u32;
         self.units.extend(w.units.iter().map(|&(a, b, h)| Unit {
             row,
@@ -208,12 +209,12 @@ impl TokenStore {
     }
 
     /// Global word indexes of row `r`.
-    pub fn words_of(&self, r: u32) -> Range<u32> {
-        self.doc_start[r as usize]..self.doc_start[r as usize + 1]
+    pub fn words_of(&self, r: Row) -> Range<u32> {
+        self.doc_start[r.index()]..self.doc_start[r.index() + 1]
     }
 
     /// Word hashes of row `r`.
-    pub fn hashes(&self, r: u32) -> &[u32] {
+    pub fn hashes(&self, r: Row) -> &[u32] {
         let w = self.words_of(r);
         &self.hash[w.start as usize..w.end as usize]
     }

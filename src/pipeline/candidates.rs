@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use super::corpus::Corpus;
 use crate::cluster::{Clusters, Duplicates, Keep, Pair, verify, verify_with_margin};
 use crate::config::Config;
+use crate::document::Row;
 use crate::error::{Error, Result};
 use crate::lsh::{candidate_pairs, candidate_pairs_spilled};
 use crate::minhash::{MinHasher, Scratch, estimate_fine};
@@ -94,11 +95,11 @@ pub fn find_duplicates(
         match config.keep {
             Keep::First => Clusters::build(n, &pairs, |r| r),
             Keep::Earliest => Clusters::build(n, &pairs, |r| {
-                let d = row_docs[r as usize];
+                let d = row_docs[r.index()];
                 (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
             }),
             Keep::Longest => Clusters::build(n, &pairs, |r| {
-                (std::cmp::Reverse(docs.chars(row_docs[r as usize])), r)
+                (std::cmp::Reverse(docs.chars(row_docs[r.index()])), r)
             }),
         }
     });
@@ -134,10 +135,10 @@ fn refine(
             config,
             fine,
             config.fine_width(),
-            |r| r as usize,
+            Row::index,
         )));
     }
-    let mut rows: Vec<u32> = doubtful.iter().flat_map(|p| [p.a, p.b]).collect();
+    let mut rows: Vec<Row> = doubtful.iter().flat_map(|p| [p.a, p.b]).collect();
     rows.sort_unstable();
     rows.dedup();
     let budget = config.budget().refine_reread() as usize;
@@ -187,9 +188,9 @@ fn decide(
     config: &Config,
     fine: &[u8],
     width: usize,
-    index: impl Fn(u32) -> usize + Sync,
+    index: impl Fn(Row) -> usize + Sync,
 ) -> Vec<Pair> {
-    let row = |r: u32| {
+    let row = |r: Row| {
         let i = index(r);
         &fine[i * width..(i + 1) * width]
     };

@@ -2,7 +2,7 @@
 //! memory, and how its records are read again.
 //!
 //! A [`Corpus`] holds one [`DocTable`] row per input record (ok, empty or
-//! rejected: nothing is lost silently), one signature row per ok record, and
+//! rejected: nothing is lost silently), one signature [`Row`] per ok record, and
 //! where every record came from. It keeps no text. Stages that need texts
 //! again read them through [`Texts`], which replays the same sources in the
 //! same order (standard input from its spool) and fails if the records
@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::document::{DocId, DocTable, Status};
+use crate::document::{DocId, DocTable, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::{
     Block, FieldNames, ItemKind, ScanOptions, Scanner, Source, StdinMode, parse_json_line,
@@ -60,14 +60,14 @@ pub struct Corpus {
     pub docs: DocTable,
     /// One row per ok record.
     pub sigs: Signatures,
-    /// For each signature row, its document.
+    /// For each signature [`Row`], its document.
     pub row_docs: Vec<DocId>,
     /// Counts.
     pub stats: ReadStats,
     /// The JSON field names the records were read with.
     pub(super) fields: FieldNames,
     /// Finer signatures made in the first read ([`Config::refine`] bytes per
-    /// signature row), while they fit an eighth of the memory budget;
+    /// signature [`Row`]), while they fit an eighth of the memory budget;
     /// `None` when refinement is off or they outgrew it (refinement then
     /// reads the documents it needs again).
     pub(super) fine: Option<Vec<u8>>,
@@ -142,9 +142,9 @@ impl Corpus {
         location(&self.sources, self.docs.source(d), self.docs.line(d))
     }
 
-    /// The document of signature row `r`.
-    pub fn doc_of_row(&self, r: u32) -> DocId {
-        self.row_docs[r as usize]
+    /// The document of signature [`Row`] `r`.
+    pub fn doc_of_row(&self, r: Row) -> DocId {
+        self.row_docs[r.index()]
     }
 
     /// The signed documents, as the stages after signing see them.
@@ -156,14 +156,14 @@ impl Corpus {
 impl Texts for Corpus {
     fn map_texts<S, T: Send>(
         &self,
-        select: impl Fn(u32) -> bool + Sync,
+        select: impl Fn(Row) -> bool + Sync,
         init: impl Fn() -> S + Sync + Send,
-        f: impl Fn(&mut S, u32, &str, Option<&str>) -> T + Sync + Send,
-        mut sink: impl FnMut(u32, T) -> Result<()>,
+        f: impl Fn(&mut S, Row, &str, Option<&str>) -> T + Sync + Send,
+        mut sink: impl FnMut(Row, T) -> Result<()>,
     ) -> Result<()> {
         let fields = &self.fields;
         self.rescan_blocks(|block, first| {
-            let results: Vec<Option<(u32, T)>> = block
+            let results: Vec<Option<(Row, T)>> = block
                 .items
                 .par_iter()
                 .enumerate()

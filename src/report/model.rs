@@ -26,6 +26,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::cluster::Duplicates;
+use crate::document::Row;
 use crate::passages::Passages;
 use crate::passages::snippets::{Snippets, byte_span};
 use crate::run::{Parameters, Summary};
@@ -128,14 +129,14 @@ struct Report<'a> {
     boilerplate: Vec<BoilerplateJson<'a>>,
 }
 
-/// Groups of rows of at least two, largest first (ties by their first row):
-/// `(representative, members)`.
-fn groups(labels: &[u32]) -> Vec<(u32, Vec<u32>)> {
-    let mut by: AHashMap<u32, Vec<u32>> = AHashMap::new();
+/// Groups of signature [`Row`]s of at least two, largest first (ties by their
+/// first row), from the label of every row: `(representative, members)`.
+fn groups(labels: &[Row]) -> Vec<(Row, Vec<Row>)> {
+    let mut by: AHashMap<Row, Vec<Row>> = AHashMap::new();
     for (r, &l) in labels.iter().enumerate() {
-        by.entry(l).or_default().push(r as u32);
+        by.entry(l).or_default().push(Row(r as u32));
     }
-    let mut v: Vec<(u32, Vec<u32>)> = by.into_iter().filter(|(_, m)| m.len() > 1).collect();
+    let mut v: Vec<(Row, Vec<Row>)> = by.into_iter().filter(|(_, m)| m.len() > 1).collect();
     v.sort_by(|x, y| y.1.len().cmp(&x.1.len()).then(x.1[0].cmp(&y.1[0])));
     v
 }
@@ -146,7 +147,7 @@ fn groups(labels: &[u32]) -> Vec<(u32, Vec<u32>)> {
 /// size and `listed` the positions of its listed members. Also returns,
 /// per row, the index of its group in that list.
 fn listed_groups<G>(
-    groups: &[(u32, Vec<u32>)],
+    groups: &[(Row, Vec<Row>)],
     pos: &[Option<usize>],
     rows: usize,
     make: impl Fn(usize, usize, Vec<usize>) -> G,
@@ -155,16 +156,16 @@ fn listed_groups<G>(
     let out = groups
         .iter()
         .filter_map(|(head, members)| {
-            let listed: Vec<usize> = members.iter().filter_map(|&m| pos[m as usize]).collect();
+            let listed: Vec<usize> = members.iter().filter_map(|&m| pos[m.index()]).collect();
             (listed.len() > 1).then_some((head, members, listed))
         })
         .enumerate()
         .map(|(i, (head, members, listed))| {
             for &m in members {
-                group_of[m as usize] = Some(i);
+                group_of[m.index()] = Some(i);
             }
             make(
-                pos[*head as usize].unwrap_or(listed[0]),
+                pos[head.index()].unwrap_or(listed[0]),
                 members.len(),
                 listed,
             )
@@ -173,8 +174,9 @@ fn listed_groups<G>(
     (out, group_of)
 }
 
-/// Which rows the report embeds the text of: members of the largest stories,
-/// then of the largest near-duplicate clusters, up to `limit` documents.
+/// Which rows the report embeds the text of (by [`Row::index`]): members of
+/// the largest stories, then of the largest near-duplicate clusters, up to
+/// `limit` documents.
 pub fn embedded_rows(dups: &Duplicates, stories: &Stories, limit: usize) -> Vec<bool> {
     let mut embed = vec![false; stories.first.len()];
     let mut count = 0;
@@ -186,8 +188,8 @@ pub fn embedded_rows(dups: &Duplicates, stories: &Stories, limit: usize) -> Vec<
             continue;
         }
         for r in members {
-            if !embed[r as usize] {
-                embed[r as usize] = true;
+            if !embed[r.index()] {
+                embed[r.index()] = true;
                 count += 1;
             }
         }
@@ -254,7 +256,8 @@ pub struct Found<'a> {
     pub snippets: &'a Snippets,
     /// The rows of `outlets.csv`.
     pub outlet_rows: &'a [OutletRow],
-    /// Per signature row, whether the report embeds its text.
+    /// Per signature row ([`Row::index`]), whether the report embeds its
+    /// text.
     pub embed: &'a [bool],
 }
 
@@ -338,7 +341,7 @@ fn outlets_and_heatmap(
 /// The listed documents of the report, with the stories and clusters they
 /// belong to.
 struct Listed<'a> {
-    /// Per signature row, its position in `docs` if listed.
+    /// Per signature row ([`Row::index`]), its position in `docs` if listed.
     pos: Vec<Option<usize>>,
     /// The listed documents, in row order.
     docs: Vec<Doc<'a>>,
@@ -362,12 +365,13 @@ fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Listed<'a> {
     } = *found;
     let docs = signed.docs;
     let rows = signed.len();
-    let listed: Vec<u32> = (0..rows as u32)
-        .filter(|&r| rows <= MAX_LISTED || embed[r as usize])
+    let listed: Vec<Row> = signed
+        .rows()
+        .filter(|&r| rows <= MAX_LISTED || embed[r.index()])
         .collect();
     let mut pos: Vec<Option<usize>> = vec![None; rows];
     for (i, &r) in listed.iter().enumerate() {
-        pos[r as usize] = Some(i);
+        pos[r.index()] = Some(i);
     }
     let story_groups = groups(&stories.first);
     let cluster_groups = groups(&dups.clusters.kept);
@@ -382,16 +386,16 @@ fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Listed<'a> {
         .iter()
         .map(|&r| {
             let d = signed.doc(r);
-            let kept = dups.clusters.kept[r as usize];
+            let kept = dups.clusters.kept[r.index()];
             Doc {
                 id: docs.id(d),
                 outlet: docs.outlet_index(d).map(|o| o as usize),
                 date: docs.date(d).map(ymd),
-                title: snippets.titles.get(r as usize).and_then(|t| t.as_deref()),
+                title: snippets.titles.get(r.index()).and_then(|t| t.as_deref()),
                 text: snippets.texts.get(&r).map(String::as_str),
-                story: story_of[r as usize],
-                cluster: cluster_of[r as usize],
-                dup_of: (kept != r).then(|| pos[kept as usize]).flatten(),
+                story: story_of[r.index()],
+                cluster: cluster_of[r.index()],
+                dup_of: (kept != r).then(|| pos[kept.index()]).flatten(),
                 sim: round4(signed.jaccard(r, kept)),
             }
         })
@@ -421,7 +425,7 @@ fn passages_json(
     passages
         .passages
         .iter()
-        .filter(|p| embed[p.a as usize] && embed[p.b as usize])
+        .filter(|p| embed[p.a.index()] && embed[p.b.index()])
         .filter_map(|p| {
             let (ta, tb) = (snippets.texts.get(&p.a)?, snippets.texts.get(&p.b)?);
             let (sa, sb) = (
@@ -433,8 +437,8 @@ fn passages_json(
         .enumerate()
         .map(|(id, (p, ta, tb, sa, sb))| PassageJson {
             id,
-            a: pos[p.a as usize].unwrap_or(0),
-            b: pos[p.b as usize].unwrap_or(0),
+            a: pos[p.a.index()].unwrap_or(0),
+            b: pos[p.b.index()].unwrap_or(0),
             a_start: utf16_at(ta, sa.start),
             a_end: utf16_at(ta, sa.end),
             bs: utf16_at(tb, sb.start),
@@ -482,7 +486,13 @@ mod tests {
 
     #[test]
     fn groups_are_largest_first() {
-        let g = groups(&[0, 0, 2, 2, 2, 5]);
-        assert_eq!(g, vec![(2, vec![2, 3, 4]), (0, vec![0, 1])]);
+        let g = groups(&[0, 0, 2, 2, 2, 5].map(Row));
+        assert_eq!(
+            g,
+            vec![
+                (Row(2), [2, 3, 4].map(Row).to_vec()),
+                (Row(0), [0, 1].map(Row).to_vec())
+            ]
+        );
     }
 }

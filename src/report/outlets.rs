@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 
 use crate::cluster::Duplicates;
+use crate::document::Row;
 use crate::passages::Passages;
 use crate::signed::SignedDocs;
 use crate::story::Stories;
@@ -24,8 +25,9 @@ use super::{AtomicFile, round4};
 use crate::error::Result;
 use crate::passages::snippets::{Snippets, byte_span};
 
+/// What one ordered pair of outlets has in common, while it is counted.
 #[derive(Default, Clone)]
-struct Row {
+struct PairCounts {
     duplicate_pairs: u64,
     story_pairs: u64,
     passages: u64,
@@ -35,8 +37,8 @@ struct Row {
     lags: Vec<f64>,
 }
 
-/// An outlet's name for the table.
-fn outlet_name(signed: &SignedDocs<'_>, row: u32) -> String {
+/// The outlet name of a signature [`Row`]'s document for the table.
+fn outlet_name(signed: &SignedDocs<'_>, row: Row) -> String {
     let d = signed.doc(row);
     match signed.docs.outlet(d) {
         Some(o) => o.to_string(),
@@ -117,8 +119,7 @@ pub fn outlet_rows(
     passages: &Passages,
     snippets: &Snippets,
 ) -> Vec<OutletRow> {
-    let n = signed.len() as u32;
-    let names: Vec<String> = (0..n).map(|r| outlet_name(signed, r)).collect();
+    let names: Vec<String> = signed.rows().map(|r| outlet_name(signed, r)).collect();
     let totals = Totals::of(&names, passages);
     let mut table = Table {
         names: &names,
@@ -137,39 +138,39 @@ struct Totals<'n> {
 }
 
 impl<'n> Totals<'n> {
-    /// The totals of the outlets of `names` (one per signature row).
+    /// The totals of the outlets of `names` (one per signature [`Row`]).
     fn of(names: &'n [String], passages: &Passages) -> Self {
         let mut documents: BTreeMap<&str, u64> = BTreeMap::new();
         let mut words: BTreeMap<&str, u64> = BTreeMap::new();
-        for r in 0..names.len() as u32 {
-            *documents.entry(&names[r as usize]).or_default() += 1;
-            *words.entry(&names[r as usize]).or_default() +=
-                passages.words.words_of(r).len() as u64;
+        for (r, name) in names.iter().enumerate() {
+            *documents.entry(name).or_default() += 1;
+            *words.entry(name).or_default() += passages.words.words_of(Row(r as u32)).len() as u64;
         }
         Totals { documents, words }
     }
 }
 
 /// A word interval `(row, other outlet, start, end)`: words of a document
-/// covered by a passage shared with a document of the other outlet.
-type Covered<'n> = (u32, &'n str, u32, u32);
+/// (its signature [`Row`]) covered by a passage shared with a document of the
+/// other outlet.
+type Covered<'n> = (Row, &'n str, u32, u32);
 
-/// The table being counted: one [`Row`] per ordered pair of distinct outlet
-/// names.
+/// The table being counted: one [`PairCounts`] per ordered pair of distinct
+/// outlet names.
 struct Table<'n> {
-    /// Outlet name of every signature row.
+    /// Outlet name of every signature row ([`Row::index`]).
     names: &'n [String],
-    rows: BTreeMap<(&'n str, &'n str), Row>,
+    rows: BTreeMap<(&'n str, &'n str), PairCounts>,
 }
 
 impl<'n> Table<'n> {
     /// Applies `f` to the row of `a`'s outlet with `b`'s (`forward` true) and
     /// to the row of `b`'s with `a`'s (`forward` false), in that order; does
     /// nothing when they are the same outlet.
-    fn both(&mut self, a: u32, b: u32, f: &mut dyn FnMut(&mut Row, bool)) {
+    fn both(&mut self, a: Row, b: Row, f: &mut dyn FnMut(&mut PairCounts, bool)) {
         let (na, nb) = (
-            self.names[a as usize].as_str(),
-            self.names[b as usize].as_str(),
+            self.names[a.index()].as_str(),
+            self.names[b.index()].as_str(),
         );
         if na != nb {
             f(self.rows.entry((na, nb)).or_default(), true);
@@ -205,7 +206,7 @@ impl<'n> Table<'n> {
                 byte_span(passages, &p.a_words),
                 byte_span(passages, &p.b_words),
             );
-            let chars = |row: u32, span| {
+            let chars = |row: Row, span| {
                 snippets
                     .get(row, &span)
                     .map_or(0, |s| s.text.chars().count() as u64)
@@ -229,13 +230,13 @@ impl<'n> Table<'n> {
             });
             covered.push((
                 p.a,
-                names[p.b as usize].as_str(),
+                names[p.b.index()].as_str(),
                 p.a_words.start,
                 p.a_words.end,
             ));
             covered.push((
                 p.b,
-                names[p.a as usize].as_str(),
+                names[p.a.index()].as_str(),
                 p.b_words.start,
                 p.b_words.end,
             ));
@@ -259,7 +260,7 @@ impl<'n> Table<'n> {
                 }
                 i += 1;
             }
-            let me = self.names[row as usize].as_str();
+            let me = self.names[row.index()].as_str();
             if me != other {
                 self.rows.entry((me, other)).or_default().covered_words += total;
             }
