@@ -272,7 +272,7 @@ fn write_documents(
                     docs.sig_row(d).unwrap_or(Row(0)),
                     docs.sig_row(k).unwrap_or(Row(0)),
                 );
-                let j = corpus.sigs.jaccard(a, b);
+                let j = dups.similarity(&signed, a, b);
                 (Some(docs.id(k)), Some(docs.id(k)), Some(round4(j)))
             }
             (Status::Empty, _) => (Some(id), None, None),

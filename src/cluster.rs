@@ -208,6 +208,17 @@ impl Duplicates {
         let r = signed.docs.sig_row(d)?;
         Some(signed.doc(self.clusters.kept[r.index()]))
     }
+
+    /// The similarity of rows `a` and `b` as the outputs state it: the
+    /// estimate that verified them when they are a verified pair (finer when
+    /// refined, as in `pairs.jsonl`), else the signatures' estimate.
+    pub fn similarity(&self, signed: &SignedDocs<'_>, a: Row, b: Row) -> f64 {
+        let key = (a.min(b), a.max(b));
+        match self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)) {
+            Ok(i) => f64::from(self.pairs[i].jaccard),
+            Err(_) => signed.jaccard(a, b),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -170,7 +170,7 @@ fn write_duplicates(corpus: &Corpus, dups: &Duplicates, out: &mut AtomicFile) ->
             &json::DuplicateLine {
                 id: docs.id(d),
                 duplicate_of: docs.id(k),
-                similarity: round4(corpus.sigs.jaccard(a, b)),
+                similarity: round4(dups.similarity(&signed, a, b)),
             },
         )?;
     }

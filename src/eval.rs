@@ -170,14 +170,37 @@ fn read_lines<T: for<'de> Deserialize<'de>>(
     Ok(())
 }
 
+/// The file of an analyze prediction (`documents.jsonl` of a complete run)
+/// or of a dedup one (any other file), refusing an interrupted analyze run.
+fn prediction_file(predicted: &Path) -> Result<(std::path::PathBuf, bool)> {
+    let analyze = predicted.is_dir()
+        || predicted.file_name() == Some(std::ffi::OsStr::new("documents.jsonl"));
+    if !analyze {
+        return Ok((predicted.to_path_buf(), false));
+    }
+    let (dir, file) = if predicted.is_dir() {
+        (predicted.to_path_buf(), predicted.join("documents.jsonl"))
+    } else {
+        let dir = predicted.parent().unwrap_or(Path::new("."));
+        (dir.to_path_buf(), predicted.to_path_buf())
+    };
+    if !dir.join("summary.json").is_file() {
+        return Err(Error::other(format!(
+            "{}: not a complete analyze run (no summary.json: interrupted or still running)",
+            dir.display()
+        )));
+    }
+    Ok((file, true))
+}
+
 /// Evaluates the prediction at `predicted` (an analyze output folder, its
 /// `documents.jsonl`, or a dedup `--duplicates` file) against `truth_path`.
+///
+/// Fails, rather than print scores that mean nothing, when the truth has no
+/// document, when an analyze run is incomplete (no `summary.json`) or when
+/// its `documents.jsonl` holds none of the truth's documents.
 pub fn evaluate(truth_path: &Path, predicted: &Path) -> Result<Quality> {
-    let predicted = if predicted.is_dir() {
-        predicted.join("documents.jsonl")
-    } else {
-        predicted.to_path_buf()
-    };
+    let (predicted, analyze) = prediction_file(predicted)?;
     let mut ids: Vec<String> = Vec::new();
     let mut truth: Vec<String> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -195,6 +218,11 @@ pub fn evaluate(truth_path: &Path, predicted: &Path) -> Result<Quality> {
         truth.push(t.cluster.into_string());
         Ok(())
     })?;
+    if ids.is_empty() {
+        return Err(Error::other(format!(
+            "{truth_name}: no labelled document, nothing to evaluate"
+        )));
+    }
     // Each truth document starts as its own predicted cluster.
     let mut labels: Vec<Option<String>> = vec![None; ids.len()];
     let mut has_clusters = false;
@@ -207,11 +235,18 @@ pub fn evaluate(truth_path: &Path, predicted: &Path) -> Result<Quality> {
         }
         Ok(())
     })?;
-    let missing = if has_clusters {
+    let missing = if has_clusters || analyze {
         labels.iter().filter(|l| l.is_none()).count() as u64
     } else {
         0
     };
+    if analyze && missing == ids.len() as u64 {
+        return Err(Error::other(format!(
+            "{}: none of the {} documents of {truth_name} is in it",
+            predicted.display(),
+            ids.len()
+        )));
+    }
     let predicted: Vec<String> = labels
         .into_iter()
         .zip(&ids)

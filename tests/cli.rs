@@ -74,3 +74,15 @@ fn broken_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+// Issue 10: `-j 100000` on three records ran for ten minutes with 14,000
+// threads; past the documented bound it is a usage error.
+#[test]
+fn threads_above_the_bound_are_a_usage_error() {
+    let d = Dir::new();
+    d.write("a.jsonl", "{\"id\":\"a\",\"text\":\"x\"}\n");
+    let r = d.run(&["dedup", "a.jsonl", "-j", "100000"]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("between 1 and 1024"), "{}", r.stderr());
+    d.run(&["dedup", "a.jsonl", "-j", "3", "-q"]).ok();
+}

@@ -227,3 +227,112 @@ fn spilling_to_disk_changes_nothing() {
         assert!(x == y, "{f} differs when spilled");
     }
 }
+
+// Issue 10: `eval` refuses input that gives meaningless scores.
+#[test]
+fn eval_refuses_empty_truth_and_interrupted_runs() {
+    let d = Dir::new();
+    d.write("feed.jsonl", feed());
+    d.write("empty.jsonl", "");
+    d.write(
+        "truth.jsonl",
+        "{\"id\":\"k1\",\"cluster\":1}\n{\"id\":\"k1-copy\",\"cluster\":1}\n",
+    );
+    d.write("other.jsonl", "{\"id\":\"nope\",\"cluster\":1}\n");
+    d.run(&["analyze", "feed.jsonl", "--out", "out", "-q"]).ok();
+    let r = d.run(&["eval", "--truth", "empty.jsonl", "out"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr().contains("empty.jsonl: no labelled document"),
+        "{}",
+        r.stderr()
+    );
+    // None of the truth's documents in the prediction.
+    let r = d.run(&["eval", "--truth", "other.jsonl", "out/documents.jsonl"]);
+    r.expect_code(1);
+    assert!(
+        r.stderr().contains("none of the 1 documents"),
+        "{}",
+        r.stderr()
+    );
+    // An interrupted run: documents.jsonl without summary.json.
+    std::fs::remove_file(d.join("out/summary.json")).unwrap();
+    for target in ["out", "out/documents.jsonl"] {
+        let r = d.run(&["eval", "--truth", "truth.jsonl", target]);
+        r.expect_code(1);
+        assert!(
+            r.stderr().contains("not a complete analyze run"),
+            "{}",
+            r.stderr()
+        );
+    }
+    // An empty dedup --duplicates file is a real prediction: nothing dropped.
+    let r = d.run(&["eval", "--truth", "truth.jsonl", "empty.jsonl", "--json"]);
+    r.ok();
+    let q: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
+    assert_eq!(q["recall"], 0.0);
+}
+
+// Issue 10: `pairs.jsonl`, `documents.jsonl` and `--duplicates` state one
+// similarity for one pair, refined pairs included.
+#[test]
+fn one_similarity_per_pair_in_every_output() {
+    let d = Dir::new();
+    d.generate(
+        "g",
+        &neardup_testkit::DedupSpec {
+            docs: 3000,
+            seed: 5,
+            ..neardup_testkit::DedupSpec::default()
+        },
+    );
+    d.run(&["analyze", "g/corpus.jsonl", "--out", "out", "-q"])
+        .ok();
+    d.run(&[
+        "dedup",
+        "g/corpus.jsonl",
+        "-o",
+        "kept.jsonl",
+        "--duplicates",
+        "dups.jsonl",
+        "-q",
+    ])
+    .ok();
+    let mut pair_j = std::collections::HashMap::new();
+    for p in read_jsonl(&d.join("out/pairs.jsonl")) {
+        let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
+        pair_j.insert(
+            (a.to_string(), b.to_string()),
+            p["jaccard"].as_f64().unwrap(),
+        );
+        pair_j.insert(
+            (b.to_string(), a.to_string()),
+            p["jaccard"].as_f64().unwrap(),
+        );
+    }
+    let summary = read_json(&d.join("out/summary.json"));
+    assert!(summary["counts"]["refined_pairs"].as_u64().unwrap() > 0);
+    let mut checked = 0;
+    let dedup: std::collections::HashMap<String, f64> = read_jsonl(&d.join("dups.jsonl"))
+        .into_iter()
+        .map(|x| {
+            (
+                x["id"].as_str().unwrap().to_string(),
+                x["similarity"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    for doc in read_jsonl(&d.join("out/documents.jsonl")) {
+        let Some(kept) = doc["duplicate_of"].as_str() else {
+            continue;
+        };
+        let id = doc["id"].as_str().unwrap();
+        let sim = doc["similarity"].as_f64().unwrap();
+        assert_eq!(dedup[id], sim, "{id}");
+        if let Some(j) = pair_j.get(&(id.to_string(), kept.to_string())) {
+            assert_eq!(*j, sim, "{id} ~ {kept}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}

@@ -396,7 +396,7 @@ fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Listed<'a> {
                 story: story_of[r.index()],
                 cluster: cluster_of[r.index()],
                 dup_of: (kept != r).then(|| pos[kept.index()]).flatten(),
-                sim: round4(signed.jaccard(r, kept)),
+                sim: round4(dups.similarity(signed, r, kept)),
             }
         })
         .collect();

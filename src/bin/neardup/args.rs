@@ -93,8 +93,8 @@ pub struct CommonArgs {
     #[arg(long, value_name = "S", default_value_t = config::DEFAULT_SEED)]
     pub seed: u64,
 
-    /// Worker threads (default: all cores). Output does not depend on it.
-    #[arg(short = 'j', long, value_name = "N")]
+    /// Worker threads, 1 to 1024 (default: all cores). Output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<NonZeroUsize>,
 
     /// Which document of a near-duplicate cluster is kept.
@@ -324,6 +324,21 @@ pub fn with_flags(message: &str) -> String {
     out
 }
 
+/// Most worker threads `--threads` accepts: far more than any machine has
+/// cores (each thread costs a stack and a share of the block buffers).
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses `--threads`: a number from 1 to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<NonZeroUsize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of threads"))?;
+    NonZeroUsize::new(n)
+        .filter(|n| n.get() <= MAX_THREADS)
+        .ok_or_else(|| format!("must be between 1 and {MAX_THREADS}, got {n}"))
+}
+
 /// Parses `8G`, `512M`, `1.5G`, `64K` or a number of bytes.
 fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
@@ -511,6 +526,10 @@ mod tests {
         assert_eq!(c.on_error, OnError::Skip);
         assert_eq!(c.input.outlet_from, OutletFrom::Dir);
         assert_eq!(a.threads.map(|t| t.get()), Some(2));
+        for bad in ["0", "1025", "100000", "x"] {
+            assert!(parse(&["dedup", "x", "-j", bad]).is_err(), "-j {bad}");
+        }
+        assert!(parse(&["dedup", "x", "-j", "1024"]).is_ok());
         assert!(parse(&["dedup", "x", "-j", "0"]).is_err());
         assert!(parse(&["dedup", "x", "--keep", "newest"]).is_err());
     }
