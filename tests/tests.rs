@@ -7,6 +7,9 @@ mod util;
 mod cli;
 // Bad input, per SPEC.md: messages, exit statuses, accounting under skip.
 mod input;
+// Inputs that could hang a run or make it lie: pipes, devices, endless lines,
+// names that are not UTF-8, corrupt compressed streams, BOMs, stale spools.
+mod hostile_input;
 // `neardup analyze` outputs on seeds and small corpora.
 mod analyze;
 // `neardup dedup` outputs.

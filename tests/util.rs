@@ -78,6 +78,55 @@ impl Dir {
     }
 }
 
+impl Dir {
+    /// Runs `neardup ARGS` in the folder, with no standard input, and fails
+    /// the test if it has not ended within `secs` seconds (it is killed).
+    pub fn run_within<S: AsRef<std::ffi::OsStr>>(&self, args: &[S], secs: u64) -> Run {
+        use std::io::Read;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_neardup"))
+            .args(args)
+            .current_dir(self.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("running neardup");
+        // Drained on their own threads, so a full pipe cannot stall the run.
+        let drain = |mut pipe: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                bytes
+            })
+        };
+        let stdout = drain(Box::new(child.stdout.take().unwrap()));
+        let stderr = drain(Box::new(child.stderr.take().unwrap()));
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| a.as_ref().to_string_lossy().into_owned())
+            .collect();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                let err = String::from_utf8_lossy(&stderr.join().unwrap()).into_owned();
+                panic!("neardup {args:?} still ran after {secs} s (killed)\n--- stderr\n{err}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let output = Output {
+            status,
+            stdout: stdout.join().unwrap(),
+            stderr: stderr.join().unwrap(),
+        };
+        Run { output, args }
+    }
+}
+
 /// The result of a run.
 pub struct Run {
     pub output: Output,

@@ -1,22 +1,30 @@
 //! Input: from the command line's paths to records with text and metadata.
 //!
 //! - [`source`] resolves files, folders and `-` into an ordered list of
-//!   sources (sorted folder walks, link loops avoided);
+//!   sources (sorted folder walks, link loops avoided, special files skipped
+//!   in walks, file names that are not UTF-8 refused);
 //! - [`scan`] streams them as blocks of whole records on a background thread
-//!   (decompressing `.gz`/`.zst`, enforcing the size limit, reporting
-//!   truncated streams with their last good line);
+//!   (decompressing `.gz`/`.zst` in `open`, cutting lines in `jsonl`,
+//!   enforcing the size limit as soon as a line passes it, reporting
+//!   corrupt streams at the line where decoding failed);
+//! - [`spool`] keeps a copy of each input that can be read only once
+//!   (standard input, a named pipe, a device), so later passes replay it;
 //! - [`record`] parses a record's JSON with the configured field names.
 //!
 //! Nothing here keeps a document's text beyond the block it arrived in: later
 //! stages that need a text again scan the sources a second time.
 
+mod jsonl;
+mod open;
 pub mod record;
 pub mod scan;
 pub mod source;
+pub mod spool;
 
 pub use record::{FieldNames, Fields, parse_date, parse_json_line, url_host};
-pub use scan::{Block, Item, ItemKind, ScanOptions, Scanner, StdinMode};
-pub use source::{Compression, Format, Inputs, OutletFrom, Source, resolve};
+pub use scan::{Block, Item, ItemKind, ScanOptions, Scanner};
+pub use source::{Compression, Format, Inputs, OutletFrom, Source, escape_path, resolve};
+pub use spool::SpoolMode;
 
 /// Options that say how to read the inputs.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

@@ -1,30 +1,41 @@
 //! Streaming the bytes of all sources as blocks of whole records.
 //!
 //! One background thread opens the sources in order, decompresses them, cuts
-//! JSONL streams into lines and hands out [`Block`]s of a few megabytes over a
-//! bounded channel, so a 50 GB dump never sits in memory and reading overlaps
-//! with the parallel work done on the previous block. Every record becomes an
-//! [`Item`] that says where it came from (source, line, byte offset in the
-//! decompressed stream), so it can be found again by a later pass.
+//! JSONL streams into lines (module `jsonl`) and hands out
+//! [`Block`]s of a few megabytes over a bounded channel, so a 50 GB dump
+//! never sits in memory and reading overlaps with the parallel work done on
+//! the previous block. Every record becomes an [`Item`] that says where it
+//! came from (source, line, byte offset in the decompressed stream), so it
+//! can be found again by a later pass.
 //!
 //! Guarantees:
 //! - items come in input order, each input record exactly once;
-//! - a JSONL line longer than `max_doc_bytes` is never held in memory: it
-//!   becomes a [`ItemKind::TooLarge`] item (a text file likewise, by size);
-//! - a read or decompression failure becomes an [`ItemKind::Failed`] item at
-//!   the line after the last good one, naming that line, and the scan goes on
-//!   with the next source;
-//! - lines that are empty or only whitespace are not records and are skipped.
+//! - a record larger than `max_doc_bytes` is never held in memory: a JSONL
+//!   line becomes a [`ItemKind::TooLarge`] item, or a [`ItemKind::TooLong`]
+//!   item sent at once when it passes the limit before its end was read (so
+//!   an endless line is reported while the reader is still skipping it); a
+//!   text file likewise, by size;
+//! - a read failure becomes an [`ItemKind::Failed`] item at the line after
+//!   the last good one, and the scan goes on with the next source; a
+//!   decompression failure becomes an [`ItemKind::Corrupt`] item at the line
+//!   being decoded when it failed;
+//! - a source that can be read only once (standard input, a named pipe, a
+//!   device) is read once per run: spooled, then replayed
+//!   ([`spool`](super::spool));
+//! - dropping the [`Scanner`] stops its thread, even in the middle of an
+//!   endless line.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use std::io::Read;
 use std::ops::Range;
-use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-use super::source::{Compression, Format, Source};
+use super::open::open_raw;
+use super::source::{Format, Source};
+use super::spool::SpoolMode;
 
 /// What an item holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,10 +44,19 @@ pub enum ItemKind {
     Line,
     /// The whole content of a text file.
     File,
-    /// A record over the size limit: its bytes were skipped, not loaded.
+    /// A record over the size limit: its bytes were skipped, not loaded;
+    /// [`Item::len`] is its length.
     TooLarge,
+    /// A JSONL line that passed the size limit before its end was read:
+    /// reported at once, while the reader skips to the next newline;
+    /// [`Item::len`] is the number of its bytes read so far.
+    TooLong,
     /// The source could not be read from this point on.
     Failed(String),
+    /// A compressed stream could not be decoded from this point on: the data
+    /// decoded before may be damaged too (gzip checks it only at the end of a
+    /// member), so the stream cannot be trusted.
+    Corrupt(String),
 }
 
 /// One record, or the failure to read one.
@@ -65,6 +85,11 @@ pub struct Block {
     pub items: Vec<Item>,
     /// On-disk bytes consumed since the previous block (for progress).
     pub raw_bytes: u64,
+    /// Sent before it was full because the next block may be long in coming
+    /// (its last item is a [`ItemKind::TooLong`] line that the reader is
+    /// still skipping): a consumer that keeps a block back until the next
+    /// one arrives should handle this one at once.
+    pub urgent: bool,
 }
 
 impl Block {
@@ -74,19 +99,6 @@ impl Block {
     }
 }
 
-/// What to do with standard input.
-#[derive(Clone, Debug, Default)]
-pub enum StdinMode {
-    /// Read it once.
-    #[default]
-    Plain,
-    /// Read it and copy every byte to this file, so a later pass can read the
-    /// same records again.
-    Spool(PathBuf),
-    /// Read this file (a spool written by an earlier pass) instead.
-    Replay(PathBuf),
-}
-
 /// Options of a scan.
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
@@ -94,8 +106,8 @@ pub struct ScanOptions {
     pub max_doc_bytes: u64,
     /// Target size of a block's data.
     pub block_bytes: usize,
-    /// Standard input handling.
-    pub stdin: StdinMode,
+    /// What to do with the sources that can be read only once.
+    pub spool: SpoolMode,
 }
 
 impl Default for ScanOptions {
@@ -103,7 +115,7 @@ impl Default for ScanOptions {
         ScanOptions {
             max_doc_bytes: 16 << 20,
             block_bytes: 4 << 20,
-            stdin: StdinMode::Plain,
+            spool: SpoolMode::Plain,
         }
     }
 }
@@ -114,6 +126,8 @@ pub struct Scanner {
     handle: Option<JoinHandle<()>>,
     /// Data buffers of consumed blocks, back to the reader for reuse.
     spare: std::sync::mpsc::Sender<Vec<u8>>,
+    /// Tells the reader to stop.
+    stop: Arc<AtomicBool>,
 }
 
 impl Scanner {
@@ -122,12 +136,14 @@ impl Scanner {
         // Two blocks in flight: one being processed, one being read.
         let (tx, rx) = sync_channel(2);
         let (spare, spares) = std::sync::mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
         let handle = std::thread::Builder::new()
             .name("neardup-reader".into())
             .spawn(move || {
-                let mut w = BlockWriter::new(tx, spares, &options);
+                let mut w = BlockWriter::new(tx, spares, stopped, &options);
                 for (i, source) in sources.iter().enumerate() {
-                    if w.read_source(i as u32, source, &options).is_err() {
+                    if w.stopped() || w.read_source(i as u32, source, &options).is_err() {
                         return; // the consumer hung up
                     }
                 }
@@ -138,6 +154,7 @@ impl Scanner {
             rx: Some(rx),
             handle: Some(handle),
             spare,
+            stop,
         }
     }
 
@@ -157,7 +174,10 @@ impl Iterator for Scanner {
 
 impl Drop for Scanner {
     fn drop(&mut self) {
-        // Dropping the receiver makes the reader's next send fail, so it stops.
+        // The reader checks the flag between reads, which covers a reader
+        // that sends nothing for a long time (skipping an endless line);
+        // dropping the receiver makes its next send fail.
+        self.stop.store(true, Ordering::Relaxed);
         self.rx.take();
         if let Some(h) = self.handle.take() {
             let _ = h.join();
@@ -166,83 +186,47 @@ impl Drop for Scanner {
 }
 
 /// Marker error: the receiving side is gone.
-struct Hangup;
-
-/// Counts the on-disk bytes read through it.
-struct Counting<R> {
-    inner: R,
-    count: Arc<std::sync::atomic::AtomicU64>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.count
-            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// Copies everything read to a spool file.
-struct Tee<R> {
-    inner: R,
-    spool: File,
-    path: PathBuf,
-}
-
-impl<R: Read> Read for Tee<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.spool.write_all(&buf[..n]).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("writing the spool file {}: {e}", self.path.display()),
-            )
-        })?;
-        Ok(n)
-    }
-}
+pub(super) struct Hangup;
 
 /// Builds blocks and sends them when full.
-struct BlockWriter {
+pub(super) struct BlockWriter {
     tx: SyncSender<Block>,
     spares: Receiver<Vec<u8>>,
-    block: Block,
+    pub(super) block: Block,
     block_bytes: usize,
-    raw: Arc<std::sync::atomic::AtomicU64>,
-}
-
-/// State of the line being assembled in a JSONL stream.
-struct LineState {
-    source: u32,
-    max: u64,
-    /// Number of the line being assembled (1-based).
-    line: u64,
-    /// Stream offset of its first byte.
-    offset: u64,
-    /// Where it starts in the block's data.
-    start: usize,
-    /// Bytes skipped so far when the line is over the limit.
-    skipped: Option<u64>,
+    /// On-disk bytes read since the last block was sent.
+    pub(super) raw: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
 }
 
 impl BlockWriter {
-    fn new(tx: SyncSender<Block>, spares: Receiver<Vec<u8>>, options: &ScanOptions) -> BlockWriter {
+    fn new(
+        tx: SyncSender<Block>,
+        spares: Receiver<Vec<u8>>,
+        stop: Arc<AtomicBool>,
+        options: &ScanOptions,
+    ) -> BlockWriter {
         BlockWriter {
             tx,
             spares,
             block: Block::default(),
             block_bytes: options.block_bytes.max(1),
-            raw: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            raw: Arc::new(AtomicU64::new(0)),
+            stop,
         }
     }
 
-    fn flush(&mut self) -> Result<(), Hangup> {
+    /// Whether the consumer asked the reader to stop.
+    pub(super) fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn flush(&mut self) -> Result<(), Hangup> {
         if self.block.items.is_empty() {
             return Ok(());
         }
         let mut block = std::mem::take(&mut self.block);
-        block.raw_bytes = self.raw.swap(0, std::sync::atomic::Ordering::Relaxed);
+        block.raw_bytes = self.raw.swap(0, Ordering::Relaxed);
         if let Ok(mut data) = self.spares.try_recv() {
             data.clear();
             self.block.data = data;
@@ -251,7 +235,13 @@ impl BlockWriter {
         self.tx.send(block).map_err(|_| Hangup)
     }
 
-    fn push(&mut self, item: Item) -> Result<(), Hangup> {
+    /// Sends the current block now, marked [`Block::urgent`].
+    pub(super) fn flush_urgent(&mut self) -> Result<(), Hangup> {
+        self.block.urgent = true;
+        self.flush()
+    }
+
+    pub(super) fn push(&mut self, item: Item) -> Result<(), Hangup> {
         self.block.items.push(item);
         if self.block.data.len() >= self.block_bytes || self.block.items.len() >= 1 << 16 {
             self.flush()?;
@@ -259,20 +249,25 @@ impl BlockWriter {
         Ok(())
     }
 
-    fn failed(&mut self, source: u32, line: Option<u64>, reason: String) -> Result<(), Hangup> {
+    pub(super) fn failed(
+        &mut self,
+        source: u32,
+        line: Option<u64>,
+        kind: ItemKind,
+    ) -> Result<(), Hangup> {
         self.push(Item {
             source,
             line,
             offset: 0,
             len: 0,
             data: 0..0,
-            kind: ItemKind::Failed(reason),
+            kind,
         })
     }
 
     fn read_source(&mut self, i: u32, source: &Source, opts: &ScanOptions) -> Result<(), Hangup> {
         if let Some(err) = &source.error {
-            return self.failed(i, None, err.clone());
+            return self.failed(i, None, ItemKind::Failed(err.clone()));
         }
         match source.format {
             Format::Text => self.read_text(i, source, opts),
@@ -280,44 +275,50 @@ impl BlockWriter {
         }
     }
 
+    fn too_large(&mut self, i: u32, len: u64) -> Result<(), Hangup> {
+        self.push(Item {
+            source: i,
+            line: None,
+            offset: 0,
+            len,
+            data: 0..0,
+            kind: ItemKind::TooLarge,
+        })
+    }
+
     fn read_text(&mut self, i: u32, source: &Source, opts: &ScanOptions) -> Result<(), Hangup> {
         let Some(path) = &source.path else {
-            return self.failed(i, None, "standard input cannot be a text file".into());
+            let reason = "standard input cannot be a text file".into();
+            return self.failed(i, None, ItemKind::Failed(reason));
         };
-        let file = match File::open(path) {
-            Ok(f) => f,
-            Err(e) => return self.failed(i, None, format!("cannot read: {e}")),
+        let cannot = |e: std::io::Error| ItemKind::Failed(format!("cannot read: {e}"));
+        let reader: Box<dyn Read> = if source.once {
+            // A pipe or a device: its size is known only once it is read.
+            match open_raw(i, source, &opts.spool) {
+                Ok(r) => r,
+                Err(e) => return self.failed(i, None, cannot(e)),
+            }
+        } else {
+            let file = match File::open(path) {
+                Ok(f) => f,
+                Err(e) => return self.failed(i, None, cannot(e)),
+            };
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            if size > opts.max_doc_bytes {
+                self.raw.fetch_add(size, Ordering::Relaxed);
+                return self.too_large(i, size);
+            }
+            Box::new(file)
         };
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > opts.max_doc_bytes {
-            self.raw
-                .fetch_add(size, std::sync::atomic::Ordering::Relaxed);
-            return self.push(Item {
-                source: i,
-                line: None,
-                offset: 0,
-                len: size,
-                data: 0..0,
-                kind: ItemKind::TooLarge,
-            });
-        }
         let start = self.block.data.len();
         // `take` guards against a file that grows while we read it.
-        let mut reader = file.take(opts.max_doc_bytes + 1);
+        let mut reader = reader.take(opts.max_doc_bytes + 1);
         match reader.read_to_end(&mut self.block.data) {
             Ok(n) => {
-                self.raw
-                    .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+                self.raw.fetch_add(n as u64, Ordering::Relaxed);
                 if n as u64 > opts.max_doc_bytes {
                     self.block.data.truncate(start);
-                    return self.push(Item {
-                        source: i,
-                        line: None,
-                        offset: 0,
-                        len: n as u64,
-                        data: 0..0,
-                        kind: ItemKind::TooLarge,
-                    });
+                    return self.too_large(i, n as u64);
                 }
                 let end = self.block.data.len();
                 self.push(Item {
@@ -331,146 +332,25 @@ impl BlockWriter {
             }
             Err(e) => {
                 self.block.data.truncate(start);
-                self.failed(i, None, format!("cannot read: {e}"))
+                self.failed(i, None, cannot(e))
             }
         }
-    }
-
-    fn open(&self, source: &Source, opts: &ScanOptions) -> io::Result<Box<dyn Read>> {
-        let raw: Box<dyn Read> = match (&source.path, &opts.stdin) {
-            (Some(p), _) => Box::new(File::open(p)?),
-            (None, StdinMode::Replay(p)) => Box::new(File::open(p)?),
-            (None, StdinMode::Spool(p)) => Box::new(Tee {
-                inner: io::stdin(),
-                spool: File::create(p)?,
-                path: p.clone(),
-            }),
-            (None, StdinMode::Plain) => Box::new(io::stdin()),
-        };
-        let counted = Counting {
-            inner: raw,
-            count: Arc::clone(&self.raw),
-        };
-        Ok(match source.compression {
-            Compression::None => Box::new(counted),
-            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(
-                BufReader::with_capacity(256 << 10, counted),
-            )),
-            Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(counted)?),
-        })
-    }
-
-    fn read_jsonl(&mut self, i: u32, source: &Source, opts: &ScanOptions) -> Result<(), Hangup> {
-        let mut reader = match self.open(source, opts) {
-            Ok(r) => r,
-            Err(e) => return self.failed(i, None, format!("cannot read: {e}")),
-        };
-        let mut st = LineState {
-            source: i,
-            max: opts.max_doc_bytes,
-            line: 1,
-            offset: 0,
-            start: self.block.data.len(),
-            skipped: None,
-        };
-        let mut buf = vec![0u8; 256 << 10];
-        loop {
-            let n = match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    // Drop the partial line: it is not known to be complete.
-                    self.block.data.truncate(st.start);
-                    let what = match source.compression {
-                        Compression::Gzip => "corrupt or truncated gzip stream",
-                        Compression::Zstd => "corrupt or truncated zstd stream",
-                        Compression::None => "read error",
-                    };
-                    let last = st.line - 1;
-                    let reason = if last == 0 {
-                        format!("{what} before the first line: {e}")
-                    } else {
-                        format!("{what} after line {last} (the last good line): {e}")
-                    };
-                    return self.failed(i, Some(st.line), reason);
-                }
-            };
-            let mut rest = &buf[..n];
-            while let Some(pos) = memchr::memchr(b'\n', rest) {
-                self.append(&mut st, &rest[..pos]);
-                self.end_line(&mut st, 1)?;
-                rest = &rest[pos + 1..];
-            }
-            self.append(&mut st, rest);
-        }
-        // A last line without a newline is still a record.
-        if st.skipped.is_some() || self.block.data.len() > st.start {
-            self.end_line(&mut st, 0)?;
-        }
-        Ok(())
-    }
-
-    fn append(&mut self, st: &mut LineState, bytes: &[u8]) {
-        if let Some(skipped) = &mut st.skipped {
-            *skipped += bytes.len() as u64;
-            return;
-        }
-        self.block.data.extend_from_slice(bytes);
-        let len = (self.block.data.len() - st.start) as u64;
-        if len > st.max {
-            st.skipped = Some(len);
-            self.block.data.truncate(st.start);
-        }
-    }
-
-    /// Ends the current line; `newline` is 1 if a `\n` followed it.
-    fn end_line(&mut self, st: &mut LineState, newline: u64) -> Result<(), Hangup> {
-        let line = st.line;
-        let offset = st.offset;
-        st.line += 1;
-        let result = if let Some(len) = st.skipped.take() {
-            st.offset += len + newline;
-            self.push(Item {
-                source: st.source,
-                line: Some(line),
-                offset,
-                len,
-                data: 0..0,
-                kind: ItemKind::TooLarge,
-            })
-        } else {
-            let end = self.block.data.len();
-            let len = (end - st.start) as u64;
-            st.offset += len + newline;
-            if self.block.data[st.start..end]
-                .iter()
-                .all(|b| b.is_ascii_whitespace())
-            {
-                self.block.data.truncate(st.start);
-                Ok(())
-            } else {
-                self.push(Item {
-                    source: st.source,
-                    line: Some(line),
-                    offset,
-                    len,
-                    data: st.start..end,
-                    kind: ItemKind::Line,
-                })
-            }
-        };
-        st.start = self.block.data.len();
-        result
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
+    use std::io::Write;
+    use std::path::PathBuf;
+
     use super::*;
     use crate::input::source::{OutletFrom, resolve};
 
-    fn scan_all(paths: &[PathBuf], opts: ScanOptions) -> Vec<(Option<u64>, ItemKind, String)> {
+    /// Every item of a scan of `paths`: line, kind, bytes.
+    pub(in crate::input) fn scan_all(
+        paths: &[PathBuf],
+        opts: ScanOptions,
+    ) -> Vec<(Option<u64>, ItemKind, String)> {
         let inputs = resolve(paths, OutletFrom::None).unwrap();
         let sources: Arc<[Source]> = inputs.sources.into();
         let mut out = vec![];
@@ -525,33 +405,6 @@ mod tests {
     }
 
     #[test]
-    fn truncated_gzip_names_last_good_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.jsonl.gz");
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        for i in 0..2000 {
-            writeln!(
-                enc,
-                "{{\"id\":{i},\"text\":\"document number {i} with some words\"}}"
-            )
-            .unwrap();
-        }
-        let bytes = enc.finish().unwrap();
-        std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
-        let items = scan_all(&[p], ScanOptions::default());
-        let (line, kind, _) = items.last().unwrap().clone();
-        let ItemKind::Failed(reason) = kind else {
-            panic!("expected a failure, got {kind:?}");
-        };
-        let good = items.len() as u64 - 1;
-        assert_eq!(line, Some(good + 1));
-        assert!(
-            reason.contains(&format!("after line {good}")),
-            "reason: {reason}"
-        );
-    }
-
-    #[test]
     fn zstd_and_text_files() {
         let dir = tempfile::tempdir().unwrap();
         let z = dir.path().join("b.jsonl.zst");
@@ -562,5 +415,80 @@ mod tests {
         let items = scan_all(&[z, t], ScanOptions::default());
         assert_eq!(items.len(), 3);
         assert_eq!(items[2], (None, ItemKind::File, "hello".into()));
+    }
+
+    /// Makes a named pipe at `path` and writes `content` to it once, from
+    /// another process.
+    #[cfg(unix)]
+    fn fifo_writing(path: &std::path::Path, content: &[u8]) -> std::process::Child {
+        let ok = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let mut child = std::process::Command::new("sh")
+            .args(["-c", "cat > \"$1\"", "sh"])
+            .arg(path)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(content).unwrap();
+        child
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_read_once_then_replayed_from_its_spool() {
+        let dir = tempfile::tempdir().unwrap();
+        let (j, t) = (dir.path().join("p.jsonl"), dir.path().join("q.txt"));
+        let mut writers = [
+            fifo_writing(&j, b"{\"x\":1}\n{\"x\":2}\n"),
+            fifo_writing(&t, b"a text"),
+        ];
+        let inputs = resolve(&[j, t], OutletFrom::None).unwrap();
+        assert!(inputs.sources.iter().all(|s| s.once));
+        let spools: Arc<[(u32, PathBuf)]> = (0..2)
+            .map(|i| (i, dir.path().join(format!("spool{i}"))))
+            .collect();
+        let sources: Arc<[Source]> = inputs.sources.into();
+        let scan = |spool: SpoolMode| {
+            let opts = ScanOptions {
+                spool,
+                ..ScanOptions::default()
+            };
+            let mut out = vec![];
+            for block in Scanner::start(Arc::clone(&sources), opts) {
+                for item in &block.items {
+                    out.push((item.line, item.offset, block.bytes(item).to_vec()));
+                }
+            }
+            out
+        };
+        let first = scan(SpoolMode::Spool(Arc::clone(&spools)));
+        for w in &mut writers {
+            assert!(w.wait().unwrap().success());
+        }
+        assert_eq!(first.len(), 3);
+        // The pipes are empty now: the replay reads the spools.
+        assert_eq!(scan(SpoolMode::Replay(spools)), first);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn dropping_the_scanner_stops_an_endless_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let z = dir.path().join("z.jsonl");
+        std::os::unix::fs::symlink("/dev/zero", &z).unwrap();
+        let opts = ScanOptions {
+            max_doc_bytes: 1000,
+            ..ScanOptions::default()
+        };
+        let inputs = resolve(&[z], OutletFrom::None).unwrap();
+        let mut scanner = Scanner::start(inputs.sources.into(), opts);
+        let block = scanner.next().unwrap();
+        assert!(block.urgent);
+        assert_eq!(block.items[0].kind, ItemKind::TooLong);
+        assert_eq!(block.items[0].line, Some(1));
+        drop(scanner); // returns: the reader stops skipping zeros
     }
 }

@@ -6,6 +6,20 @@
 //! followed but a folder is never entered twice, so a link loop cannot trap the
 //! walk. Files of a type we do not read are skipped inside folders and counted;
 //! named explicitly on the command line they are a usage error.
+//!
+//! Guarantees about what the later reads may meet:
+//! - inside a folder only regular files are read: a named pipe, socket or
+//!   device (even one named `*.jsonl`, even behind a link) is skipped and
+//!   counted with the files of other types, since reading it could block
+//!   forever or never end;
+//! - a named pipe or device given explicitly is read, and marked
+//!   [`Source::once`], so that the scanner reads it once and replays a copy;
+//! - every source's name is its path exactly: a path that is not valid UTF-8
+//!   is refused rather than converted (two files would get one id, and
+//!   outputs would name no file). Given explicitly it is a usage error; met
+//!   in a walk it becomes a [`Source::error`] named with the bad bytes
+//!   escaped ([`escape_path`]), so it follows the error policy like an
+//!   unreadable file (a folder so named is refused with everything in it).
 
 use std::collections::HashSet;
 use std::fs;
@@ -56,6 +70,10 @@ pub enum OutletFrom {
 pub struct Source {
     /// The file to read; `None` for standard input.
     pub path: Option<PathBuf>,
+    /// Whether the source can be read only once (standard input, a named
+    /// pipe, a device): the scanner then copies it to a spool file on the
+    /// first read and replays the copy later.
+    pub once: bool,
     /// How the file is named in messages and in `location.file`: the path as
     /// given on the command line, or joined below a given folder; `-` for
     /// standard input.
@@ -79,7 +97,9 @@ pub struct Source {
 pub struct Inputs {
     /// Sources in reading order.
     pub sources: Vec<Source>,
-    /// Files inside given folders that were skipped for their type.
+    /// Files inside given folders that were skipped for their type: a name
+    /// extension we do not read, or not a regular file (a named pipe, a
+    /// socket, a device).
     pub ignored_files: u64,
 }
 
@@ -120,10 +140,34 @@ fn strip_extensions(name: &str) -> &str {
     s
 }
 
+/// `path` as text, its bytes that are not UTF-8 written `\xNN` and
+/// backslashes doubled, so that two paths never look alike.
+pub fn escape_path(path: &Path) -> String {
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The reason a path that is not valid UTF-8 is refused.
+fn not_utf8(folder: bool) -> String {
+    let what = if folder {
+        "folder name is not valid UTF-8 (bytes shown as \\xNN), so none of its files were read"
+    } else {
+        "file name is not valid UTF-8 (bytes shown as \\xNN)"
+    };
+    format!("{what}: rename it to read it")
+}
+
 /// Resolves `inputs` (files, folders, `-`) into sources.
 ///
 /// Fails with a usage error before anything is read when an explicitly named
-/// file has a type we do not read, or `-` is given twice. A path that does not
+/// file has a type we do not read or a name that is not valid UTF-8, or `-`
+/// is given twice. A path that does not
 /// exist or cannot be listed is not a usage error: it becomes a [`Source`] with
 /// [`Source::error`] set, reported in input order like any bad record.
 pub fn resolve(inputs: &[PathBuf], outlet_from: OutletFrom) -> Result<Inputs> {
@@ -140,6 +184,7 @@ pub fn resolve(inputs: &[PathBuf], outlet_from: OutletFrom) -> Result<Inputs> {
             stdin_seen = true;
             out.sources.push(Source {
                 path: None,
+                once: true,
                 name: "-".to_string(),
                 format: Format::Jsonl,
                 compression: Compression::None,
@@ -149,13 +194,16 @@ pub fn resolve(inputs: &[PathBuf], outlet_from: OutletFrom) -> Result<Inputs> {
             });
             continue;
         }
-        let name = input.to_string_lossy().into_owned();
+        let Some(name) = input.to_str().map(str::to_string) else {
+            let name = escape_path(input);
+            return Err(Error::usage(format!("{name}: {}", not_utf8(false))));
+        };
         match fs::metadata(input) {
             Ok(meta) if meta.is_dir() => {
                 let mut visited = HashSet::new();
                 walk(input, input, &mut visited, outlet_from, &mut out);
             }
-            Ok(_) => {
+            Ok(meta) => {
                 let file_name = input
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -167,8 +215,10 @@ pub fn resolve(inputs: &[PathBuf], outlet_from: OutletFrom) -> Result<Inputs> {
                     )));
                 }
                 let id = strip_extensions(&file_name).to_string();
-                out.sources
-                    .push(file_source(input.clone(), name, id, outlet_from));
+                let mut source = file_source(input.clone(), name, id, outlet_from);
+                // A named pipe or a device: it may not be read twice.
+                source.once = !meta.is_file();
+                out.sources.push(source);
             }
             Err(e) => out
                 .sources
@@ -181,6 +231,7 @@ pub fn resolve(inputs: &[PathBuf], outlet_from: OutletFrom) -> Result<Inputs> {
 fn failed_source(name: String, error: String) -> Source {
     Source {
         path: None,
+        once: false,
         name,
         format: Format::Text,
         compression: Compression::None,
@@ -213,6 +264,7 @@ fn file_source(path: PathBuf, name: String, id: String, outlet_from: OutletFrom)
     .filter(|s| !s.is_empty());
     Source {
         path: Some(path),
+        once: false,
         name,
         format,
         compression,
@@ -229,6 +281,7 @@ fn walk(
     outlet_from: OutletFrom,
     out: &mut Inputs,
 ) {
+    // `resolve` and `visit` refuse the paths that are not UTF-8.
     let dir_name = dir.to_string_lossy().into_owned();
     // Entering a folder twice (through a link loop or two links to one folder)
     // would read its documents twice; the canonical path identifies it.
@@ -258,40 +311,64 @@ fn walk(
     };
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let name = path.to_string_lossy().into_owned();
-        // `metadata` follows symbolic links; a dangling link is an unreadable file.
-        let meta = match fs::metadata(&path) {
-            Ok(m) => m,
-            Err(e) => {
-                if classify(&file_name).is_some() {
-                    out.sources
-                        .push(failed_source(name, format!("cannot read: {e}")));
-                } else {
-                    out.ignored_files += 1;
-                }
-                continue;
-            }
-        };
-        if meta.is_dir() {
-            walk(root, &path, visited, outlet_from, out);
-        } else if classify(&file_name).is_some() {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel = rel
-                .iter()
-                .map(|c| c.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let id = strip_extensions(&rel).to_string();
-            out.sources.push(file_source(path, name, id, outlet_from));
-        } else {
-            out.ignored_files += 1;
-        }
+        visit(root, &entry, visited, outlet_from, out);
     }
+}
+
+/// One entry of a walked folder: walked if a folder, a source if a regular
+/// file of a type we read, else skipped and counted.
+fn visit(
+    root: &Path,
+    entry: &fs::DirEntry,
+    visited: &mut HashSet<PathBuf>,
+    outlet_from: OutletFrom,
+    out: &mut Inputs,
+) {
+    let file_name = entry.file_name();
+    if file_name.as_encoded_bytes().starts_with(b".") {
+        return;
+    }
+    let known = classify(&file_name.to_string_lossy()).is_some();
+    let path = entry.path();
+    let name = path.to_str().map(str::to_string);
+    // `metadata` follows symbolic links; a dangling link is an unreadable file.
+    let meta = match fs::metadata(&path) {
+        Ok(m) => m,
+        Err(e) => {
+            if known {
+                let name = name.unwrap_or_else(|| escape_path(&path));
+                out.sources
+                    .push(failed_source(name, format!("cannot read: {e}")));
+            } else {
+                out.ignored_files += 1;
+            }
+            return;
+        }
+    };
+    // Only regular files are read: a pipe, socket or device could block
+    // the run or never end.
+    let readable = meta.is_dir() || (known && meta.is_file());
+    if !readable {
+        out.ignored_files += 1;
+        return;
+    }
+    let Some(name) = name else {
+        let reason = not_utf8(meta.is_dir());
+        out.sources.push(failed_source(escape_path(&path), reason));
+        return;
+    };
+    if meta.is_dir() {
+        walk(root, &path, visited, outlet_from, out);
+        return;
+    }
+    let rel = path.strip_prefix(root).unwrap_or(&path);
+    let rel = rel
+        .iter()
+        .map(|c| c.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let id = strip_extensions(&rel).to_string();
+    out.sources.push(file_source(path, name, id, outlet_from));
 }
 
 #[cfg(test)]
@@ -375,5 +452,80 @@ mod tests {
             OutletFrom::Stem,
         );
         assert_eq!(s.outlet.as_deref(), Some("al_jazeera"));
+    }
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        let ok = std::process::Command::new("mkfifo").arg(path).status();
+        assert!(ok.unwrap().success());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_skipped_in_walks_and_read_once_when_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("feeds");
+        fs::create_dir(&root).unwrap();
+        fs::write(root.join("a.jsonl"), "").unwrap();
+        mkfifo(&root.join("p.jsonl"));
+        #[cfg(target_os = "linux")]
+        std::os::unix::fs::symlink("/dev/zero", root.join("z.jsonl")).unwrap();
+        let inputs = resolve(std::slice::from_ref(&root), OutletFrom::None).unwrap();
+        assert_eq!(inputs.sources.len(), 1);
+        assert!(!inputs.sources[0].once);
+        let specials = if cfg!(target_os = "linux") { 2 } else { 1 };
+        assert_eq!(inputs.ignored_files, specials);
+        let given = [
+            root.join("p.jsonl"),
+            PathBuf::from("-"),
+            root.join("a.jsonl"),
+        ];
+        let inputs = resolve(&given, OutletFrom::None).unwrap();
+        let once: Vec<_> = inputs.sources.iter().map(|s| s.once).collect();
+        assert_eq!(once, [true, true, false]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_refused() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let bad = |s: &[u8]| root.join(std::ffi::OsStr::from_bytes(s));
+        fs::write(bad(b"a\xFF.jsonl"), "").unwrap();
+        fs::write(bad(b"a\xFE.jsonl"), "").unwrap();
+        fs::write(bad(b"b\xFF.png"), "").unwrap();
+        fs::create_dir(bad(b"d\xE9")).unwrap();
+        fs::write(bad(b"d\xE9/ok.txt"), "").unwrap();
+        fs::write(root.join("c.txt"), "").unwrap();
+        let inputs = resolve(&[root.to_path_buf()], OutletFrom::None).unwrap();
+        let top = escape_path(root);
+        let got: Vec<_> = inputs
+            .sources
+            .iter()
+            .map(|s| {
+                (
+                    s.name.strip_prefix(&top).unwrap().to_string(),
+                    s.error.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/a\\xFE.jsonl".to_string(), true),
+                ("/a\\xFF.jsonl".to_string(), true),
+                ("/c.txt".to_string(), false),
+                ("/d\\xE9".to_string(), true),
+            ]
+        );
+        assert!(inputs.sources[3].error.as_ref().unwrap().contains("folder"));
+        assert_eq!(inputs.ignored_files, 1);
+        let err = resolve(&[bad(b"a\xFF.jsonl")], OutletFrom::None).unwrap_err();
+        assert!(err.is_usage());
+        assert!(
+            err.to_string()
+                .contains("a\\xFF.jsonl: file name is not valid UTF-8")
+        );
+        assert_eq!(escape_path(Path::new("a\\b")), "a\\\\b");
     }
 }

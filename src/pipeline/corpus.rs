@@ -5,8 +5,8 @@
 //! rejected: nothing is lost silently), one signature [`Row`] per ok record, and
 //! where every record came from. It keeps no text. Stages that need texts
 //! again read them through [`Texts`], which replays the same sources in the
-//! same order (standard input from its spool) and fails if the records
-//! differ from the first read.
+//! same order (standard input, named pipes and devices from their spools)
+//! and fails if the records differ from the first read.
 
 use std::sync::Arc;
 
@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::document::{DocId, DocTable, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::{
-    Block, FieldNames, ItemKind, ScanOptions, Scanner, Source, StdinMode, parse_json_line,
+    Block, FieldNames, ItemKind, ScanOptions, Scanner, Source, SpoolMode, parse_json_line,
     text_file_content,
 };
 use crate::minhash::Signatures;
@@ -71,29 +71,30 @@ pub struct Corpus {
     /// `None` when refinement is off or they outgrew it (refinement then
     /// reads the documents it needs again).
     pub(super) fine: Option<Vec<u8>>,
-    /// Copy of standard input, for rescans.
-    pub(super) spool: Option<tempfile::TempPath>,
+    /// Copies of the sources that can be read only once (by source index),
+    /// for rescans; removed when the corpus is dropped.
+    pub(super) spools: Vec<(u32, tempfile::TempPath)>,
     pub(super) scan: ScanOptions,
 }
 
 impl Corpus {
     /// Reads every source again, in the same order, with the same blocks'
-    /// items; standard input is replayed from its spool.
+    /// items; the sources that can be read only once are replayed from their
+    /// spools.
     pub fn rescan(&self) -> Result<Scanner> {
         let mut scan = self.scan.clone();
-        if self
-            .sources
-            .iter()
-            .any(|s| s.path.is_none() && s.error.is_none())
-        {
-            match &self.spool {
-                Some(p) => scan.stdin = StdinMode::Replay(p.to_path_buf()),
-                None => {
-                    return Err(Error::other(
-                        "standard input was not spooled, so it cannot be read twice",
-                    ));
-                }
-            }
+        let spooled = |i: usize| self.spools.iter().any(|(s, _)| *s as usize == i);
+        let unspooled = (self.sources.iter().enumerate())
+            .find(|(i, s)| s.once && s.error.is_none() && !spooled(*i));
+        if let Some((_, s)) = unspooled {
+            return Err(Error::other(format!(
+                "{}: this input can be read only once and was not spooled, so it cannot be read again",
+                s.name
+            )));
+        }
+        if !self.spools.is_empty() {
+            let paths = self.spools.iter().map(|(i, p)| (*i, p.to_path_buf()));
+            scan.spool = SpoolMode::Replay(paths.collect());
         }
         Ok(Scanner::start(Arc::clone(&self.sources), scan))
     }

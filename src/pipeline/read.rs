@@ -11,7 +11,16 @@
 //!   location, a duplicate id is kept under `ID@FILE:LINE`, and both are
 //!   passed to the caller's notices;
 //! - a record without an id is named by its location (`FILE:LINE`, or the
-//!   file's id for a text file).
+//!   file's id for a text file);
+//! - a compressed stream that cannot be decoded stops the run under both
+//!   policies, at the line where decoding failed, since what was decoded
+//!   before it may be damaged too; under `Fail` a bad record of a compressed
+//!   stream is held until the rest of the stream is decoded, and reported as
+//!   the corruption if decoding fails;
+//! - a block the reader marks urgent (it is skipping an endless line) is
+//!   merged at once, so under `Fail` such a line stops the run at once;
+//! - the inputs that can be read only once are spooled to temporary files
+//!   removed on every exit path (see [`crate::input::spool`]).
 //!
 //! Signatures past their share of the [`MemoryBudget`](crate::config::MemoryBudget)
 //! move to a memory-mapped file; finer signatures past theirs are dropped
@@ -19,12 +28,16 @@
 
 use std::sync::Arc;
 
+use tempfile::TempPath;
+
 use super::corpus::{Corpus, ReadStats, location};
 use super::sign::{Buffers, Outcome, Signed, Signer};
 use crate::config::{Config, MemoryBudget, OnError};
 use crate::document::{DocId, DocTable, NewDoc, Status};
-use crate::error::{Error, Result};
-use crate::input::{Block, Inputs, Item, ItemKind, ScanOptions, Scanner, Source, StdinMode};
+use crate::error::{Error, ErrorKind, Result};
+use crate::input::{
+    Block, Compression, Inputs, Item, ItemKind, ScanOptions, Scanner, Source, SpoolMode, spool,
+};
 use crate::minhash::Signatures;
 use crate::progress::{Progress, Unit};
 
@@ -63,14 +76,21 @@ pub type Notices<'n> = dyn FnMut(Notice<'_>) -> Result<()> + Send + 'n;
 /// Under [`OnError::Fail`] the first bad record in input order stops the run
 /// with its `file:line` and reason. Under [`OnError::Skip`] bad records become
 /// rejected rows and are passed to `notices`, as are renamed duplicate ids.
-/// With `spool_stdin`, standard input is copied to a temporary file so that
-/// the corpus can read it again. `config` must be valid
-/// ([`Config::validate`]); the commands check it once, before any input is
-/// read.
+/// Under both, a compressed stream that cannot be decoded stops the run at
+/// the line where decoding failed: what was decoded before may be damaged
+/// too. (Under `Fail`, a bad record of a compressed stream is therefore
+/// reported once the rest of its stream has been decoded, as the corruption
+/// if decoding fails.)
+///
+/// With `spool`, the sources that can be read only once (standard input, a
+/// named pipe, a device) are copied to temporary files so that the corpus can
+/// read them again, and spool files that killed runs left in the temporary
+/// folder are removed first. `config` must be valid ([`Config::validate`]);
+/// the commands check it once, before any input is read.
 pub fn read_and_sign(
     config: &Config,
     inputs: Inputs,
-    spool_stdin: bool,
+    spool: bool,
     progress: &dyn Progress,
     notices: &mut Notices<'_>,
 ) -> Result<Corpus> {
@@ -80,71 +100,107 @@ pub fn read_and_sign(
         max_doc_bytes: config.input.max_doc_bytes,
         ..ScanOptions::default()
     };
-    let spool = if spool_stdin {
-        spool_stdin_file(&sources, &budget)?
+    let spools = if spool {
+        spool_files(&sources, &budget)?
     } else {
-        None
+        Vec::new()
     };
-    if let Some(path) = &spool {
-        scan.stdin = StdinMode::Spool(path.to_path_buf());
+    if !spools.is_empty() {
+        let paths = spools.iter().map(|(i, p)| (*i, p.to_path_buf()));
+        scan.spool = SpoolMode::Spool(paths.collect());
     }
     let total = input_size(&sources);
     progress.begin("read + sign", Some(total), Unit::Bytes);
     let signer = Signer::new(config)?;
     let mut corpus = Corpus::empty(config, &sources, inputs.ignored_files, scan.clone(), total);
-    // Signing a block (in parallel) overlaps with appending the previous one
-    // to the table (in input order, on one thread), so the sequential part
-    // does not leave the other threads idle. Buffers of a merged block are
-    // reused for the next one.
-    let mut pending: Option<Signed> = None;
-    let mut spare = (Vec::new(), Vec::new());
-    let mut scanner = Scanner::start(Arc::clone(&sources), scan);
-    while let Some(block) = scanner.next() {
-        let fine = corpus.fine.is_some();
-        let buffers = std::mem::take(&mut spare);
-        let (merged, signed) = rayon::join(
-            || match pending.take() {
-                Some(p) => corpus.merge(config, p, notices, progress),
-                None => Ok(None),
-            },
-            || signer.sign_block(block, buffers.0, buffers.1, fine),
-        );
-        if let Some((rows, fine, data)) = merged? {
-            spare = (rows, fine);
-            scanner.recycle(data);
-        }
-        pending = Some(signed);
-    }
-    if let Some(p) = pending {
-        corpus.merge(config, p, notices, progress)?;
-    }
+    corpus.spools = spools;
+    let scanner = Scanner::start(Arc::clone(&sources), scan);
+    corpus.sign_all(config, &signer, scanner, notices, progress)?;
     progress.end();
     corpus
         .sigs
         .seal()
         .map_err(|e| Error::other(format!("writing signatures to a temporary file: {e}")))?;
-    corpus.spool = spool;
     Ok(corpus)
 }
 
-/// A temporary file for a copy of standard input, when it is one of the
-/// sources.
-fn spool_stdin_file(
-    sources: &[Source],
-    budget: &MemoryBudget,
-) -> Result<Option<tempfile::TempPath>> {
-    if !sources
-        .iter()
-        .any(|s| s.path.is_none() && s.error.is_none())
-    {
-        return Ok(None);
-    }
+/// Spool files for the sources that can be read only once, after removing
+/// those that killed runs left in the temporary folder.
+fn spool_files(sources: &[Source], budget: &MemoryBudget) -> Result<Vec<(u32, TempPath)>> {
     let dir = budget.temp_dir();
-    let file = tempfile::Builder::new()
-        .prefix("neardup-stdin-")
-        .tempfile_in(&dir)
-        .map_err(|e| Error::io(&dir, e))?;
-    Ok(Some(file.into_temp_path()))
+    spool::remove_stale(&dir);
+    sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.once && s.error.is_none())
+        .map(|(i, s)| {
+            let path = spool::create(&dir, s.path.is_none()).map_err(|e| Error::io(&dir, e))?;
+            Ok((i as u32, path))
+        })
+        .collect()
+}
+
+/// Under [`OnError::Fail`], the first bad record of a compressed stream, held
+/// until the rest of its stream is decoded: when decoding then fails, the
+/// stream was damaged and the record was likely part of the damage (gzip
+/// checks its data only at the end of a member), so the corruption is what is
+/// reported.
+struct Held {
+    source: u32,
+    error: Error,
+}
+
+impl Held {
+    /// Holds `error`, raised by `item`, if it is to be held; else gives it
+    /// back.
+    fn new(on_error: OnError, sources: &[Source], item: &Item, error: Error) -> Result<Held> {
+        let compressed = sources[item.source as usize].compression != Compression::None;
+        let record = matches!(error.kind(), ErrorKind::Record { .. });
+        // Only a record decoded from the stream: an over-long line is
+        // reported at once, since its stream may never end.
+        if on_error == OnError::Fail && compressed && record && item.kind == ItemKind::Line {
+            return Ok(Held {
+                source: item.source,
+                error,
+            });
+        }
+        Err(error)
+    }
+}
+
+/// With a record held: the error to report once `item` decides it (the
+/// corruption of the held stream, or the held record once its stream ended
+/// well); `Ok` while the held stream goes on.
+fn settle(held: &mut Option<Held>, sources: &[Source], item: &Item) -> Result<()> {
+    match held.take() {
+        None => Ok(()),
+        Some(h) if item.source != h.source => Err(h.error),
+        Some(h) => match &item.kind {
+            ItemKind::Corrupt(reason) => {
+                let name = &sources[item.source as usize].name;
+                Err(Error::record(name, item.line, reason.as_str()))
+            }
+            _ => {
+                *held = Some(h);
+                Ok(())
+            }
+        },
+    }
+}
+
+/// With a record held: reads `blocks` (without signing them) until the held
+/// record's stream is settled, and gives the error to report.
+fn drain(
+    mut held: Option<Held>,
+    sources: &[Source],
+    blocks: impl Iterator<Item = Block>,
+) -> Result<()> {
+    for block in blocks {
+        for item in &block.items {
+            settle(&mut held, sources, item)?;
+        }
+    }
+    held.map_or(Ok(()), |h| Err(h.error))
 }
 
 /// Bytes of the sources on disk (standard input counts 0).
@@ -190,17 +246,76 @@ impl Corpus {
             },
             fields: config.input.fields.clone(),
             fine,
-            spool: None,
+            spools: Vec::new(),
             scan,
         }
     }
 
+    /// Signs and merges every block of `scanner`.
+    ///
+    /// Signing a block (in parallel) overlaps with appending the previous one
+    /// to the table (in input order, on one thread), so the sequential part
+    /// does not leave the other threads idle; an urgent block is merged at
+    /// once, since the next one may be long in coming (or never come).
+    /// Buffers of a merged block are reused for the next one.
+    fn sign_all(
+        &mut self,
+        config: &Config,
+        signer: &Signer<'_>,
+        mut scanner: Scanner,
+        notices: &mut Notices<'_>,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        let mut held = None;
+        let mut pending: Option<Signed> = None;
+        let mut spare = (Vec::new(), Vec::new());
+        while let Some(block) = scanner.next() {
+            let fine = self.fine.is_some();
+            let buffers = std::mem::take(&mut spare);
+            let (merged, signed) = rayon::join(
+                || match pending.take() {
+                    Some(p) => self.merge(config, p, &mut held, notices, progress),
+                    None => Ok(None),
+                },
+                || signer.sign_block(block, buffers.0, buffers.1, fine),
+            );
+            if let Some((rows, fine, data)) = merged? {
+                spare = (rows, fine);
+                scanner.recycle(data);
+            }
+            if held.is_some() {
+                let rest = std::iter::once(signed.block).chain(scanner);
+                return drain(held, &self.sources, rest);
+            }
+            if !signed.block.urgent {
+                pending = Some(signed);
+                continue;
+            }
+            if let Some((rows, fine, data)) =
+                self.merge(config, signed, &mut held, notices, progress)?
+            {
+                spare = (rows, fine);
+                scanner.recycle(data);
+            }
+            if held.is_some() {
+                return drain(held, &self.sources, scanner);
+            }
+        }
+        if let Some(p) = pending {
+            self.merge(config, p, &mut held, notices, progress)?;
+        }
+        drain(held, &self.sources, std::iter::empty())
+    }
+
     /// Appends a signed block's records to the table, in input order, and
-    /// hands back its buffers.
+    /// hands back its buffers. A bad record that is to be held ([`Held`])
+    /// goes to `held` instead of failing, and the items after it only settle
+    /// it.
     fn merge(
         &mut self,
         config: &Config,
         signed: Signed,
+        held: &mut Option<Held>,
         notices: &mut Notices<'_>,
         progress: &dyn Progress,
     ) -> Result<Option<Buffers>> {
@@ -220,8 +335,15 @@ impl Corpus {
             .zip(rows.chunks(k))
             .enumerate()
         {
+            if held.is_some() {
+                settle(held, &self.sources, item)?;
+                continue;
+            }
             let signed = matches!(outcome, Outcome::Doc { signed: true, .. });
-            self.add(config.on_error, &block, item, outcome, row, notices)?;
+            if let Err(e) = self.add(config.on_error, &block, item, outcome, row, notices) {
+                *held = Some(Held::new(config.on_error, &self.sources, item, e)?);
+                continue;
+            }
             if signed && let Some(table) = &mut self.fine {
                 if fine_width == 0 || (table.len() + fine_width) as u64 > budget.fine_signatures() {
                     // Over its budget (or made before that was known):
@@ -320,7 +442,9 @@ impl Corpus {
         notices: &mut Notices<'_>,
     ) -> Result<String> {
         let source = &self.sources[item.source as usize];
-        if on_error == OnError::Fail {
+        // A stream that cannot be decoded is not one bad record: what was
+        // decoded of it may be damaged too, so the run stops.
+        if on_error == OnError::Fail || matches!(item.kind, ItemKind::Corrupt(_)) {
             return Err(Error::record(&source.name, item.line, reason));
         }
         let raw = matches!(item.kind, ItemKind::Line | ItemKind::File).then(|| block.bytes(item));
@@ -378,5 +502,67 @@ impl Corpus {
         })?;
         self.stats.renamed_ids += 1;
         Ok(new_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Format;
+
+    fn source(name: &str, compression: Compression) -> Source {
+        Source {
+            path: Some(name.into()),
+            once: false,
+            name: name.into(),
+            format: Format::Jsonl,
+            compression,
+            doc_id: None,
+            outlet: None,
+            error: None,
+        }
+    }
+
+    fn item(source: u32, line: u64, kind: ItemKind) -> Item {
+        Item {
+            source,
+            line: Some(line),
+            offset: 0,
+            len: 0,
+            data: 0..0,
+            kind,
+        }
+    }
+
+    #[test]
+    fn a_bad_line_of_a_compressed_stream_is_held_until_the_stream_settles() {
+        let sources = [
+            source("a.jsonl.gz", Compression::Gzip),
+            source("b.jsonl", Compression::None),
+        ];
+        let bad = || Error::record("a.jsonl.gz", Some(2), "malformed JSON");
+        let line = item(0, 2, ItemKind::Line);
+        // Held only under fail, only for a decoded line of a compressed stream.
+        assert!(Held::new(OnError::Skip, &sources, &line, bad()).is_err());
+        let too_long = item(0, 2, ItemKind::TooLong);
+        assert!(Held::new(OnError::Fail, &sources, &too_long, bad()).is_err());
+        let plain = item(1, 2, ItemKind::Line);
+        assert!(Held::new(OnError::Fail, &sources, &plain, bad()).is_err());
+        let held = || Held::new(OnError::Fail, &sources, &line, bad()).ok();
+
+        // The stream goes on, then fails: the corruption is reported.
+        let mut h = held();
+        settle(&mut h, &sources, &item(0, 3, ItemKind::Line)).unwrap();
+        let corrupt = item(0, 9, ItemKind::Corrupt("corrupt gzip".into()));
+        let e = settle(&mut h, &sources, &corrupt).unwrap_err();
+        assert_eq!(e.to_string(), "a.jsonl.gz:9: corrupt gzip");
+
+        // The stream ends well: the held record is reported.
+        let mut h = held();
+        let e = settle(&mut h, &sources, &plain).unwrap_err();
+        assert_eq!(e.to_string(), "a.jsonl.gz:2: malformed JSON");
+        let e = drain(held(), &sources, std::iter::empty()).unwrap_err();
+        assert_eq!(e.to_string(), "a.jsonl.gz:2: malformed JSON");
+        assert!(drain(None, &sources, std::iter::empty()).is_ok());
     }
 }

@@ -128,7 +128,16 @@ impl<'a> Signer<'a> {
                     item.len, self.config.input.max_doc_bytes
                 ));
             }
-            ItemKind::Failed(reason) => return Outcome::Bad(reason.clone()),
+            ItemKind::TooLong => {
+                return Outcome::Bad(format!(
+                    "record is larger than the maximum document size ({} bytes): rejected \
+                     after its first {} bytes, before its end",
+                    self.config.input.max_doc_bytes, item.len
+                ));
+            }
+            ItemKind::Failed(reason) | ItemKind::Corrupt(reason) => {
+                return Outcome::Bad(reason.clone());
+            }
         };
         let text = text.unwrap_or(w.text.as_str());
         self.normalizer.normalize_into(text, &mut w.norm);
