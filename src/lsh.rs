@@ -215,9 +215,8 @@ pub fn candidate_pairs_spilled(
     use std::io::{BufReader, BufWriter, Read, Seek, Write};
     let mut files = Vec::with_capacity(params.bands);
     for _ in 0..params.bands {
-        let f = tempfile::Builder::new()
-            .prefix("neardup-band-")
-            .tempfile_in(dir)?;
+        // Anonymous: no name is left behind, however the process ends.
+        let f = tempfile::tempfile_in(dir)?;
         files.push(BufWriter::with_capacity(1 << 20, f));
     }
     for r in 0..sigs.len() as u32 {
@@ -241,7 +240,7 @@ pub fn candidate_pairs_spilled(
             .map(|(i, f)| {
                 let band = b * per_batch + i;
                 let mut entries: Vec<u64> = Vec::with_capacity(sigs.len());
-                let mut rd = BufReader::with_capacity(1 << 20, f.as_file_mut());
+                let mut rd = BufReader::with_capacity(1 << 20, f);
                 let mut rec = [0u8; 8];
                 for _ in 0..sigs.len() {
                     rd.read_exact(&mut rec)?;

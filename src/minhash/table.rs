@@ -30,15 +30,13 @@ pub struct Signatures {
 /// Where the rows live.
 enum Store {
     Memory(Vec<u16>),
+    /// An anonymous temporary file: it has no name, so it goes with the
+    /// process however that ends (`kill -9` included).
     Writing {
         file: std::io::BufWriter<std::fs::File>,
-        path: tempfile::TempPath,
     },
-    Mapped {
-        map: memmap2::Mmap,
-        /// Keeps the file until the map is dropped.
-        _path: tempfile::TempPath,
-    },
+    /// The same file, mapped; the mapping keeps it until dropped.
+    Mapped { map: memmap2::Mmap },
 }
 
 impl fmt::Debug for Signatures {
@@ -126,13 +124,10 @@ impl Signatures {
         let Store::Memory(data) = &mut self.store else {
             return Ok(());
         };
-        let tmp = tempfile::Builder::new()
-            .prefix("neardup-signatures-")
-            .tempfile_in(dir)?;
-        let (file, path) = tmp.into_parts();
+        let file = tempfile::tempfile_in(dir)?;
         let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
         std::io::Write::write_all(&mut file, bytemuck::cast_slice(data))?;
-        self.store = Store::Writing { file, path };
+        self.store = Store::Writing { file };
         Ok(())
     }
 
@@ -144,7 +139,7 @@ impl Signatures {
         if !matches!(self.store, Store::Writing { .. }) {
             return Ok(());
         }
-        let Store::Writing { file, path } =
+        let Store::Writing { file } =
             std::mem::replace(&mut self.store, Store::Memory(Vec::new()))
         else {
             unreachable!("checked above")
@@ -153,7 +148,7 @@ impl Signatures {
         // SAFETY: the file is this run's private temporary file, written
         // completely above and never modified while mapped.
         let map = unsafe { memmap2::Mmap::map(&file)? };
-        self.store = Store::Mapped { map, _path: path };
+        self.store = Store::Mapped { map };
         Ok(())
     }
 
