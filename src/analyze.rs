@@ -13,13 +13,24 @@
 //!    `outlets.csv`, `boilerplate.jsonl`, `report.html`, `errors.jsonl` and
 //!    `summary.json`, the last one last (formats in [`crate::report`]).
 //!
-//! A leftover `summary.json` of an earlier run is removed first, so the
-//! folder never looks complete while this run is writing. The run is
-//! described by one [`Summary`], which `summary.json` and `report.html` both
-//! serialize.
+//! What a folder of outputs guarantees:
+//!
+//! - analyze never reads its own output folder: inputs inside it are dropped
+//!   (counted as ignored files), and if nothing else is left that is a usage
+//!   error; no output may be an input ([`crate::report::paths`]);
+//! - every file is written to its temporary file first ([`AtomicFile`]); only
+//!   when all are written and on disk is the previous run's `summary.json`
+//!   removed, the others renamed into place and `summary.json` renamed last.
+//!   A run that fails before that (bad data, a full disk) leaves a previous
+//!   complete run as it was; one killed during the renames leaves a folder
+//!   without `summary.json`, which marks an interrupted run.
+//!
+//! The run is described by one [`Summary`], which `summary.json` and
+//! `report.html` both serialize.
 
 use std::fs;
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cluster::Duplicates;
@@ -35,7 +46,8 @@ use crate::report::html;
 use crate::report::model::{self, embedded_rows};
 use crate::report::outlets::{outlet_rows, write_outlets};
 use crate::report::passages::{write_boilerplate, write_shared};
-use crate::report::{AtomicFile, json, round4, write_line, write_notice};
+use crate::report::paths::{Output, outside_folder, refuse_clashes};
+use crate::report::{AtomicFile, commit_all, json, round4, write_line, write_notice};
 use crate::run::{Counts, Parameters, StoryGuard, Summary};
 use crate::signed::SignedDocs;
 use crate::story::{self, Stories};
@@ -52,9 +64,22 @@ struct Found {
     snippets: Snippets,
 }
 
+/// The files analyze writes to its output folder; `summary.json` last.
+pub const OUTPUT_FILES: [&str; 8] = [
+    "documents.jsonl",
+    "pairs.jsonl",
+    "shared.jsonl",
+    "outlets.csv",
+    "boilerplate.jsonl",
+    "report.html",
+    "errors.jsonl",
+    "summary.json",
+];
+
 /// Runs the analysis of `inputs` and writes its files to `out_dir`.
 ///
-/// The configuration is validated here, once, before any input is read.
+/// The configuration and the paths are checked here, once, before any input
+/// is read; inputs inside `out_dir` are dropped (module docs).
 pub fn analyze(
     config: &Config,
     inputs: Inputs,
@@ -62,11 +87,11 @@ pub fn analyze(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     config.validate()?;
+    let inputs = outside_folder(inputs, out_dir)?;
+    let targets: Vec<PathBuf> = OUTPUT_FILES.iter().map(|f| out_dir.join(f)).collect();
+    let outputs: Vec<Output<'_>> = targets.iter().map(|p| Output::File(p)).collect();
+    refuse_clashes(&inputs, &outputs)?;
     fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
-    let summary_path = out_dir.join("summary.json");
-    if summary_path.exists() {
-        fs::remove_file(&summary_path).map_err(|e| Error::io(&summary_path, e))?;
-    }
     let mut timings = Timings::default();
     let mut errors = AtomicFile::create(out_dir.join("errors.jsonl"))?;
     let corpus = timings.time("read + sign", || {
@@ -79,16 +104,27 @@ pub fn analyze(
 
     let start = Instant::now();
     progress.begin("write", Some(corpus.docs.len() as u64), Unit::Items);
-    write_outputs(&corpus, &found, &summary, out_dir)?;
-    errors.commit()?;
+    let mut files = write_outputs(&corpus, &found, &summary, out_dir)?;
+    files.push(errors);
+    for f in &mut files {
+        f.finish()?;
+    }
     progress.end();
     timings.add("write", start.elapsed());
 
     summary.set_timings(&timings);
+    let summary_path = out_dir.join("summary.json");
     let mut f = AtomicFile::create(&summary_path)?;
     let text = serde_json::to_vec_pretty(&summary).map_err(|e| Error::other(e.to_string()))?;
     f.write(&text)?;
     f.write(b"\n")?;
+    f.finish()?;
+    // Everything is written: replace the previous run, `summary.json` last.
+    match fs::remove_file(&summary_path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(Error::io(&summary_path, e)),
+        _ => {}
+    }
+    commit_all(files)?;
     f.commit()?;
     Ok(summary)
 }
@@ -178,8 +214,14 @@ fn summarize(corpus: &Corpus, config: &Config, found: &Found) -> Summary {
     }
 }
 
-/// Every file but `errors.jsonl` and `summary.json`.
-fn write_outputs(corpus: &Corpus, found: &Found, summary: &Summary, out_dir: &Path) -> Result<()> {
+/// Every file but `errors.jsonl` and `summary.json`, written but not
+/// committed, in the order of [`OUTPUT_FILES`].
+fn write_outputs(
+    corpus: &Corpus,
+    found: &Found,
+    summary: &Summary,
+    out_dir: &Path,
+) -> Result<Vec<AtomicFile>> {
     let signed = corpus.signed();
     let Found {
         dups,
@@ -188,18 +230,20 @@ fn write_outputs(corpus: &Corpus, found: &Found, summary: &Summary, out_dir: &Pa
         embed,
         snippets,
     } = found;
-    write_documents(corpus, dups, stories, out_dir)?;
-    write_pairs(&signed, dups, stories, out_dir)?;
+    let mut files = vec![
+        write_documents(corpus, dups, stories, out_dir)?,
+        write_pairs(&signed, dups, stories, out_dir)?,
+    ];
     let mut f = AtomicFile::create(out_dir.join("shared.jsonl"))?;
     write_shared(&signed, passages, snippets, &mut f)?;
-    f.commit()?;
+    files.push(f);
     let rows = outlet_rows(&signed, dups, stories, passages, snippets);
     let mut f = AtomicFile::create(out_dir.join("outlets.csv"))?;
     write_outlets(&rows, &mut f)?;
-    f.commit()?;
+    files.push(f);
     let mut f = AtomicFile::create(out_dir.join("boilerplate.jsonl"))?;
     write_boilerplate(&signed, passages, snippets, &mut f)?;
-    f.commit()?;
+    files.push(f);
     let data = model::build(
         &signed,
         summary,
@@ -214,7 +258,8 @@ fn write_outputs(corpus: &Corpus, found: &Found, summary: &Summary, out_dir: &Pa
     );
     let mut f = AtomicFile::create(out_dir.join("report.html"))?;
     f.write(html::render(&html::escape_json_for_script(&data)).as_bytes())?;
-    f.commit()
+    files.push(f);
+    Ok(files)
 }
 
 /// Passage words and passages shared by each pair of signature [`Row`]s:
@@ -257,7 +302,7 @@ fn write_documents(
     dups: &Duplicates,
     stories: &Stories,
     out_dir: &Path,
-) -> Result<()> {
+) -> Result<AtomicFile> {
     let docs = &corpus.docs;
     let signed = corpus.signed();
     let mut out = AtomicFile::create(out_dir.join("documents.jsonl"))?;
@@ -293,7 +338,7 @@ fn write_documents(
         };
         write_line(&mut out, &line)?;
     }
-    out.commit()
+    Ok(out)
 }
 
 /// Writes duplicate and story pairs, merged in `(a, b)` order.
@@ -302,7 +347,7 @@ fn write_pairs(
     dups: &Duplicates,
     stories: &Stories,
     out_dir: &Path,
-) -> Result<()> {
+) -> Result<AtomicFile> {
     let mut out = AtomicFile::create(out_dir.join("pairs.jsonl"))?;
     let mut all: Vec<(Row, Row, f32, &str)> = dups
         .pairs
@@ -320,5 +365,5 @@ fn write_pairs(
         };
         write_line(&mut out, &line)?;
     }
-    out.commit()
+    Ok(out)
 }

@@ -200,15 +200,16 @@ fn stdin_zstd_and_custom_fields() {
 }
 
 #[test]
-fn rerun_replaces_summary_last() {
+fn failed_rerun_keeps_the_previous_run() {
     let d = Dir::new();
     d.write("a.jsonl", line("a", "text"));
     d.run(&["analyze", "a.jsonl", "--out", "out"]).ok();
     d.write("a.jsonl", "{bad\n");
     d.run(&["analyze", "a.jsonl", "--out", "out"])
         .expect_code(1);
-    // The failed run removed the old summary, so the folder does not look complete.
-    assert!(!d.join("out/summary.json").exists());
+    // Nothing of the failed run is renamed into place: the previous complete
+    // run stays (tests/outputs.rs compares every byte).
+    assert!(d.join("out/summary.json").exists());
     let leftovers: Vec<_> = std::fs::read_dir(d.join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -14,6 +14,8 @@ mod hostile_input;
 mod analyze;
 // `neardup dedup` outputs.
 mod dedup;
+// Outputs that cannot hurt: temporary files, output = input, closed pipes.
+mod outputs;
 // The seed corpus expectations of SPEC.md.
 mod seeds;
 // Near-duplicate quality on generated corpora with planted copies.

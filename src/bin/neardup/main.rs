@@ -11,15 +11,15 @@ use clap::Parser;
 
 use args::{AnalyzeArgs, Cli, Command, CommonArgs, DedupArgs, EvalArgs, with_flags};
 use bars::Bars;
-use neardup::dedup::{DedupOutputs, DedupSummary, dedup};
+use neardup::Error;
+use neardup::dedup::{DedupOutputs, dedup};
 use neardup::input::Inputs;
-use neardup::report::AtomicFile;
-use neardup::{Error, ErrorKind};
 
 /// The exit status of a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Exit {
-    /// Done (a closed standard output included: `neardup dedup x | head`).
+    /// Done (standard output closed by its reader included:
+    /// `neardup dedup x | head`; the library finishes the other outputs).
     Success = 0,
     /// An error in the data or the run.
     Failure = 1,
@@ -31,11 +31,6 @@ impl Exit {
     /// The status for a library error, with its message on standard error
     /// (parameters named by their flags).
     fn of(e: &Error) -> Exit {
-        if let ErrorKind::Io { source, .. } = e.kind()
-            && source.kind() == io::ErrorKind::BrokenPipe
-        {
-            return Exit::Success;
-        }
         eprintln!("neardup: {}", with_flags(&e.to_string()));
         if e.is_usage() {
             Exit::Usage
@@ -108,34 +103,14 @@ fn dedup_command(d: &DedupArgs) -> Result<(), Error> {
     let config = d.common.to_config().map_err(Error::usage)?;
     let inputs = prepare(&d.common)?;
     let bars = Bars::new(d.common.quiet);
-    let duplicates = d.duplicates.as_ref().map(AtomicFile::create).transpose()?;
-    let errors = d.errors.as_ref().map(AtomicFile::create).transpose()?;
-    let summary: DedupSummary = match &d.output {
-        Some(path) => {
-            let mut file = AtomicFile::create(path)?;
-            let outputs = DedupOutputs {
-                kept: &mut file,
-                duplicates,
-                errors,
-            };
-            let s = dedup(&config, inputs, outputs, &bars)?;
-            file.commit()?;
-            s
-        }
-        None => {
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::with_capacity(1 << 20, stdout.lock());
-            let outputs = DedupOutputs {
-                kept: &mut out,
-                duplicates,
-                errors,
-            };
-            let s = dedup(&config, inputs, outputs, &bars)?;
-            out.flush().map_err(|e| Error::io("<stdout>", e))?;
-            s
-        }
+    let outputs = DedupOutputs {
+        kept: d.output.as_deref(),
+        duplicates: d.duplicates.as_deref(),
+        errors: d.errors.as_deref(),
     };
-    if !d.common.quiet {
+    let summary = dedup(&config, inputs, outputs, &bars)?;
+    // A reader that closed standard output early wants no more: no summary.
+    if !d.common.quiet && !summary.stdout_closed {
         eprintln!("{summary}");
     }
     if d.common.profile {
@@ -158,7 +133,11 @@ fn eval(e: &EvalArgs) -> Result<(), Error> {
     } else {
         q.to_string()
     };
-    writeln!(out, "{text}").map_err(|e| Error::io("<stdout>", e))
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        // Closed by its reader (`| head`): it has what it wanted.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Error::io("standard output", e)),
+    }
 }
 
 /// `--profile`: wall time per stage, its share, and the input throughput.
