@@ -36,7 +36,9 @@ enum Store {
         file: std::io::BufWriter<std::fs::File>,
     },
     /// The same file, mapped; the mapping keeps it until dropped.
-    Mapped { map: memmap2::Mmap },
+    Mapped {
+        map: memmap2::Mmap,
+    },
 }
 
 impl fmt::Debug for Signatures {
@@ -139,8 +141,7 @@ impl Signatures {
         if !matches!(self.store, Store::Writing { .. }) {
             return Ok(());
         }
-        let Store::Writing { file } =
-            std::mem::replace(&mut self.store, Store::Memory(Vec::new()))
+        let Store::Writing { file } = std::mem::replace(&mut self.store, Store::Memory(Vec::new()))
         else {
             unreachable!("checked above")
         };
