@@ -301,6 +301,9 @@ mod tests {
             "{\"id\":\"a\",\"cluster\":\"a\"}\n{\"id\":\"b\",\"cluster\":\"a\"}\n{\"id\":\"c\",\"cluster\":\"c\"}\n",
         )
         .unwrap();
+        let err = evaluate(&truth, dir.path()).unwrap_err().to_string();
+        assert!(err.contains("not a complete analyze run"), "{err}");
+        fs::write(dir.path().join("summary.json"), "{}").unwrap();
         let q = evaluate(&truth, dir.path()).unwrap();
         assert_eq!((q.precision, q.recall, q.missing), (1.0, 1.0, 0));
         let dupes = dir.path().join("dupes.jsonl");
