@@ -114,6 +114,7 @@ pub mod minhash;
 pub mod normalize;
 pub mod passages;
 pub mod pipeline;
+pub mod process;
 pub mod progress;
 pub mod report;
 pub mod run;

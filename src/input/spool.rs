@@ -72,21 +72,6 @@ fn owner(name: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
-/// Whether process `pid` is alive, or `None` when that cannot be known.
-#[cfg(target_os = "linux")]
-fn alive(pid: u32) -> Option<bool> {
-    // Without /proc mounted every process would look dead.
-    if !Path::new("/proc/self").exists() {
-        return None;
-    }
-    Some(Path::new(&format!("/proc/{pid}")).exists())
-}
-
-#[cfg(not(target_os = "linux"))]
-fn alive(_pid: u32) -> Option<bool> {
-    None
-}
-
 /// Removes the spool files in `dir` whose owner process no longer runs (left
 /// by a process that was killed); returns how many. Files of live processes,
 /// files of other names and anything that cannot be checked are left alone.
@@ -100,7 +85,7 @@ pub fn remove_stale(dir: &Path) -> usize {
         let Some(pid) = name.to_str().and_then(owner) else {
             continue;
         };
-        if pid == std::process::id() || alive(pid) != Some(false) {
+        if pid == std::process::id() || crate::process::alive(pid) != Some(false) {
             continue;
         }
         let regular = entry.file_type().is_ok_and(|t| t.is_file());

@@ -208,10 +208,10 @@ fn temp_owner(file_name: &str, name: &str) -> Option<u32> {
     }
 }
 
-/// Whether process `pid` is gone, as far as `/proc` can tell; `false` (keep
-/// the file) where there is no `/proc`.
+/// Whether process `pid` is gone for sure; `false` (keep the file) where
+/// that cannot be known.
 fn process_gone(pid: u32) -> bool {
-    Path::new("/proc/self").exists() && !Path::new("/proc").join(pid.to_string()).exists()
+    crate::process::alive(pid) == Some(false)
 }
 
 /// Removes the temporary files of target `name` in `dir` left by processes
