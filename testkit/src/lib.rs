@@ -70,9 +70,11 @@ mod copies;
 mod dedup;
 mod edit;
 pub mod news;
+pub mod pan;
 pub mod passage_quality;
 pub mod quality;
 mod raw;
+mod rewrite;
 mod rng;
 mod sets;
 mod text;
@@ -82,8 +84,8 @@ mod vocab;
 mod tests;
 
 pub use news::{
-    NewsCorpus, NewsPassage, NewsSpec, NewsStats, OutletBoilerplate, ReuseKind, StockTruth,
-    WireTruth, news_corpus, news_corpus_jsonl, write_news_corpus,
+    NewsCorpus, NewsPassage, NewsSpec, NewsStats, OutletBoilerplate, ReuseKind, Rewrite,
+    StockTruth, WireTruth, news_corpus, news_corpus_jsonl, write_news_corpus,
 };
 pub use passage_quality::{PassageQuality, passage_quality};
 pub use quality::{PlantedQuality, planted_quality};

@@ -66,6 +66,8 @@ use serde::Serialize;
 
 use super::boiler::date;
 use super::edit::{add_diacritics, add_tatweel, change_punct, substitute};
+pub use super::rewrite::Rewrite;
+use super::rewrite::{REWRITES, rewrite_region, synonym_table};
 use super::rng::{Rng, derive};
 use super::text::{
     COMMA, END, NUM, QCLOSE, QOPEN, QUESTION, Tok, num_tok, punct, push_after, push_word,
@@ -92,6 +94,12 @@ pub struct NewsSpec {
     pub wire_outlets: usize,
     /// Number of stock phrases.
     pub stock_phrases: usize,
+    /// Whether copies may be rewritten harder than by the desk edits (see
+    /// [`Rewrite`]): when on, a copy is, with equal chances, left to the desk
+    /// edits or rewritten by one of the four rewrites, and its truth line
+    /// says which (`rewrite`). Off by default: the corpus is then byte for
+    /// byte the one generated before the field existed.
+    pub rewrites: bool,
 }
 
 impl Default for NewsSpec {
@@ -106,6 +114,7 @@ impl Default for NewsSpec {
             reuse_fraction: 0.25,
             wire_outlets: 10,
             stock_phrases: 20,
+            rewrites: false,
         }
     }
 }
@@ -183,6 +192,10 @@ pub struct NewsPassage {
     pub edits: Vec<&'static str>,
     /// Whether whole paragraphs were copied.
     pub paragraph: bool,
+    /// The rewrite of the copy, if [`NewsSpec::rewrites`] chose one (then
+    /// `edits` is empty); absent from the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewrite: Option<&'static str>,
 }
 
 /// The wire story: one line of `wire.jsonl`.
@@ -623,6 +636,8 @@ struct Plan {
     phrases: Vec<String>,
     /// Output position of each planned document.
     pos: Vec<usize>,
+    /// The synonym table, if [`NewsSpec::rewrites`] (else empty).
+    synonyms: Vec<u32>,
 }
 
 /// Seeds of the stages (with the planned index).
@@ -630,6 +645,7 @@ const PLAN: u64 = 0x504C;
 const DRAFT: u64 = 0x4452;
 const COPY: u64 = 0x4350;
 const ASSEMBLE: u64 = 0x4153;
+const REWRITE: u64 = 0x5257;
 
 fn make_outlets(spec: &NewsSpec, rng: &mut Rng) -> Vec<Outlet> {
     let f = furniture(spec.script);
@@ -780,6 +796,11 @@ fn plan(spec: &NewsSpec) -> Plan {
         outlets,
         phrases,
         pos,
+        synonyms: if spec.rewrites {
+            synonym_table(spec.script, spec.seed)
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -797,7 +818,7 @@ struct Sent {
     tag: u32,
 }
 
-type Paras = Vec<Vec<Vec<Tok>>>;
+pub(crate) type Paras = Vec<Vec<Vec<Tok>>>;
 
 /// One sentence of 14–30 words (mean 22).
 fn sentence(script: Script, topic: &[u32], rng: &mut Rng) -> Vec<Tok> {
@@ -1261,6 +1282,8 @@ struct Insert {
     paras: Vec<Vec<Sent>>,
     place: Place,
     did: Did,
+    /// The rewrite that replaced the desk edits, if any.
+    rewrite: Option<Rewrite>,
     /// Wire copies: how many sentences of the original were kept.
     kept: u32,
 }
@@ -1278,12 +1301,18 @@ fn copy_insert(spec: &NewsSpec, plan: &Plan, drafts: &[Draft], b: usize) -> Inse
             } else {
                 Place::Paras(rng.below(own.len() + 1))
             };
-            Insert {
+            let mut ins = Insert {
                 paras,
                 place,
                 did,
+                rewrite: None,
                 kept: 0,
+            };
+            if !plan.synonyms.is_empty() {
+                let region = &drafts[source as usize].region;
+                rewrite_copy(script, region, &plan.synonyms, spec.seed, b, &mut ins);
             }
+            ins
         }
         Role::WireCopy => {
             let original = &drafts[0].region;
@@ -1345,11 +1374,49 @@ fn copy_insert(spec: &NewsSpec, plan: &Plan, drafts: &[Draft], b: usize) -> Inse
                 paras,
                 place: Place::Paras(0),
                 did,
+                rewrite: None,
                 kept: keep as u32,
             }
         }
         _ => unreachable!("only copies are inserted"),
     }
+}
+
+/// With [`NewsSpec::rewrites`]: maybe replaces the desk-edited copy by a
+/// rewrite of the region, on a random stream of its own (so the rest of the
+/// corpus is as without rewrites).
+fn rewrite_copy(
+    script: Script,
+    region: &Paras,
+    synonyms: &[u32],
+    seed: u64,
+    b: usize,
+    ins: &mut Insert,
+) {
+    let mut rng = Rng::new(derive(seed, REWRITE, b as u64));
+    let pick = rng.below(REWRITES.len() + 1);
+    let Some(&edit) = REWRITES.get(pick) else {
+        return;
+    };
+    let toks = rewrite_region(region, edit, synonyms, &mut rng);
+    let mut ends = Vec::new();
+    let mut k = 0;
+    ins.paras = toks
+        .iter()
+        .map(|para| {
+            para.iter()
+                .map(|s| {
+                    k += 1;
+                    Sent {
+                        text: render_sentence(script, s, &mut ends),
+                        tag: k - 1,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    ins.did = Did::default();
+    ins.rewrite = Some(edit);
 }
 
 fn apply_insert(draft: &mut Draft, ins: Insert) {
@@ -1499,8 +1566,10 @@ fn news_corpus_counted(spec: &NewsSpec) -> (NewsCorpus, u64) {
         .collect();
     let mut edits: Vec<Vec<&'static str>> = vec![Vec::new(); n];
     let mut kept = vec![0u32; n];
+    let mut rewrites: Vec<Option<&'static str>> = vec![None; n];
     for (&b, ins) in copies.iter().zip(inserts) {
         edits[b] = ins.did.names();
+        rewrites[b] = ins.rewrite.map(Rewrite::name);
         kept[b] = ins.kept;
         apply_insert(&mut drafts[b], ins);
     }
@@ -1537,6 +1606,7 @@ fn news_corpus_counted(spec: &NewsSpec) -> (NewsCorpus, u64) {
                         b_spans: spans(&assembled[b], |_| true),
                         edits: edits[b].clone(),
                         paragraph: kind == ReuseKind::Paragraphs,
+                        rewrite: rewrites[b],
                     },
                 ));
             }
@@ -1557,6 +1627,7 @@ fn news_corpus_counted(spec: &NewsSpec) -> (NewsCorpus, u64) {
                 b_spans: spans(&assembled[c], |_| true),
                 edits: edits[c].clone(),
                 paragraph: false,
+                rewrite: None,
             },
         ));
         for &d in &wire_copies[x + 1..] {
@@ -1584,6 +1655,7 @@ fn news_corpus_counted(spec: &NewsSpec) -> (NewsCorpus, u64) {
                     b_spans: spans(&assembled[b], |t| t < common),
                     edits: e,
                     paragraph: false,
+                    rewrite: None,
                 },
             ));
         }

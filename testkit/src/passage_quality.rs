@@ -192,10 +192,10 @@ struct DocLine {
 }
 
 /// Byte intervals `[start, end)`.
-type Iv = (usize, usize);
+pub(crate) type Iv = (usize, usize);
 
 /// Sorted, merged intervals.
-fn union(mut v: Vec<Iv>) -> Vec<Iv> {
+pub(crate) fn union(mut v: Vec<Iv>) -> Vec<Iv> {
     v.retain(|&(s, e)| e > s);
     v.sort_unstable();
     let mut out: Vec<Iv> = Vec::with_capacity(v.len());
@@ -209,7 +209,7 @@ fn union(mut v: Vec<Iv>) -> Vec<Iv> {
 }
 
 /// Intersection of two sorted, merged interval lists.
-fn intersect(a: &[Iv], b: &[Iv]) -> Vec<Iv> {
+pub(crate) fn intersect(a: &[Iv], b: &[Iv]) -> Vec<Iv> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
     while i < a.len() && j < b.len() {
@@ -249,7 +249,7 @@ fn subtract(a: &[Iv], b: &[Iv]) -> Vec<Iv> {
 }
 
 /// Characters of `text` in the intervals.
-fn chars(text: &str, ivs: &[Iv]) -> usize {
+pub(crate) fn chars(text: &str, ivs: &[Iv]) -> usize {
     ivs.iter()
         .map(|&(s, e)| {
             let e = e.min(text.len());
