@@ -58,6 +58,10 @@
 //! rewriting-desk edits, a wire story, stock phrases, per-outlet
 //! boilerplate) and its exact truth, and [`passage_quality()`] measures the
 //! `shared.jsonl` of an analyze run against it; see [`news`].
+//! With [`NewsSpec::rewrites`] on, copies may instead be rewritten (words
+//! shuffled, phrases moved, synonyms, condensed paraphrase), and [`pan`]
+//! scores an analyze run with PAN's character-level precision, recall,
+//! granularity and plagdet (Potthast et al. 2010) per edit type.
 //!
 //! [`alter_arabic`] applies the same kind of republishing edits to a real
 //! Arabic text.
