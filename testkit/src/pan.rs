@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::passage_quality::{Iv, chars, intersect, union};
+use super::passage_quality::{Iv, SharedLine, chars, intersect, union};
 use super::quality::lines;
 use neardup::error::Result;
 
@@ -313,19 +313,6 @@ impl PanReport {
     }
 }
 
-#[derive(Deserialize)]
-struct SharedSide {
-    id: serde_json::Value,
-    start: usize,
-    end: usize,
-}
-
-#[derive(Deserialize)]
-struct SharedLine {
-    a: SharedSide,
-    b: SharedSide,
-}
-
 fn id_string(v: serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s,
@@ -338,9 +325,9 @@ pub fn read_detections(analyze_out: &Path) -> Result<Vec<PanDetection>> {
     let mut dets = Vec::new();
     lines(&analyze_out.join("shared.jsonl"), |s: SharedLine| {
         dets.push(PanDetection {
-            a: id_string(s.a.id),
+            a: s.a.id,
             a_span: [s.a.start, s.a.end],
-            b: id_string(s.b.id),
+            b: s.b.id,
             b_span: [s.b.start, s.b.end],
         })
     })?;

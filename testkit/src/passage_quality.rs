@@ -172,17 +172,19 @@ struct BoilerLine {
     lines: Vec<String>,
 }
 
+/// One side of a `shared.jsonl` line, as the scorers read it.
 #[derive(Deserialize)]
-struct SharedSide {
-    id: String,
-    start: usize,
-    end: usize,
+pub(crate) struct SharedSide {
+    pub(crate) id: String,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
+/// A `shared.jsonl` line, as the scorers read it.
 #[derive(Deserialize)]
-struct SharedLine {
-    a: SharedSide,
-    b: SharedSide,
+pub(crate) struct SharedLine {
+    pub(crate) a: SharedSide,
+    pub(crate) b: SharedSide,
 }
 
 #[derive(Deserialize)]
