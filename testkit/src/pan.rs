@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::passage_quality::{Iv, SharedLine, chars, intersect, union};
+use super::passage_quality::{Iv, SharedLine, TruthLine, chars, intersect, union};
 use super::quality::lines;
 use neardup::error::Result;
 
@@ -134,6 +134,18 @@ struct Sums {
 /// Adds one document pair's cases and detections to the sums.
 fn score_pair(tx: &str, ty: &str, cases: &[Sides], dets: &[Sides], sums: &mut Sums) {
     let size = |s: &Sides| chars(tx, &s.x) + chars(ty, &s.y);
+    // The share of `total` characters the ranges of `hit` cover (their
+    // union); nothing for an empty side.
+    let share = |hit: Sides, total: usize| {
+        if total == 0 {
+            return 0.0;
+        }
+        let got = size(&Sides {
+            x: union(hit.x),
+            y: union(hit.y),
+        });
+        got as f64 / total as f64
+    };
     let meet = |s: &Sides, r: &Sides| Sides {
         x: intersect(&s.x, &r.x),
         y: intersect(&s.y, &r.y),
@@ -156,14 +168,7 @@ fn score_pair(tx: &str, ty: &str, cases: &[Sides], dets: &[Sides], sums: &mut Su
                 }
             }
         }
-        let n = size(s);
-        if n > 0 {
-            let got = size(&Sides {
-                x: union(per_s.x),
-                y: union(per_s.y),
-            });
-            sums.macro_r += got as f64 / n as f64;
-        }
+        sums.macro_r += share(per_s, size(s));
         sums.cases += 1;
         sums.detected += u64::from(count > 0);
         sums.detecting += count;
@@ -171,14 +176,7 @@ fn score_pair(tx: &str, ty: &str, cases: &[Sides], dets: &[Sides], sums: &mut Su
     for (r, acc) in dets.iter().zip(per_r) {
         all_r.x.extend(&r.x);
         all_r.y.extend(&r.y);
-        let n = size(r);
-        if n > 0 {
-            let got = size(&Sides {
-                x: union(acc.x),
-                y: union(acc.y),
-            });
-            sums.macro_p += got as f64 / n as f64;
-        }
+        sums.macro_p += share(acc, size(r));
         sums.detections += 1;
     }
     let merged = |s: Sides| {
@@ -347,18 +345,6 @@ pub fn read_texts(corpus: &Path) -> Result<HashMap<String, String>> {
         texts.insert(id_string(d.id), d.text);
     })?;
     Ok(texts)
-}
-
-#[derive(Deserialize)]
-struct TruthLine {
-    a: String,
-    b: String,
-    kind: String,
-    a_spans: Vec<[usize; 2]>,
-    b_spans: Vec<[usize; 2]>,
-    edits: Vec<String>,
-    #[serde(default)]
-    rewrite: Option<String>,
 }
 
 /// The edit type of a planted relation: its rewrite, `wire`, `verbatim`

@@ -144,15 +144,20 @@ struct CorpusDoc {
     text: String,
 }
 
+/// A line of a generated corpus's `passages.jsonl` (the planted truth), as
+/// the scorers read it.
 #[derive(Deserialize)]
-struct TruthLine {
-    a: String,
-    b: String,
-    kind: String,
-    a_spans: Vec<[usize; 2]>,
-    b_spans: Vec<[usize; 2]>,
-    edits: Vec<String>,
-    paragraph: bool,
+pub(crate) struct TruthLine {
+    pub(crate) a: String,
+    pub(crate) b: String,
+    pub(crate) kind: String,
+    pub(crate) a_spans: Vec<[usize; 2]>,
+    pub(crate) b_spans: Vec<[usize; 2]>,
+    pub(crate) edits: Vec<String>,
+    pub(crate) paragraph: bool,
+    /// The rewrite of a rewritten copy (`NewsSpec::rewrites`).
+    #[serde(default)]
+    pub(crate) rewrite: Option<String>,
 }
 
 #[derive(Deserialize)]
