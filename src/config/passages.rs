@@ -4,7 +4,7 @@
 //! configuration can hold them without importing the stage.
 
 /// Parameters of shared-passage detection (alignment).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct PassageParams {
     /// Least number of non-stock words of the longest exact run of a passage.
     pub min_words: u32,
@@ -15,6 +15,20 @@ pub struct PassageParams {
     /// Passages between otherwise unrelated documents must total this many
     /// words (see the `passages` module).
     pub isolated_words: u32,
+    /// Least share of a passage's words found on the other side (in any
+    /// order) for a match without an exact run to be `reordered`; below it,
+    /// it is `rewritten`.
+    pub reordered_share: f64,
+    /// Least number of shared content words (stock phrases excluded) of a
+    /// `reordered` passage without an exact run of `min_words`.
+    pub reordered_words: u32,
+    /// Least number of shared content words of a `rewritten` passage
+    /// without an exact run of `min_words`.
+    pub rewritten_words: u32,
+    /// Least share of matched words of a `rewritten` passage.
+    pub rewritten_share: f64,
+    /// Least number of matched sentences of a `rewritten` passage.
+    pub rewritten_sentences: u32,
 }
 
 impl Default for PassageParams {
@@ -24,6 +38,11 @@ impl Default for PassageParams {
             min_run: 3,
             gap: 20,
             isolated_words: 12,
+            reordered_share: 0.8,
+            reordered_words: 10,
+            rewritten_words: 20,
+            rewritten_share: 0.4,
+            rewritten_sentences: 2,
         }
     }
 }

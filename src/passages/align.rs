@@ -1,20 +1,25 @@
 //! Aligning two documents into shared passages.
 //!
-//! Given the seeds of a pair (shared n-grams), every seed is extended to a
-//! maximal run of identical words (an *anchor*). Around each anchor, shorter
-//! exact runs of at least [`PassageParams::min_run`] words are searched within
-//! [`PassageParams::gap`] words on both sides, which picks up the pieces of a
-//! sentence a rewriting desk touched: a replaced word splits a run in two, a
-//! clause moved within a sentence or a sentence moved within a paragraph is a
-//! run out of order, an inserted aside is a gap on one side only. Runs that
-//! lie within `gap` words of each other in *both* documents are chained
-//! (union-find, so order does not matter) into one passage, so a reused
-//! paragraph with edits is one passage, not five.
+//! Two kinds of evidence are gathered, then chained into passages:
 //!
-//! A passage counts only if it has an exact run of at least
-//! [`PassageParams::min_words`] words that are not stock (see [`super::index`]):
-//! short matches must be exact, and a stock phrase alone never counts.
-//! Boilerplate words never match at all.
+//! - **Exact runs.** Every seed (a shared n-gram) is extended to a maximal
+//!   run of identical words (an *anchor*). Around each anchor, shorter exact
+//!   runs of at least [`PassageParams::min_run`] words are searched within
+//!   [`PassageParams::gap`] words on both sides, which picks up the pieces of
+//!   a sentence a desk touched: a replaced word splits a run in two, a moved
+//!   clause is a run out of order, an inserted aside is a gap on one side.
+//! - **Matching sentences** ([`super::sentence_pairs`]): sentences that share
+//!   most of their content words in any order, which is what survives
+//!   shuffled words, moved phrases and replaced vocabulary.
+//!
+//! Pieces that lie within `gap` words of each other in *both* documents are
+//! chained (union-find, so order does not matter), then groups whose spans
+//! are that close are merged, so a reused block is one passage whatever its
+//! internal order. A passage spans its pieces: whole sentences where
+//! sentences matched, the exact words where only runs did. [`super::grade`]
+//! decides whether a group counts and how it matched: short matches must be
+//! exact and not stock, and the evidence needed grows as the overlap gets
+//! looser. Boilerplate words never match at all.
 
 use std::ops::Range;
 
@@ -22,8 +27,12 @@ use ahash::AHashMap;
 
 use crate::config::PassageParams;
 
+use super::grade::{self, Group, Match, counted};
+use super::sentence_pairs;
+
 /// One side of the pair: its word hashes and, per word, whether it is masked
-/// (boilerplate) or covered by a stock phrase.
+/// (boilerplate), covered by a stock phrase or a content word; its sentences
+/// and whether each is a stock sentence.
 #[derive(Clone, Copy, Debug)]
 pub struct Side<'a> {
     /// Word hashes.
@@ -32,6 +41,12 @@ pub struct Side<'a> {
     pub masked: &'a [bool],
     /// Words of stock phrases: they match but do not count.
     pub stock: &'a [bool],
+    /// Content words ([`super::content`]).
+    pub content: &'a [bool],
+    /// Sentences, as word ranges local to the document.
+    pub units: &'a [Range<u32>],
+    /// Stock sentences ([`super::bags`]): they are never evidence.
+    pub stock_units: &'a [bool],
 }
 
 impl Side<'_> {
@@ -64,10 +79,24 @@ pub struct Passage {
     pub a: Range<u32>,
     /// Words of B.
     pub b: Range<u32>,
-    /// Matched words (the smaller of the two sides' covered words).
+    /// Matched words: shared by both spans, in any order.
     pub words: u32,
     /// Matched words over the longer side's span.
     pub similarity: f32,
+    /// How it matched.
+    pub kind: Match,
+}
+
+/// A piece of evidence: an exact run or a pair of matching sentences, as
+/// spans of both documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Piece {
+    a0: u32,
+    a1: u32,
+    b0: u32,
+    b1: u32,
+    /// The exact run, if it is one.
+    run: Option<Run>,
 }
 
 /// Extends a match at `(i, j)` to the maximal run containing it.
@@ -129,51 +158,41 @@ fn local_runs(
     }
 }
 
-/// Non-stock words of a run (the fewer of the two sides).
-fn counted(a: &Side<'_>, b: &Side<'_>, r: &Run) -> u32 {
-    let ca = (r.a..r.a + r.len).filter(|&i| !a.stock[i as usize]).count();
-    let cb = (r.b..r.b + r.len).filter(|&j| !b.stock[j as usize]).count();
-    ca.min(cb) as u32
-}
-
-/// Size of the union of intervals.
-fn covered(mut iv: Vec<(u32, u32)>) -> u32 {
-    iv.sort_unstable();
-    let mut total = 0;
-    let mut end = 0;
-    for (s, e) in iv {
-        let s = s.max(end);
-        if e > s {
-            total += e - s;
-            end = e;
-        }
-    }
-    total
-}
-
-/// The word hulls `(a0, a1, b0, b1)` of a group of runs.
-fn hull(g: &[Run]) -> (u32, u32, u32, u32) {
+/// The spans `(a0, a1, b0, b1)` of a group of pieces.
+fn hull(g: &[Piece]) -> (u32, u32, u32, u32) {
     (
-        g.iter().map(|r| r.a).min().unwrap_or(0),
-        g.iter().map(|r| r.a + r.len).max().unwrap_or(0),
-        g.iter().map(|r| r.b).min().unwrap_or(0),
-        g.iter().map(|r| r.b + r.len).max().unwrap_or(0),
+        g.iter().map(|p| p.a0).min().unwrap_or(0),
+        g.iter().map(|p| p.a1).max().unwrap_or(0),
+        g.iter().map(|p| p.b0).min().unwrap_or(0),
+        g.iter().map(|p| p.b1).max().unwrap_or(0),
     )
 }
 
-/// Merges groups whose hulls lie within `gap` words of each other in both
-/// documents, until none do. Run-by-run chaining misses this when two long
-/// sentences of a paragraph swap places: each is far from the text before
-/// them on one side, yet the pieces still tile one region of both documents.
-fn merge_close_hulls(groups: &mut Vec<Vec<Run>>, gap: u32) {
+/// Whether two groups of spans `x` and `y` (as [`hull`]s) are pieces of one
+/// reused block: within `gap` words of each other in both documents, or
+/// within `gap` in one and, in the other, no farther apart than the longer of
+/// the two (a block whose phrases or sentences were moved around is found as
+/// pieces that are next to each other on one side and shuffled within the
+/// block's length on the other).
+fn one_block(x: (u32, u32, u32, u32), y: (u32, u32, u32, u32), gap: u32) -> bool {
+    let da = distance(x.0, x.1, y.0, y.1);
+    let db = distance(x.2, x.3, y.2, y.3);
+    let la = (x.1 - x.0).max(y.1 - y.0);
+    let lb = (x.3 - x.2).max(y.3 - y.2);
+    (da <= gap && db <= gap) || (da <= gap && db <= gap + lb) || (db <= gap && da <= gap + la)
+}
+
+/// Merges groups that are pieces of [`one_block`], until none are. Chaining
+/// piece by piece misses this when two long sentences of a paragraph swap
+/// places, or phrases move across it: each piece is far from its
+/// neighbours on one side, yet the pieces still tile one region of both
+/// documents.
+fn merge_close_hulls(groups: &mut Vec<Vec<Piece>>, gap: u32) {
     loop {
         let mut merged = false;
         'scan: for x in 0..groups.len() {
             for y in x + 1..groups.len() {
-                let (hx, hy) = (hull(&groups[x]), hull(&groups[y]));
-                if distance(hx.0, hx.1, hy.0, hy.1) <= gap
-                    && distance(hx.2, hx.3, hy.2, hy.3) <= gap
-                {
+                if one_block(hull(&groups[x]), hull(&groups[y]), gap) {
                     let g = groups.swap_remove(y);
                     groups[x].extend(g);
                     merged = true;
@@ -188,20 +207,49 @@ fn merge_close_hulls(groups: &mut Vec<Vec<Run>>, gap: u32) {
 }
 
 /// The shared passages of A and B, from seeds `(pa, pb)` (positions where an
-/// n-gram of A equals one of B), sorted by their start in A.
-pub fn align(a: &Side<'_>, b: &Side<'_>, seeds: &[(u32, u32)], p: &PassageParams) -> Vec<Passage> {
+/// n-gram of A equals one of B; there may be none) and, if `sentences`, from
+/// matching sentences, sorted by their start in A.
+pub fn align(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    seeds: &[(u32, u32)],
+    sentences: bool,
+    p: &PassageParams,
+) -> Vec<Passage> {
     let mut runs = anchors(a, b, seeds, p.min_words);
-    if runs.is_empty() {
+    if !runs.is_empty() {
+        add_near_runs(a, b, &mut runs, p);
+    }
+    let mut pieces: Vec<Piece> = runs
+        .iter()
+        .map(|&r| Piece {
+            a0: r.a,
+            a1: r.a + r.len,
+            b0: r.b,
+            b1: r.b + r.len,
+            run: Some(r),
+        })
+        .collect();
+    let matching = if sentences {
+        sentence_pairs::matching(a, b)
+    } else {
+        Vec::new()
+    };
+    pieces.extend(matching.into_iter().map(|s| Piece {
+        a0: s.a.start,
+        a1: s.a.end,
+        b0: s.b.start,
+        b1: s.b.end,
+        run: None,
+    }));
+    if pieces.is_empty() {
         return Vec::new();
     }
-    add_near_runs(a, b, &mut runs, p);
-    let mut groups = chain(&runs, p.gap);
+    pieces.sort_unstable();
+    pieces.dedup();
+    let mut groups = chain(&pieces, p.gap);
     merge_close_hulls(&mut groups, p.gap);
-    let mut out: Vec<Passage> = groups
-        .into_iter()
-        .filter(|g| g.iter().map(|r| counted(a, b, r)).max().unwrap_or(0) >= p.min_words)
-        .map(|g| passage(&g))
-        .collect();
+    let mut out: Vec<Passage> = groups.iter().filter_map(|g| passage(a, b, g, p)).collect();
     out.sort_by_key(|p| (p.a.start, p.b.start));
     out
 }
@@ -239,11 +287,11 @@ fn add_near_runs(a: &Side<'_>, b: &Side<'_>, runs: &mut Vec<Run>, p: &PassagePar
     runs.dedup();
 }
 
-/// Chains runs (sorted by start in A) that lie within `gap` words of each
+/// Chains pieces (sorted by start in A) that lie within `gap` words of each
 /// other in both documents; returns the chains ordered by their smallest
 /// `(a, b)` start.
-fn chain(runs: &[Run], gap: u32) -> Vec<Vec<Run>> {
-    let n = runs.len();
+fn chain(pieces: &[Piece], gap: u32) -> Vec<Vec<Piece>> {
+    let n = pieces.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -254,66 +302,104 @@ fn chain(runs: &[Run], gap: u32) -> Vec<Vec<Run>> {
     }
     for x in 0..n {
         for y in x + 1..n {
-            let (r, s) = (runs[x], runs[y]);
-            if s.a > r.a + r.len + gap {
-                break; // sorted by start in A: no later run is closer
+            let (r, s) = (pieces[x], pieces[y]);
+            if s.a0 > r.a1 + gap {
+                break; // sorted by start in A: no later piece is closer
             }
-            let da = distance(r.a, r.a + r.len, s.a, s.a + s.len);
-            let db = distance(r.b, r.b + r.len, s.b, s.b + s.len);
+            let da = distance(r.a0, r.a1, s.a0, s.a1);
+            let db = distance(r.b0, r.b1, s.b0, s.b1);
             if da <= gap && db <= gap {
                 let (rx, ry) = (root(&mut parent, x), root(&mut parent, y));
                 parent[rx.max(ry)] = rx.min(ry);
             }
         }
     }
-    let mut groups: AHashMap<usize, Vec<Run>> = AHashMap::new();
-    for (x, r) in runs.iter().enumerate() {
+    let mut groups: AHashMap<usize, Vec<Piece>> = AHashMap::new();
+    for (x, r) in pieces.iter().enumerate() {
         let g = root(&mut parent, x);
         groups.entry(g).or_default().push(*r);
     }
-    let mut groups: Vec<Vec<Run>> = groups.into_values().collect();
-    groups.sort_by_key(|g| g.iter().map(|r| (r.a, r.b)).min());
+    let mut groups: Vec<Vec<Piece>> = groups.into_values().collect();
+    groups.sort_by_key(|g| g.iter().map(|r| (r.a0, r.b0)).min());
     groups
 }
 
-/// The passage a group of runs makes: its hulls in both documents, the
-/// matched words (the fewer of the two sides' covered words) and their
-/// share of the longer hull.
-fn passage(g: &[Run]) -> Passage {
+/// The passage a group of pieces makes, if [`grade::grade`] finds it counts:
+/// its spans in both documents and how it matched.
+fn passage(a: &Side<'_>, b: &Side<'_>, g: &[Piece], p: &PassageParams) -> Option<Passage> {
     let (a0, a1, b0, b1) = hull(g);
-    let wa = covered(g.iter().map(|r| (r.a, r.a + r.len)).collect());
-    let wb = covered(g.iter().map(|r| (r.b, r.b + r.len)).collect());
-    let words = wa.min(wb);
-    Passage {
+    let runs: Vec<Run> = g.iter().filter_map(|p| p.run).collect();
+    let group = Group {
+        runs: &runs,
+        sentences: g.iter().filter(|p| p.run.is_none()).count() as u32,
         a: a0..a1,
         b: b0..b1,
-        words,
-        similarity: words as f32 / (a1 - a0).max(b1 - b0).max(1) as f32,
-    }
+    };
+    let grade = grade::grade(a, b, &group, p)?;
+    Some(Passage {
+        a: a0..a1,
+        b: b0..b1,
+        words: grade.words,
+        similarity: grade.similarity,
+        kind: grade.kind,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::NormalizeOptions;
+    use crate::passages::content::ContentWords;
     use crate::passages::tokens::word_hash;
 
-    fn words(s: &str) -> Vec<u32> {
-        s.split_whitespace().map(word_hash).collect()
+    /// A test document: words split at spaces, sentences at a lone `.`.
+    struct Doc {
+        hashes: Vec<u32>,
+        flags: Vec<bool>,
+        content: Vec<bool>,
+        units: Vec<Range<u32>>,
+        stock_units: Vec<bool>,
+    }
+
+    impl Doc {
+        fn new(text: &str) -> Doc {
+            let c = ContentWords::builtin(NormalizeOptions::all());
+            let (mut hashes, mut units, mut start) = (Vec::new(), Vec::new(), 0u32);
+            for w in text.split_whitespace() {
+                if w == "." {
+                    units.push(start..hashes.len() as u32);
+                    start = hashes.len() as u32;
+                } else {
+                    hashes.push(word_hash(w));
+                }
+            }
+            if hashes.len() as u32 > start {
+                units.push(start..hashes.len() as u32);
+            }
+            Doc {
+                flags: vec![false; hashes.len()],
+                content: hashes.iter().map(|&h| c.is_content(h)).collect(),
+                stock_units: vec![false; units.len()],
+                units,
+                hashes,
+            }
+        }
+
+        fn side(&self) -> Side<'_> {
+            Side {
+                hashes: &self.hashes,
+                masked: &self.flags,
+                stock: &self.flags,
+                content: &self.content,
+                units: &self.units,
+                stock_units: &self.stock_units,
+            }
+        }
     }
 
     fn run(a: &str, b: &str) -> Vec<Passage> {
-        let (ha, hb) = (words(a), words(b));
-        let (ma, mb) = (vec![false; ha.len()], vec![false; hb.len()]);
-        let sa = Side {
-            hashes: &ha,
-            masked: &ma,
-            stock: &ma,
-        };
-        let sb = Side {
-            hashes: &hb,
-            masked: &mb,
-            stock: &mb,
-        };
+        let (da, db) = (Doc::new(a), Doc::new(b));
+        let (ha, hb) = (&da.hashes, &db.hashes);
         // Seed every position where 5 words agree, like the index would.
         let mut seeds = vec![];
         for i in 0..ha.len().saturating_sub(4) {
@@ -323,7 +409,18 @@ mod tests {
                 }
             }
         }
-        align(&sa, &sb, &seeds, &PassageParams::default())
+        align(
+            &da.side(),
+            &db.side(),
+            &seeds,
+            true,
+            &PassageParams::default(),
+        )
+    }
+
+    /// The words of `s` in reverse order.
+    fn reversed(s: &str) -> String {
+        s.split_whitespace().rev().collect::<Vec<_>>().join(" ")
     }
 
     const PARA: &str = "the minister said on monday that the talks with the union had ended \
@@ -336,8 +433,8 @@ mod tests {
             .replace("monday", "tuesday")
             .replace("without agreement", "with no agreement, a spokesman added,")
             .replace("next week", "within days");
-        let a = format!("intro words here {PARA} unrelated closing words");
-        let b = format!("other opening {edited} and something else entirely");
+        let a = format!("intro words here . {PARA} . unrelated closing words");
+        let b = format!("other opening . {edited} . and something else entirely");
         let p = run(&a, &b);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].words >= 35, "{p:?}");
@@ -387,5 +484,68 @@ mod tests {
         let a = format!("{s1} {filler_a} {s2}");
         let b = format!("{s1} {filler_b} {s2}");
         assert_eq!(run(&a, &b).len(), 2);
+    }
+
+    const S1: &str = "police officers said the warehouse fire started near the northern port \
+        late friday evening";
+    const S2: &str = "firefighters battled the flames for six hours before bringing them under \
+        control";
+
+    #[test]
+    fn shuffled_words_are_one_reordered_passage() {
+        let a = format!("some intro here . {S1} . {S2} . and a different ending");
+        let b = format!(
+            "another start . {} . {} . closing words",
+            reversed(S1),
+            reversed(S2)
+        );
+        let p = run(&a, &b);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].kind, Match::Reordered);
+        assert_eq!(p[0].words, 26);
+    }
+
+    #[test]
+    fn replaced_vocabulary_is_rewritten() {
+        // A third of the words replaced.
+        let b1 = S1
+            .replace("police", "security")
+            .replace("warehouse", "depot")
+            .replace("started", "began")
+            .replace("port", "harbour")
+            .replace("evening", "night");
+        let b2 = S2
+            .replace("battled", "fought")
+            .replace("six", "several")
+            .replace("before", "until")
+            .replace("control", "check");
+        let s3 = "the city council will meet monday to discuss stricter safety rules for \
+            storage buildings near the docks";
+        let b3 = s3
+            .replace("council", "assembly")
+            .replace("discuss", "debate")
+            .replace("storage", "warehouse");
+        let a = format!("{S1} . {S2} . {s3}");
+        let b = format!("{b1} . {b2} . {b3}");
+        let p = run(&a, &b);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].kind, Match::Rewritten, "{p:?}");
+    }
+
+    #[test]
+    fn a_short_shuffled_sentence_or_a_few_shared_words_do_not_count() {
+        let s = "the minister met the visiting delegation";
+        assert!(run(s, &reversed(s)).is_empty());
+        let a = "police officers said the warehouse fire was put out quickly by the crews";
+        let b = "officers said the election results in the northern port were delayed again";
+        assert!(run(a, b).is_empty());
+    }
+
+    #[test]
+    fn exact_copy_is_exact() {
+        let a = format!("{S1} . {S2}");
+        let p = run(&a, &a);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].kind, Match::Exact);
     }
 }

@@ -227,16 +227,7 @@ pub fn build(
     masked: &[bool],
 ) -> IndexResult {
     let entries = index_entries(words, masked);
-    let mut cluster_size = vec![0u32; kept.len()];
-    for &k in kept {
-        cluster_size[k.index()] += 1;
-    }
-    let judge = Judge {
-        signed,
-        kept,
-        cluster_size,
-        total_clusters: cluster_count(kept),
-    };
+    let judge = Judge::new(signed, kept);
     // Group boundaries, then each group on its own (in parallel).
     let bounds = group_bounds(&entries);
     let results: Vec<(bool, Vec<Seed>)> = bounds
@@ -322,7 +313,7 @@ fn mark_stock(words: &TokenStore, group: &[Entry], stock_words: &mut [bool]) {
 
 /// What judging a fingerprint group needs: the near-duplicate clusters and
 /// the outlets of the rows.
-struct Judge<'a, 's> {
+pub(super) struct Judge<'a, 's> {
     signed: &'a SignedDocs<'s>,
     /// Per row, the kept row of its near-duplicate cluster.
     kept: &'a [Row],
@@ -332,18 +323,45 @@ struct Judge<'a, 's> {
     total_clusters: usize,
 }
 
-impl Judge<'_, '_> {
+impl<'a, 's> Judge<'a, 's> {
+    /// A judge of the rows of `signed`, `kept` giving the kept row of each
+    /// row's near-duplicate cluster.
+    pub(super) fn new(signed: &'a SignedDocs<'s>, kept: &'a [Row]) -> Judge<'a, 's> {
+        let mut cluster_size = vec![0u32; kept.len()];
+        for &k in kept {
+            cluster_size[k.index()] += 1;
+        }
+        Judge {
+            signed,
+            kept,
+            cluster_size,
+            total_clusters: cluster_count(kept),
+        }
+    }
+
+    /// Whether a phrase found in `rows` is stock ([`is_stock`]).
+    pub(super) fn is_stock(&self, rows: impl Iterator<Item = Row> + Clone) -> bool {
+        is_stock(self.signed, self.kept, rows, self.total_clusters)
+    }
+
+    /// Whether two rows of one group make a candidate pair: different rows
+    /// of different outlets, and not two non-kept members of a
+    /// near-duplicate cluster larger than [`FULL_CLUSTER`] (members of those
+    /// are compared with the kept document only).
+    pub(super) fn may_pair(&self, ra: Row, rb: Row) -> bool {
+        if ra == rb || outlet_key(self.signed, ra) == outlet_key(self.signed, rb) {
+            return false;
+        }
+        let (ka, kb) = (self.kept[ra.index()], self.kept[rb.index()]);
+        !(ka == kb && ra != ka && rb != kb && self.cluster_size[ka.index()] > FULL_CLUSTER)
+    }
+
     /// Whether the fingerprint of `group` (entries of one hash) is stock,
     /// and the seeds it gives: none if it is stock, all its rows share one
     /// outlet, or it has more than [`MAX_GROUP`] entries.
     fn group(&self, group: &[Entry]) -> (bool, Vec<Seed>) {
         let signed = self.signed;
-        let stock = is_stock(
-            signed,
-            self.kept,
-            group.iter().map(row),
-            self.total_clusters,
-        );
+        let stock = self.is_stock(group.iter().map(row));
         let multi_outlet = group
             .iter()
             .any(|e| outlet_key(signed, row(e)) != outlet_key(signed, row(&group[0])));
@@ -354,26 +372,19 @@ impl Judge<'_, '_> {
         (stock, seeds)
     }
 
-    /// Appends to `seeds` one seed per pair of entries of `group` from
-    /// different rows of different outlets, in entry order, skipping pairs
-    /// of two non-kept members of a near-duplicate cluster larger than
-    /// [`FULL_CLUSTER`].
+    /// Appends to `seeds` one seed per pair of entries of `group` that
+    /// [`Judge::may_pair`], in entry order.
     fn pair_seeds(&self, group: &[Entry], seeds: &mut Vec<Seed>) {
-        let (signed, kept) = (self.signed, self.kept);
         for (x, ea) in group.iter().enumerate() {
             for eb in &group[x + 1..] {
-                let (ra, rb) = (row(ea), row(eb));
-                if ra == rb || outlet_key(signed, ra) == outlet_key(signed, rb) {
+                if !self.may_pair(row(ea), row(eb)) {
                     continue;
                 }
-                let (ka, kb) = (kept[ra.index()], kept[rb.index()]);
-                // Within a large near-duplicate cluster, compare
-                // members with the kept document only.
-                if ka == kb && ra != ka && rb != kb && self.cluster_size[ka.index()] > FULL_CLUSTER
-                {
-                    continue;
-                }
-                let (a, b) = if ra < rb { (ea, eb) } else { (eb, ea) };
+                let (a, b) = if row(ea) < row(eb) {
+                    (ea, eb)
+                } else {
+                    (eb, ea)
+                };
                 seeds.push(Seed {
                     a: row(a),
                     b: row(b),

@@ -6,23 +6,32 @@
 //!    each word keeping the byte range of the original text it came from;
 //! 2. [`boilerplate`]: sentences an outlet repeats across its own articles are
 //!    masked, so furniture never matches;
-//! 3. [`index`]: winnowed word 5-grams sorted by hash give the pairs of
+//! 3. [`content`]: which words are content words (not function words of the
+//!    language, not in a large share of the corpus);
+//! 4. [`index`]: winnowed word 5-grams sorted by hash give the pairs of
 //!    documents (of different outlets) that share at least 8 words in a row,
 //!    and tell stock phrases (in article after article of the same outlets)
 //!    from copy (once per outlet, in many outlets);
-//! 4. [`align`]: each such pair is aligned into passages that survive
-//!    rewriting (replaced words, moved clauses and sentences, asides). A pair
-//!    of otherwise unrelated documents (estimated Jaccard below
-//!    [`index::UNRELATED`]) whose passages total fewer than
-//!    [`PassageParams::isolated_words`] words shares a formula or a name with its
-//!    titles, not text: such matches are dropped.
+//! 5. [`bags`]: sentences hashed as sets of content words (MinHash bands) give
+//!    the pairs that share sentences whose words were shuffled, moved or
+//!    partly replaced;
+//! 6. [`align`]: each candidate pair is aligned into passages from exact runs
+//!    and matching sentences ([`sentence_pairs`]), graded by [`grade`] as
+//!    `exact`, `reordered` or `rewritten`. A pair of otherwise unrelated
+//!    documents (estimated Jaccard below [`index::UNRELATED`]) whose passages
+//!    total fewer than [`PassageParams::isolated_words`] words shares a formula
+//!    or a name with its titles, not text: such matches are dropped.
 //!
 //! Passages are returned as word ranges; [`snippets`] reads the spans of the
 //! original texts they cover, which the writers in [`crate::report`] use.
 
 pub mod align;
+pub mod bags;
 pub mod boilerplate;
+pub mod content;
+pub mod grade;
 pub mod index;
+pub mod sentence_pairs;
 pub mod sentences;
 pub mod snippets;
 pub mod tokens;
@@ -41,6 +50,7 @@ use crate::signed::{SignedDocs, Texts};
 use crate::timings::Timings;
 
 pub use boilerplate::Boilerplate;
+pub use grade::Match;
 pub use tokens::TokenStore;
 
 /// A passage shared by two documents.
@@ -54,10 +64,12 @@ pub struct SharedPassage {
     pub a_words: Range<u32>,
     /// Word range in `b`.
     pub b_words: Range<u32>,
-    /// Matched words.
+    /// Matched words: shared by both spans, in any order.
     pub words: u32,
     /// Matched words over the longer side's span.
     pub similarity: f32,
+    /// How it matched.
+    pub kind: Match,
 }
 
 /// Counts of the passage stage.
@@ -71,6 +83,14 @@ pub struct PassageStats {
     pub fingerprints: u64,
     /// Distinct fingerprints found to be stock phrases.
     pub stock_fingerprints: u64,
+    /// Function words known (built-in and frequent in the corpus).
+    pub function_words: u64,
+    /// Sentence keys indexed.
+    pub sentence_keys: u64,
+    /// Distinct sentence keys found to be stock.
+    pub stock_sentence_keys: u64,
+    /// Candidate pairs found by sentence keys only.
+    pub sentence_only_pairs: u64,
     /// Document pairs aligned.
     pub pairs_aligned: u64,
     /// N-grams of short passages found to be stock on a second look.
@@ -86,8 +106,8 @@ pub struct Passages {
     pub boilerplate: Vec<Boilerplate>,
     /// Shared passages, sorted by `(a, b, a_words.start)`.
     pub passages: Vec<SharedPassage>,
-    /// Pairs of signature [`Row`]s that share at least one fingerprint (all were
-    /// aligned).
+    /// Pairs of signature [`Row`]s that share at least one fingerprint or
+    /// enough sentence keys (all were aligned).
     pub aligned: Vec<(Row, Row)>,
     /// Counts.
     pub stats: PassageStats,
@@ -105,26 +125,67 @@ struct Aligner<'a> {
     masked: &'a [bool],
     /// Per word, whether a stock phrase covers it.
     stock: Vec<bool>,
+    /// Per word, whether it is a content word.
+    content: &'a [bool],
+    /// Per unit of the store, whether it is a stock sentence.
+    stock_units: &'a [bool],
     params: &'a PassageParams,
 }
 
+/// One candidate pair of rows and its seeds (a range of the seed list, empty
+/// when only sentence keys found it).
+#[derive(Clone, Debug)]
+struct Candidate {
+    a: Row,
+    b: Row,
+    seeds: Range<usize>,
+    /// Whether the pair shares a sentence key: only then are its sentences
+    /// compared.
+    sentences: bool,
+}
+
 impl Aligner<'_> {
-    /// Aligns one pair of documents from its seeds and returns its passages.
-    fn align_pair(&self, seeds: &[index::Seed]) -> Vec<SharedPassage> {
+    /// Row `r` as one side of a pair, with its sentences `units` (local word
+    /// ranges).
+    fn side<'s>(&'s self, r: Row, units: &'s [Range<u32>]) -> align::Side<'s> {
         let words = self.words;
-        let (a, b) = (seeds[0].a, seeds[0].b);
-        let side = |r: Row| {
-            let w = words.words_of(r);
-            let (s, e) = (w.start as usize, w.end as usize);
-            align::Side {
-                hashes: words.hashes(r),
-                masked: &self.masked[s..e],
-                stock: &self.stock[s..e],
-            }
+        let w = words.words_of(r);
+        let (s, e) = (w.start as usize, w.end as usize);
+        align::Side {
+            hashes: words.hashes(r),
+            masked: &self.masked[s..e],
+            stock: &self.stock[s..e],
+            content: &self.content[s..e],
+            units,
+            stock_units: &self.stock_units[words.unit_range(r)],
+        }
+    }
+
+    /// Aligns one pair of documents from its seeds and returns its passages.
+    fn align_pair(&self, c: &Candidate, seeds: &[index::Seed]) -> Vec<SharedPassage> {
+        let words = self.words;
+        let (a, b) = (c.a, c.b);
+        let units = |r: Row| -> Vec<Range<u32>> {
+            let base = words.words_of(r).start;
+            words
+                .units_of(r)
+                .iter()
+                .map(|u| u.words.start - base..u.words.end - base)
+                .collect()
         };
-        let pairs: Vec<(u32, u32)> = seeds.iter().map(|s| (s.pa, s.pb)).collect();
+        let (units_a, units_b) = (units(a), units(b));
+        let pairs: Vec<(u32, u32)> = seeds[c.seeds.clone()]
+            .iter()
+            .map(|s| (s.pa, s.pb))
+            .collect();
         let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
-        let found = align::align(&side(a), &side(b), &pairs, self.params);
+        let found = align::align(
+            &self.side(a, &units_a),
+            &self.side(b, &units_b),
+            &pairs,
+            c.sentences,
+            self.params,
+        );
         // A short match between otherwise unrelated documents is a formula or
         // a name with its titles, not reuse.
         let total: u32 = found.iter().map(|p| p.words).sum();
@@ -140,6 +201,7 @@ impl Aligner<'_> {
                 b_words: base_b + p.b.start..base_b + p.b.end,
                 words: p.words,
                 similarity: p.similarity,
+                kind: p.kind,
             })
             .collect()
     }
@@ -148,17 +210,19 @@ impl Aligner<'_> {
     /// fingerprints, so a stock phrase shorter than 8 words may carry none
     /// and be joined by one word of context into an 8-word run. The document
     /// frequency of every n-gram of such passages is counted exactly, over
-    /// the whole corpus, and their pairs (`groups` of `seeds`) are aligned
-    /// again into `found`. Returns the number of n-grams found to be stock,
+    /// the whole corpus, and their `candidates` are aligned again into
+    /// `found`. Returns the number of n-grams found to be stock,
     /// `None` when no passage was short.
     fn recheck(
         &mut self,
         seeds: &[index::Seed],
-        groups: &[Range<usize>],
+        candidates: &[Candidate],
         found: &mut [Vec<SharedPassage>],
     ) -> Option<u64> {
         let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
-        let recheck: Vec<usize> = (0..groups.len()).filter(|&g| short(&found[g])).collect();
+        let recheck: Vec<usize> = (0..candidates.len())
+            .filter(|&g| short(&found[g]))
+            .collect();
         if recheck.is_empty() {
             return None;
         }
@@ -177,7 +241,7 @@ impl Aligner<'_> {
         let stock = self.mark_stock(&wanted);
         let again: Vec<(usize, Vec<SharedPassage>)> = recheck
             .par_iter()
-            .map(|&g| (g, self.align_pair(&seeds[groups[g].clone()])))
+            .map(|&g| (g, self.align_pair(&candidates[g], seeds)))
             .collect();
         for (g, v) in again {
             found[g] = v;
@@ -250,32 +314,46 @@ pub fn find(
     let (boilerplate, masked) = timings.time("passages: boilerplate", || {
         boilerplate::find(signed, kept, &words)
     });
+    let (content_words, content) = timings.time("passages: content words", || {
+        let c = content::ContentWords::build(&words, normalize);
+        let flags: Vec<bool> = words
+            .all_hashes()
+            .par_iter()
+            .map(|&h| c.is_content(h))
+            .collect();
+        (c, flags)
+    });
     let mut index = timings.time("passages: index", || {
         index::build(signed, kept, &words, &masked)
     });
+    let bag = timings.time("passages: sentence index", || {
+        bags::build(signed, kept, &words, &masked, &content_words)
+    });
     let seeds = std::mem::take(&mut index.seeds);
-    let groups = pair_groups(&seeds);
+    let candidates = candidates(&seeds, &bag.pairs);
     let mut stage = Aligner {
         signed,
         kept,
         words: &words,
         masked: &masked,
         stock: index.stock,
+        content: &content,
+        stock_units: &bag.stock_units,
         params,
     };
-    progress.begin("passages", Some(groups.len() as u64), Unit::Items);
+    progress.begin("passages", Some(candidates.len() as u64), Unit::Items);
     let mut found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
-        groups
+        candidates
             .par_iter()
-            .map(|g| {
+            .map(|c| {
                 progress.advance(1);
-                stage.align_pair(&seeds[g.clone()])
+                stage.align_pair(c, &seeds)
             })
             .collect()
     });
     progress.end();
     let start = std::time::Instant::now();
-    let rechecked_stock = stage.recheck(&seeds, &groups, &mut found);
+    let rechecked_stock = stage.recheck(&seeds, &candidates, &mut found);
     if rechecked_stock.is_some() {
         timings.add("passages: recheck", start.elapsed());
     }
@@ -284,13 +362,14 @@ pub fn find(
         boilerplate_words: masked.iter().filter(|&&m| m).count() as u64,
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
-        pairs_aligned: groups.len() as u64,
+        function_words: content_words.function_words() as u64,
+        sentence_keys: bag.keys,
+        stock_sentence_keys: bag.stock_keys,
+        sentence_only_pairs: candidates.iter().filter(|c| c.seeds.is_empty()).count() as u64,
+        pairs_aligned: candidates.len() as u64,
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
     };
-    let aligned = groups
-        .iter()
-        .map(|g| (seeds[g.start].a, seeds[g.start].b))
-        .collect();
+    let aligned = candidates.iter().map(|c| (c.a, c.b)).collect();
     Ok(Passages {
         words,
         boilerplate,
@@ -300,18 +379,39 @@ pub fn find(
     })
 }
 
-/// The seeds of each pair of documents: ranges of `seeds`, which are sorted
+/// The candidate pairs: the pairs of `seeds` (sorted by pair) with their
+/// seeds, and the `sentence_pairs` (sorted, with their shared sentence keys)
+/// without seeds that share at least [`bags::MIN_COLLISIONS`] keys, sorted
 /// by pair.
-fn pair_groups(seeds: &[index::Seed]) -> Vec<Range<usize>> {
-    let mut groups: Vec<Range<usize>> = Vec::new();
+fn candidates(seeds: &[index::Seed], sentence_pairs: &[(Row, Row, u32)]) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = Vec::new();
     let mut i = 0;
     while i < seeds.len() {
         let mut j = i + 1;
         while j < seeds.len() && seeds[j].a == seeds[i].a && seeds[j].b == seeds[i].b {
             j += 1;
         }
-        groups.push(i..j);
+        out.push(Candidate {
+            a: seeds[i].a,
+            b: seeds[i].b,
+            seeds: i..j,
+            sentences: false,
+        });
         i = j;
     }
-    groups
+    let seeded = out.len();
+    for &(a, b, keys) in sentence_pairs {
+        match out[..seeded].binary_search_by(|c| (c.a, c.b).cmp(&(a, b))) {
+            Ok(k) => out[k].sentences = true,
+            Err(_) if keys as usize >= bags::MIN_COLLISIONS => out.push(Candidate {
+                a,
+                b,
+                seeds: 0..0,
+                sentences: true,
+            }),
+            Err(_) => {}
+        }
+    }
+    out.sort_by_key(|c| (c.a, c.b));
+    out
 }

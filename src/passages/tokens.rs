@@ -40,6 +40,8 @@ pub struct TokenStore {
     end: Vec<u32>,
     /// First word of each row; one more entry than rows.
     doc_start: Vec<u32>,
+    /// First unit of each row; one more entry than rows.
+    unit_start: Vec<u32>,
     /// Sentences, in document order.
     pub units: Vec<Unit>,
 }
@@ -172,6 +174,7 @@ impl TokenStore {
         let normalizer = Normalizer::new(normalize);
         let mut store = TokenStore {
             doc_start: vec![0],
+            unit_start: vec![0],
             ..TokenStore::default()
         };
         progress.begin("words", Some(rows as u64), ProgressUnit::Items);
@@ -201,16 +204,32 @@ impl TokenStore {
         self.start.extend_from_slice(&w.start);
         self.end.extend_from_slice(&w.end);
         self.doc_start.push(self.hash.len() as u32);
+        self.unit_start.push(self.units.len() as u32);
     }
 
     /// Number of documents.
     pub fn docs(&self) -> usize {
-        self.doc_start.len() - 1
+        self.doc_start.len().saturating_sub(1)
     }
 
     /// Global word indexes of row `r`.
     pub fn words_of(&self, r: Row) -> Range<u32> {
         self.doc_start[r.index()]..self.doc_start[r.index() + 1]
+    }
+
+    /// Global indexes of the units (sentences) of row `r`, in order.
+    pub fn unit_range(&self, r: Row) -> Range<usize> {
+        self.unit_start[r.index()] as usize..self.unit_start[r.index() + 1] as usize
+    }
+
+    /// The units (sentences) of row `r`, in order.
+    pub fn units_of(&self, r: Row) -> &[Unit] {
+        &self.units[self.unit_range(r)]
+    }
+
+    /// The word hashes of all documents (by global word index).
+    pub fn all_hashes(&self) -> &[u32] {
+        &self.hash
     }
 
     /// Word hashes of row `r`.
@@ -238,6 +257,7 @@ impl TokenStore {
     pub fn heap_bytes(&self) -> usize {
         self.hash.capacity() * 12
             + self.doc_start.capacity() * 4
+            + self.unit_start.capacity() * 4
             + self.units.capacity() * std::mem::size_of::<Unit>()
     }
 }

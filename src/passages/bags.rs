@@ -1,0 +1,236 @@
+//! The corpus-wide index of sentences as bags of content words: which
+//! documents share sentences that were reordered or reworded.
+//!
+//! Winnowed word n-grams ([`super::index`]) only see text that kept at least
+//! eight words in a row. A desk that shuffles a sentence's words, moves its
+//! clauses or swaps a third of its vocabulary leaves the sentence's *set* of
+//! content words ([`super::content`]) mostly intact, so sentences are compared
+//! as sets, with MinHash and banding (the same locality-sensitive hashing
+//! as the near-duplicate stage, at sentence scale): each sentence of at least
+//! [`MIN_CONTENT`] distinct content words gets [`BANDS`] keys, each the hash of
+//! [`ROWS`] minima. Two sentences with Jaccard `J` share a key with
+//! probability `1 - (1 - J^3)^8`: 1 for shuffled words, 0.66 for a sentence
+//! with a third of its words replaced (`J = 0.5`), 0.006 for two sentences
+//! sharing a tenth of their words. Keys are sorted (no hash maps, no
+//! all-pairs), each shared key gives its pairs of documents of different
+//! outlets. A pair of documents that shares no key is not compared sentence
+//! by sentence at all; one that shares only keys (no exact n-gram) is a
+//! candidate when it shares at least [`MIN_COLLISIONS`], so one coincidence
+//! is not enough.
+//!
+//! A key found in many otherwise unrelated documents is a stock sentence
+//! (the judge of [`super::index`]); its sentences never count as evidence.
+//! Keys shared by more than [`MAX_GROUP`] sentences give no pairs.
+
+use rayon::prelude::*;
+
+use crate::document::Row;
+use crate::minhash::mix64;
+use crate::signed::SignedDocs;
+
+use super::content::ContentWords;
+use super::index::Judge;
+use super::tokens::TokenStore;
+
+/// Keys per sentence.
+pub const BANDS: usize = 8;
+/// Minima hashed into one key.
+pub const ROWS: usize = 3;
+/// Least number of distinct content words of a sentence with keys.
+pub const MIN_CONTENT: usize = 5;
+/// Keys shared by more sentences than this give no candidate pairs.
+pub const MAX_GROUP: usize = 64;
+/// Least number of keys two documents that share no exact n-gram must share
+/// to be a candidate pair.
+pub const MIN_COLLISIONS: usize = 2;
+
+/// What the sentence index yields.
+#[derive(Debug, Default)]
+pub struct BagIndex {
+    /// Pairs `(a, b, keys)`, `a < b`, sorted and distinct, that share
+    /// `keys` sentence keys.
+    pub pairs: Vec<(Row, Row, u32)>,
+    /// Per unit of the store: a stock sentence.
+    pub stock_units: Vec<bool>,
+    /// Keys indexed.
+    pub keys: u64,
+    /// Distinct keys found to be stock.
+    pub stock_keys: u64,
+}
+
+/// The distinct content words of `hashes` (unmasked), sorted.
+pub fn content_set(hashes: &[u32], masked: &[bool], content: &ContentWords, out: &mut Vec<u32>) {
+    out.clear();
+    out.extend(
+        hashes
+            .iter()
+            .zip(masked)
+            .filter(|&(&h, &m)| !m && content.is_content(h))
+            .map(|(&h, _)| h),
+    );
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// The [`BANDS`] keys of a set of content words (at least [`MIN_CONTENT`]).
+fn keys(set: &[u32]) -> [u64; BANDS] {
+    let mut mins = [u64::MAX; BANDS * ROWS];
+    for &w in set {
+        let h = mix64(u64::from(w) ^ 0x9E37_79B9_7F4A_7C15);
+        for (k, m) in mins.iter_mut().enumerate() {
+            let v = mix64(h ^ (k as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+            if v < *m {
+                *m = v;
+            }
+        }
+    }
+    let mut out = [0u64; BANDS];
+    for (band, key) in out.iter_mut().enumerate() {
+        let mut h = mix64(0xB5AD_4ECE_DA1C_E2A9 ^ band as u64);
+        for &m in &mins[band * ROWS..(band + 1) * ROWS] {
+            h = mix64(h ^ m);
+        }
+        *key = h;
+    }
+    out
+}
+
+/// An index entry: `(key, row, unit)`, the unit a global index of the store.
+type Entry = (u64, u32, u32);
+
+/// Builds the sentence index of `words` (masked words excluded).
+pub fn build(
+    signed: &SignedDocs<'_>,
+    kept: &[Row],
+    words: &TokenStore,
+    masked: &[bool],
+    content: &ContentWords,
+) -> BagIndex {
+    let mut entries = entries(words, masked, content);
+    entries.par_sort_unstable();
+    let judge = Judge::new(signed, kept);
+    let mut bounds = Vec::new();
+    for (i, run) in chunk_starts(&entries) {
+        if run > 1 {
+            bounds.push((i, i + run));
+        }
+    }
+    let results: Vec<(bool, Vec<(Row, Row)>)> = bounds
+        .par_iter()
+        .map(|&(i, j)| {
+            let group = &entries[i..j];
+            let rows = group.iter().map(|e| Row(e.1));
+            if judge.is_stock(rows) {
+                return (true, Vec::new());
+            }
+            let mut pairs = Vec::new();
+            if group.len() <= MAX_GROUP {
+                for (x, ea) in group.iter().enumerate() {
+                    for eb in &group[x + 1..] {
+                        let (ra, rb) = (Row(ea.1), Row(eb.1));
+                        if judge.may_pair(ra, rb) {
+                            pairs.push((ra.min(rb), ra.max(rb)));
+                        }
+                    }
+                }
+            }
+            (false, pairs)
+        })
+        .collect();
+    let mut stock_units = vec![false; words.units.len()];
+    let mut stock_keys = 0;
+    let mut pairs = Vec::new();
+    for (&(i, j), (stock, p)) in bounds.iter().zip(results) {
+        if stock {
+            stock_keys += 1;
+            for e in &entries[i..j] {
+                stock_units[e.2 as usize] = true;
+            }
+        }
+        pairs.extend(p);
+    }
+    pairs.par_sort_unstable();
+    let kept_pairs = pairs
+        .chunk_by(|x, y| x == y)
+        .map(|run| (run[0].0, run[0].1, run.len() as u32))
+        .collect();
+    BagIndex {
+        pairs: kept_pairs,
+        stock_units,
+        keys: entries.len() as u64,
+        stock_keys,
+    }
+}
+
+/// The keys of every sentence of every document, unsorted.
+fn entries(words: &TokenStore, masked: &[bool], content: &ContentWords) -> Vec<Entry> {
+    (0..words.docs() as u32)
+        .into_par_iter()
+        .flat_map_iter(|r| {
+            let mut set = Vec::new();
+            let mut out = Vec::new();
+            for u in words.unit_range(Row(r)) {
+                let w = &words.units[u].words;
+                let (s, e) = (w.start as usize, w.end as usize);
+                content_set(&words.all_hashes()[s..e], &masked[s..e], content, &mut set);
+                if set.len() >= MIN_CONTENT {
+                    out.extend(keys(&set).map(|k| (k, r, u as u32)));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// `(start, length)` of each run of equal keys of sorted `entries`.
+fn chunk_starts(entries: &[Entry]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let mut j = i + 1;
+        while j < entries.len() && entries[j].0 == entries[i].0 {
+            j += 1;
+        }
+        out.push((i, j - i));
+        i = j;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(words: &[u32]) -> Vec<u32> {
+        let mut v = words.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn the_same_set_in_any_order_has_the_same_keys() {
+        let a: Vec<u32> = (1..15).collect();
+        let mut b = a.clone();
+        b.reverse();
+        assert_eq!(keys(&set(&a)), keys(&set(&b)));
+    }
+
+    #[test]
+    fn half_shared_sets_often_share_a_key_and_disjoint_ones_never() {
+        let mut shared_half = 0;
+        let mut disjoint = 0;
+        for t in 0..200u32 {
+            let base: Vec<u32> = (0..12).map(|i| t * 1000 + i).collect();
+            let mut half = base[..8].to_vec();
+            half.extend((0..4).map(|i| t * 1000 + 500 + i));
+            let other: Vec<u32> = (0..12).map(|i| t * 1000 + 700 + i).collect();
+            let (k, kh, ko) = (keys(&set(&base)), keys(&set(&half)), keys(&set(&other)));
+            shared_half += usize::from(k.iter().zip(&kh).any(|(x, y)| x == y));
+            disjoint += usize::from(k.iter().zip(&ko).any(|(x, y)| x == y));
+        }
+        // J = 8/16 = 0.5: 1 - (1 - 0.125)^8 = 0.66 expected.
+        assert!(shared_half > 100, "{shared_half}");
+        assert_eq!(disjoint, 0);
+    }
+}
