@@ -179,7 +179,7 @@ fn one_block(x: (u32, u32, u32, u32), y: (u32, u32, u32, u32), gap: u32) -> bool
     let db = distance(x.2, x.3, y.2, y.3);
     let la = (x.1 - x.0).max(y.1 - y.0);
     let lb = (x.3 - x.2).max(y.3 - y.2);
-    (da <= gap && db <= gap) || (da <= gap && db <= gap + lb) || (db <= gap && da <= gap + la)
+    (da <= gap && db <= gap + lb) || (db <= gap && da <= gap + la)
 }
 
 /// Merges groups that are pieces of [`one_block`], until none are. Chaining
