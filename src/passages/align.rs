@@ -28,11 +28,12 @@ use ahash::AHashMap;
 use crate::config::PassageParams;
 
 use super::grade::{self, Group, Match, counted};
-use super::sentence_pairs;
+use super::sentence_pairs::{self, DocSets};
+use super::tokens::Unit;
 
 /// One side of the pair: its word hashes and, per word, whether it is masked
 /// (boilerplate), covered by a stock phrase or a content word; its sentences
-/// and whether each is a stock sentence.
+/// and their content-word sets.
 #[derive(Clone, Copy, Debug)]
 pub struct Side<'a> {
     /// Word hashes.
@@ -43,15 +44,24 @@ pub struct Side<'a> {
     pub stock: &'a [bool],
     /// Content words ([`super::content`]).
     pub content: &'a [bool],
-    /// Sentences, as word ranges local to the document.
-    pub units: &'a [Range<u32>],
-    /// Stock sentences ([`super::bags`]): they are never evidence.
-    pub stock_units: &'a [bool],
+    /// Sentences, as global word ranges of the store.
+    pub units: &'a [Unit],
+    /// Global index of the document's first word (`units` minus `base` are
+    /// local ranges).
+    pub base: u32,
+    /// Content-word sets of its sentences.
+    pub sets: DocSets<'a>,
 }
 
 impl Side<'_> {
     fn len(&self) -> u32 {
         self.hashes.len() as u32
+    }
+
+    /// Local word range of sentence `u`.
+    pub fn unit(&self, u: usize) -> Range<u32> {
+        let w = &self.units[u].words;
+        w.start - self.base..w.end - self.base
     }
 }
 
@@ -235,7 +245,10 @@ pub fn align(
     } else {
         Vec::new()
     };
-    pieces.extend(matching.into_iter().map(|s| Piece {
+    let beyond_runs = |s: &sentence_pairs::SentencePair| {
+        s.shared.saturating_sub(content_in_runs(a, &runs, s)) >= sentence_pairs::MIN_SHARED as u32
+    };
+    pieces.extend(matching.into_iter().filter(beyond_runs).map(|s| Piece {
         a0: s.a.start,
         a1: s.a.end,
         b0: s.b.start,
@@ -252,6 +265,23 @@ pub fn align(
     let mut out: Vec<Passage> = groups.iter().filter_map(|g| passage(a, b, g, p)).collect();
     out.sort_by_key(|p| (p.a.start, p.b.start));
     out
+}
+
+/// Content words of sentence `s.a` covered by exact runs that lie in
+/// sentence `s.b` on the other side: a sentence pair is only evidence if it
+/// shares more than a run already says (two sentences that share a name
+/// with its title, and nothing else, are not a reworded sentence).
+fn content_in_runs(a: &Side<'_>, runs: &[Run], s: &sentence_pairs::SentencePair) -> u32 {
+    let mut n = 0;
+    for r in runs {
+        for k in 0..r.len {
+            let (i, j) = (r.a + k, r.b + k);
+            if s.a.contains(&i) && s.b.contains(&j) && a.content[i as usize] {
+                n += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Anchors: the maximal runs through the seeds (each run once, in seed
@@ -357,30 +387,53 @@ mod tests {
         hashes: Vec<u32>,
         flags: Vec<bool>,
         content: Vec<bool>,
-        units: Vec<Range<u32>>,
-        stock_units: Vec<bool>,
+        units: Vec<Unit>,
+        postings: Vec<(u32, u32)>,
+        sizes: Vec<u32>,
     }
 
     impl Doc {
         fn new(text: &str) -> Doc {
             let c = ContentWords::builtin(NormalizeOptions::all());
-            let (mut hashes, mut units, mut start) = (Vec::new(), Vec::new(), 0u32);
+            let (mut hashes, mut ranges, mut start) = (Vec::new(), Vec::new(), 0u32);
             for w in text.split_whitespace() {
                 if w == "." {
-                    units.push(start..hashes.len() as u32);
+                    ranges.push(start..hashes.len() as u32);
                     start = hashes.len() as u32;
                 } else {
                     hashes.push(word_hash(w));
                 }
             }
             if hashes.len() as u32 > start {
-                units.push(start..hashes.len() as u32);
+                ranges.push(start..hashes.len() as u32);
             }
+            let content: Vec<bool> = hashes.iter().map(|&h| c.is_content(h)).collect();
+            let (mut postings, mut sizes) = (Vec::new(), Vec::new());
+            for (u, r) in ranges.iter().enumerate() {
+                let mut set: Vec<u32> = r
+                    .clone()
+                    .filter(|&i| content[i as usize])
+                    .map(|i| hashes[i as usize])
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                sizes.push(set.len() as u32);
+                postings.extend(set.iter().map(|&h| (h, u as u32)));
+            }
+            postings.sort_unstable();
             Doc {
                 flags: vec![false; hashes.len()],
-                content: hashes.iter().map(|&h| c.is_content(h)).collect(),
-                stock_units: vec![false; units.len()],
-                units,
+                content,
+                units: ranges
+                    .into_iter()
+                    .map(|words| Unit {
+                        row: crate::document::Row(0),
+                        words,
+                        hash: 0,
+                    })
+                    .collect(),
+                postings,
+                sizes,
                 hashes,
             }
         }
@@ -392,7 +445,11 @@ mod tests {
                 stock: &self.flags,
                 content: &self.content,
                 units: &self.units,
-                stock_units: &self.stock_units,
+                base: 0,
+                sets: DocSets {
+                    postings: &self.postings,
+                    sizes: &self.sizes,
+                },
             }
         }
     }

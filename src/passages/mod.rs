@@ -127,8 +127,8 @@ struct Aligner<'a> {
     stock: Vec<bool>,
     /// Per word, whether it is a content word.
     content: &'a [bool],
-    /// Per unit of the store, whether it is a stock sentence.
-    stock_units: &'a [bool],
+    /// Content-word sets of every sentence.
+    sets: &'a sentence_pairs::SentenceSets,
     params: &'a PassageParams,
 }
 
@@ -145,9 +145,8 @@ struct Candidate {
 }
 
 impl Aligner<'_> {
-    /// Row `r` as one side of a pair, with its sentences `units` (local word
-    /// ranges).
-    fn side<'s>(&'s self, r: Row, units: &'s [Range<u32>]) -> align::Side<'s> {
+    /// Row `r` as one side of a pair.
+    fn side(&self, r: Row) -> align::Side<'_> {
         let words = self.words;
         let w = words.words_of(r);
         let (s, e) = (w.start as usize, w.end as usize);
@@ -156,8 +155,9 @@ impl Aligner<'_> {
             masked: &self.masked[s..e],
             stock: &self.stock[s..e],
             content: &self.content[s..e],
-            units,
-            stock_units: &self.stock_units[words.unit_range(r)],
+            units: words.units_of(r),
+            base: w.start,
+            sets: self.sets.doc(words, r),
         }
     }
 
@@ -165,23 +165,14 @@ impl Aligner<'_> {
     fn align_pair(&self, c: &Candidate, seeds: &[index::Seed]) -> Vec<SharedPassage> {
         let words = self.words;
         let (a, b) = (c.a, c.b);
-        let units = |r: Row| -> Vec<Range<u32>> {
-            let base = words.words_of(r).start;
-            words
-                .units_of(r)
-                .iter()
-                .map(|u| u.words.start - base..u.words.end - base)
-                .collect()
-        };
-        let (units_a, units_b) = (units(a), units(b));
         let pairs: Vec<(u32, u32)> = seeds[c.seeds.clone()]
             .iter()
             .map(|s| (s.pa, s.pb))
             .collect();
         let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
         let found = align::align(
-            &self.side(a, &units_a),
-            &self.side(b, &units_b),
+            &self.side(a),
+            &self.side(b),
             &pairs,
             c.sentences,
             self.params,
@@ -331,6 +322,15 @@ pub fn find(
     });
     let seeds = std::mem::take(&mut index.seeds);
     let candidates = candidates(&seeds, &bag.pairs);
+    let sets = timings.time("passages: sentence sets", || {
+        sentence_pairs::SentenceSets::build(
+            &words,
+            &masked,
+            &index.stock,
+            &bag.stock_units,
+            &content_words,
+        )
+    });
     let mut stage = Aligner {
         signed,
         kept,
@@ -338,7 +338,7 @@ pub fn find(
         masked: &masked,
         stock: index.stock,
         content: &content,
-        stock_units: &bag.stock_units,
+        sets: &sets,
         params,
     };
     progress.begin("passages", Some(candidates.len() as u64), Unit::Items);

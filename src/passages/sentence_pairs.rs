@@ -4,18 +4,25 @@
 //!
 //! Each sentence is the set of its content words ([`super::content`]),
 //! boilerplate and stock words excluded; stock sentences ([`super::bags`])
-//! have none. Sentence `i` of A and `j` of B match when they share at least
+//! have none. The sets are made once per document ([`SentenceSets`]), with
+//! the stock marks of the n-gram index (the recheck of short passages,
+//! which comes later, does not change them). Sentence `i` of A and `j` of B match when they share at least
 //! [`MIN_SHARED`] content words, at least [`MIN_OF_SMALLER`] of the smaller
 //! set and [`MIN_OF_LARGER`] of the larger (a sentence that two were merged
 //! into still matches each of them; a short sentence inside a long unrelated
-//! line does not). Every pair is compared through an inverted index of B's
-//! words, so the cost is the number of shared words, not of sentence pairs.
+//! line does not). The sorted postings of the two documents are merged, so
+//! the cost is the length of the postings and the shared words, not the
+//! number of sentence pairs.
 
 use std::ops::Range;
 
-use ahash::AHashMap;
+use rayon::prelude::*;
+
+use crate::document::Row;
 
 use super::align::Side;
+use super::content::ContentWords;
+use super::tokens::TokenStore;
 
 /// Least number of content words two matching sentences share.
 pub const MIN_SHARED: usize = 4;
@@ -23,6 +30,9 @@ pub const MIN_SHARED: usize = 4;
 pub const MIN_OF_SMALLER: f64 = 0.5;
 /// Least share of the larger sentence's content words that are shared.
 pub const MIN_OF_LARGER: f64 = 0.25;
+/// Pairs of documents with at most this many pairs of sentences count
+/// matches in a dense table; larger ones sort.
+const DENSE: usize = 1 << 16;
 
 /// Two matching sentences: their word ranges (local to each document) and
 /// the content words they share.
@@ -36,74 +46,150 @@ pub struct SentencePair {
     pub shared: u32,
 }
 
-/// The content-word set of each sentence of `side` (empty for stock ones).
-fn sets(side: &Side<'_>) -> Vec<Vec<u32>> {
-    side.units
-        .iter()
-        .zip(side.stock_units)
-        .map(|(u, &stock)| {
-            if stock {
-                return Vec::new();
-            }
-            let mut set: Vec<u32> = u
-                .clone()
-                .map(|i| i as usize)
-                .filter(|&i| side.content[i] && !side.masked[i] && !side.stock[i])
-                .map(|i| side.hashes[i])
-                .collect();
-            set.sort_unstable();
-            set.dedup();
-            set
-        })
-        .collect()
+/// The content-word sets of the sentences of every document, made once for
+/// all pairs: per document, its postings `(word hash, sentence)` sorted, and
+/// per sentence the size of its set.
+#[derive(Debug, Default)]
+pub struct SentenceSets {
+    postings: Vec<(u32, u32)>,
+    doc_start: Vec<usize>,
+    sizes: Vec<u32>,
 }
 
-/// The matching sentences of A and B, by sentence of A then of B.
+/// The sets of one document: its postings and its sentences' set sizes.
+#[derive(Clone, Copy, Debug)]
+pub struct DocSets<'a> {
+    /// `(word hash, sentence index local to the document)`, sorted.
+    pub postings: &'a [(u32, u32)],
+    /// Per sentence, the size of its set (0 for stock sentences).
+    pub sizes: &'a [u32],
+}
+
+impl SentenceSets {
+    /// The sets of every document of `words`: content words, not masked,
+    /// not stock (`stock` per word); stock sentences (`stock_units`, per unit
+    /// of the store) have none.
+    pub fn build(
+        words: &TokenStore,
+        masked: &[bool],
+        stock: &[bool],
+        stock_units: &[bool],
+        content: &ContentWords,
+    ) -> SentenceSets {
+        let per_doc: Vec<(Vec<(u32, u32)>, Vec<u32>)> = (0..words.docs() as u32)
+            .into_par_iter()
+            .map(|r| {
+                let mut postings = Vec::new();
+                let mut sizes = Vec::new();
+                let mut set = Vec::new();
+                let all = words.all_hashes();
+                for (local, u) in words.unit_range(Row(r)).enumerate() {
+                    set.clear();
+                    if !stock_units[u] {
+                        let w = &words.units[u].words;
+                        set.extend(
+                            (w.start as usize..w.end as usize)
+                                .filter(|&i| !masked[i] && !stock[i] && content.is_content(all[i]))
+                                .map(|i| all[i]),
+                        );
+                        set.sort_unstable();
+                        set.dedup();
+                    }
+                    sizes.push(set.len() as u32);
+                    postings.extend(set.iter().map(|&h| (h, local as u32)));
+                }
+                postings.sort_unstable();
+                (postings, sizes)
+            })
+            .collect();
+        let mut out = SentenceSets {
+            doc_start: vec![0],
+            ..SentenceSets::default()
+        };
+        for (p, s) in per_doc {
+            out.postings.extend_from_slice(&p);
+            out.sizes.extend_from_slice(&s);
+            out.doc_start.push(out.postings.len());
+        }
+        out
+    }
+
+    /// The sets of row `r`, whose units are `words.unit_range(r)`.
+    pub fn doc<'a>(&'a self, words: &TokenStore, r: Row) -> DocSets<'a> {
+        DocSets {
+            postings: &self.postings[self.doc_start[r.index()]..self.doc_start[r.index() + 1]],
+            sizes: &self.sizes[words.unit_range(r)],
+        }
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.postings.capacity() * 8 + self.doc_start.capacity() * 8 + self.sizes.capacity() * 4
+    }
+}
+
+/// Whether sentences with sets of `na` and `nb` words sharing `shared` match.
+fn matches(shared: usize, na: u32, nb: u32) -> bool {
+    let (small, large) = (na.min(nb) as f64, na.max(nb) as f64);
+    shared >= MIN_SHARED
+        && shared as f64 >= MIN_OF_SMALLER * small
+        && shared as f64 >= MIN_OF_LARGER * large
+}
+
+/// The matching sentences of A and B, by sentence of A then of B: a merge of
+/// the two sorted postings lists, counting shared words per pair of
+/// sentences.
 pub fn matching(a: &Side<'_>, b: &Side<'_>) -> Vec<SentencePair> {
-    let (sa, sb) = (sets(a), sets(b));
-    let mut index: AHashMap<u32, Vec<u32>> = AHashMap::new();
-    for (j, set) in sb.iter().enumerate() {
-        if set.len() >= MIN_SHARED {
-            for &w in set {
-                index.entry(w).or_default().push(j as u32);
+    let (pa, pb) = (a.sets.postings, b.sets.postings);
+    let (na, nb) = (a.sets.sizes.len(), b.sets.sizes.len());
+    let mut hits: Vec<(u32, u32)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < pa.len() && j < pb.len() {
+        let (ha, hb) = (pa[i].0, pb[j].0);
+        if ha < hb {
+            i += 1;
+        } else if hb < ha {
+            j += 1;
+        } else {
+            let ie = i + pa[i..].iter().take_while(|p| p.0 == ha).count();
+            let je = j + pb[j..].iter().take_while(|p| p.0 == ha).count();
+            for x in &pa[i..ie] {
+                for y in &pb[j..je] {
+                    hits.push((x.1, y.1));
+                }
             }
+            (i, j) = (ie, je);
         }
     }
     let mut out = Vec::new();
-    let mut count = vec![0u32; sb.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    for (i, set) in sa.iter().enumerate() {
-        if set.len() < MIN_SHARED {
-            continue;
+    let mut push = |ua: u32, ub: u32, shared: usize| {
+        let (sa, sb) = (a.sets.sizes[ua as usize], b.sets.sizes[ub as usize]);
+        if matches(shared, sa, sb) {
+            out.push(SentencePair {
+                a: a.unit(ua as usize),
+                b: b.unit(ub as usize),
+                shared: shared as u32,
+            });
         }
-        for w in set {
-            for &j in index.get(w).map_or(&[][..], Vec::as_slice) {
-                if count[j as usize] == 0 {
-                    touched.push(j);
-                }
-                count[j as usize] += 1;
+    };
+    if na * nb <= DENSE {
+        let mut count = vec![0u16; na * nb];
+        for &(x, y) in &hits {
+            let c = &mut count[x as usize * nb + y as usize];
+            *c = c.saturating_add(1);
+        }
+        for (k, &c) in count.iter().enumerate() {
+            if c as usize >= MIN_SHARED {
+                push((k / nb) as u32, (k % nb) as u32, c as usize);
             }
         }
-        touched.sort_unstable();
-        for &j in &touched {
-            let shared = count[j as usize] as usize;
-            count[j as usize] = 0;
-            let (small, large) = (
-                set.len().min(sb[j as usize].len()),
-                set.len().max(sb[j as usize].len()),
-            );
-            if shared >= MIN_SHARED
-                && shared as f64 >= MIN_OF_SMALLER * small as f64
-                && shared as f64 >= MIN_OF_LARGER * large as f64
-            {
-                out.push(SentencePair {
-                    a: a.units[i].clone(),
-                    b: b.units[j as usize].clone(),
-                    shared: shared as u32,
-                });
+    } else {
+        hits.sort_unstable();
+        for run in hits.chunk_by(|x, y| x == y) {
+            if run.len() >= MIN_SHARED {
+                push(run[0].0, run[0].1, run.len());
             }
         }
-        touched.clear();
     }
     out
 }
