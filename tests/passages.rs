@@ -2,21 +2,29 @@
 //! (copied sentences and paragraphs with rewriting-desk edits, a wire story,
 //! stock phrases, per-outlet boilerplate), scored character by character
 //! against the planted truth. The bars are the acceptance bars.
+//!
+//! With rewrites on, copies are also planted with their words shuffled
+//! within sentences, phrases moved within paragraphs, a third of their
+//! content words replaced by synonyms, or condensed into a paraphrase; those
+//! corpora are scored with PAN's measures (Potthast et al. 2010).
 
+use neardup_testkit::pan::{PanReport, pan_eval};
 use neardup_testkit::{NewsSpec, PassageQuality, Script, passage_quality, write_news_corpus};
 
 use crate::util::*;
 
-fn measure(script: Script) -> PassageQuality {
-    let d = Dir::new();
+/// Generates a corpus of `docs` documents (with rewrites if `rewrites`) in
+/// `d/g` and analyzes it into `d/out`.
+fn generate_and_analyze(d: &Dir, script: Script, docs: usize, rewrites: bool) {
     let spec = NewsSpec {
-        docs: 3_000,
+        docs,
         seed: 1,
         script,
+        rewrites,
         ..NewsSpec::default()
     };
     let stats = write_news_corpus(&spec, &d.join("g")).unwrap();
-    assert_eq!(stats.docs, 3_000);
+    assert_eq!(stats.docs as usize, docs);
     d.run(&[
         "analyze",
         "g/corpus.jsonl",
@@ -26,6 +34,11 @@ fn measure(script: Script) -> PassageQuality {
         "date",
     ])
     .ok();
+}
+
+fn measure(script: Script) -> PassageQuality {
+    let d = Dir::new();
+    generate_and_analyze(&d, script, 3_000, false);
     passage_quality(&d.join("g"), &d.join("out")).unwrap()
 }
 
@@ -54,4 +67,46 @@ fn latin_passages_meet_the_bars() {
 #[test]
 fn arabic_passages_meet_the_bars() {
     check(Script::Arabic);
+}
+
+fn measure_rewrites(script: Script) -> (PanReport, PassageQuality) {
+    let d = Dir::new();
+    generate_and_analyze(&d, script, 2_000, true);
+    (
+        pan_eval(&d.join("g"), &d.join("out")).unwrap(),
+        passage_quality(&d.join("g"), &d.join("out")).unwrap(),
+    )
+}
+
+fn check_rewrites(script: Script) {
+    let (pan, q) = measure_rewrites(script);
+    let report = format!("{}\n{}", pan.table(), serde_json::to_string_pretty(&q).unwrap());
+    let recall = |t: &str| pan.by_type.get(t).map_or(0.0, |s| s.recall);
+    let o = &pan.overall;
+    let bars = [
+        ("plagdet >= 0.90", o.plagdet >= 0.90),
+        ("precision >= 0.95", o.precision >= 0.95),
+        ("granularity <= 1.05", o.granularity <= 1.05),
+        ("word_shuffle recall >= 0.85", recall("word_shuffle") >= 0.85),
+        ("phrase_move recall >= 0.85", recall("phrase_move") >= 0.85),
+        ("synonyms recall >= 0.85", recall("synonyms") >= 0.85),
+        ("stock_reported == 0", q.stock_reported == 0),
+        ("boilerplate_reported == 0", q.boilerplate_reported == 0),
+    ];
+    assert!(
+        pan.by_type.get("word_shuffle").map_or(0, |s| s.cases) >= 50,
+        "too few rewritten cases\n{report}"
+    );
+    let failed: Vec<&str> = bars.iter().filter(|b| !b.1).map(|b| b.0).collect();
+    assert!(failed.is_empty(), "{script}: failed {failed:?}\n{report}");
+}
+
+#[test]
+fn latin_rewritten_copies_meet_the_pan_bars() {
+    check_rewrites(Script::Latin);
+}
+
+#[test]
+fn arabic_rewritten_copies_meet_the_pan_bars() {
+    check_rewrites(Script::Arabic);
 }
