@@ -80,14 +80,21 @@ fn measure_rewrites(script: Script) -> (PanReport, PassageQuality) {
 
 fn check_rewrites(script: Script) {
     let (pan, q) = measure_rewrites(script);
-    let report = format!("{}\n{}", pan.table(), serde_json::to_string_pretty(&q).unwrap());
+    let report = format!(
+        "{}\n{}",
+        pan.table(),
+        serde_json::to_string_pretty(&q).unwrap()
+    );
     let recall = |t: &str| pan.by_type.get(t).map_or(0.0, |s| s.recall);
     let o = &pan.overall;
     let bars = [
         ("plagdet >= 0.90", o.plagdet >= 0.90),
         ("precision >= 0.95", o.precision >= 0.95),
         ("granularity <= 1.05", o.granularity <= 1.05),
-        ("word_shuffle recall >= 0.85", recall("word_shuffle") >= 0.85),
+        (
+            "word_shuffle recall >= 0.85",
+            recall("word_shuffle") >= 0.85,
+        ),
         ("phrase_move recall >= 0.85", recall("phrase_move") >= 0.85),
         ("synonyms recall >= 0.85", recall("synonyms") >= 0.85),
         ("stock_reported == 0", q.stock_reported == 0),

@@ -15,8 +15,8 @@ pub struct PassageParams {
     /// Passages between otherwise unrelated documents must total this many
     /// words (see the `passages` module).
     pub isolated_words: u32,
-    /// Least share of a passage's words found on the other side (in any
-    /// order) for a match without an exact run to be `reordered`; below it,
+    /// Least share of the shorter side's words found on the other side (in
+    /// any order) for a match that is not exact to be `reordered`; below it,
     /// it is `rewritten`.
     pub reordered_share: f64,
     /// Least number of shared content words (stock phrases excluded) of a

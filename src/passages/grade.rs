@@ -6,8 +6,9 @@
 //! - an exact run of [`PassageParams::min_words`] words that are not stock is
 //!   enough on its own, whatever else the passage holds;
 //! - without one, a passage whose words are nearly all on the other side, in
-//!   another order (at least [`PassageParams::reordered_share`] of the longer
-//!   side), needs [`PassageParams::reordered_words`] shared content words;
+//!   another order (at least [`PassageParams::reordered_share`] of the shorter
+//!   side: an aside added on one side does not make it a rewrite), needs
+//!   [`PassageParams::reordered_words`] shared content words;
 //! - a looser one needs [`PassageParams::rewritten_words`] shared content
 //!   words, [`PassageParams::rewritten_share`] of its words matched and
 //!   [`PassageParams::rewritten_sentences`] matched sentences.
@@ -86,11 +87,12 @@ pub fn counted(a: &Side<'_>, b: &Side<'_>, r: &Run) -> u32 {
 pub fn grade(a: &Side<'_>, b: &Side<'_>, g: &Group<'_>, p: &PassageParams) -> Option<Grade> {
     let (words, content) = bag_overlap(a, b, g);
     let longer = g.a.len().max(g.b.len()).max(1);
+    let shorter = g.a.len().min(g.b.len()).max(1);
     let share = f64::from(words) / longer as f64;
     let ordered = ordered_words(g.runs);
     let kind = if f64::from(ordered) >= EXACT_ORDERED * f64::from(words) {
         Match::Exact
-    } else if share >= p.reordered_share {
+    } else if f64::from(words) >= p.reordered_share * shorter as f64 {
         Match::Reordered
     } else {
         Match::Rewritten

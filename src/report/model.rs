@@ -16,7 +16,7 @@
 //! - `stories` and `clusters`: `{first|kept, docs, size}` for those of two
 //!   documents or more, largest first (`docs[i].story` and `.cluster` index
 //!   them);
-//! - `passages`: `{id, a, b, as, ae, bs, be, words, sim, first}` between
+//! - `passages`: `{id, a, b, as, ae, bs, be, words, sim, match, first}` between
 //!   embedded documents, offsets in UTF-16 code units so the page can slice
 //!   JavaScript strings directly;
 //! - `boilerplate`: `{outlet, text, documents, share}`.
@@ -102,6 +102,9 @@ struct PassageJson {
     be: usize,
     words: u32,
     sim: f64,
+    /// How it matched: `exact`, `reordered` or `rewritten`.
+    #[serde(rename = "match")]
+    kind: &'static str,
     first: Option<&'static str>,
 }
 
@@ -445,6 +448,7 @@ fn passages_json(
             be: utf16_at(tb, sb.end),
             words: p.words,
             sim: round4(f64::from(p.similarity)),
+            kind: p.kind.name(),
             first: first_side(signed, signed.doc(p.a), signed.doc(p.b)),
         })
         .collect()

@@ -43,10 +43,11 @@
       var P = passages[primary.k];
       var ids = active.map(function (sp) { return String(passages[sp.k].id); });
       var m = el('mark', {
-        class: 'hl' + (active.length > 1 ? ' hl-multi' : ''),
+        class: 'hl' + (active.length > 1 ? ' hl-multi' : '') + (P.match && P.match !== 'exact' ? ' hl-loose' : ''),
         'data-passage': String(P.id),
         'data-passages': ids.join(' '),
         'data-side': primary.side,
+        'data-match': P.match || 'exact',
         tabindex: '0'
       }, seg);
       var hue = hueOf(P, primary.other);
@@ -90,6 +91,13 @@
     });
   }
 
+  // How a passage matched, in words a reader understands.
+  function matchLabel(p) {
+    return p.match === 'reordered' ? 'Reordered (same words, another order)'
+      : p.match === 'rewritten' ? 'Rewritten (words replaced, dropped or added)'
+      : 'Exact copy';
+  }
+
   function passageTip(p, fromDoc) {
     var other = p.a === fromDoc ? p.b : p.a;
     var od = docs[other] || {};
@@ -97,7 +105,7 @@
     box.appendChild(el('div', { class: 'tip-title' }, 'Shared with ', el('bdi', null, outletName(od.outlet) || String(od.id)), dateOf(od) ? ' · ' + dateOf(od) : ''));
     if (docTitle(od)) box.appendChild(tb('div', docTitle(od), 'tip-doc'));
     var first = p.first === 'a' ? p.a : p.first === 'b' ? p.b : null;
-    box.appendChild(el('div', { class: 'tip-muted' }, num(p.words) + ' words matched · similarity ' + pct(p.sim) +
+    box.appendChild(el('div', { class: 'tip-muted' }, matchLabel(p) + ' · ' + num(p.words) + ' words matched · similarity ' + pct(p.sim) +
       (first == null ? '' : first === fromDoc ? ' · this one first' : ' · the other one first')));
     box.appendChild(el('div', { class: 'tip-hint' }, 'Click to jump to the matching text'));
     return box;
@@ -152,7 +160,7 @@
         el('span', { class: 'pop-main' },
           el('span', { class: 'pop-outlet', dir: 'auto' }, (outletName(od.outlet) || 'no outlet') + (dateOf(od) ? ' · ' + dateOf(od) : '')),
           docTitle(od) ? tb('span', docTitle(od), 'pop-doc') : el('span', { class: 'pop-doc mono' }, String(od.id))),
-        el('span', { class: 'pop-w' }, num(p.words) + ' w'));
+        el('span', { class: 'pop-w' }, num(p.words) + ' w' + (p.match && p.match !== 'exact' ? ' · ' + p.match : '')));
       var src = view.querySelector('mark[data-passage="' + String(pid).replace(/["\\]/g, '') + '"]');
       if (src && src.style.getPropertyValue('--h')) btn.querySelector('.pop-swatch').style.setProperty('--h', src.style.getPropertyValue('--h'));
       btn.addEventListener('click', function () { closePopover(); jump(pid, side, m); });

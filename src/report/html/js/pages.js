@@ -356,7 +356,7 @@
       if (eb) alignIn(scrollers[1], eb, scrollers[1].clientHeight / 3);
       flash(ea); flash(eb);
       setHot(String(p.id));
-      status.textContent = 'Passage ' + (at + 1) + ' of ' + order.length + ' · ' + num(p.words) + ' words · similarity ' + pct(p.sim);
+      status.textContent = 'Passage ' + (at + 1) + ' of ' + order.length + ' · ' + matchLabel(p) + ' · ' + num(p.words) + ' words · similarity ' + pct(p.sim);
     }
     prev.addEventListener('click', function () { step(-1); });
     next.addEventListener('click', function () { step(1); });
