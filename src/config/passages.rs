@@ -39,7 +39,7 @@ impl Default for PassageParams {
             gap: 20,
             isolated_words: 12,
             reordered_share: 0.8,
-            reordered_words: 10,
+            reordered_words: 15,
             rewritten_words: 20,
             rewritten_share: 0.4,
             rewritten_sentences: 2,

@@ -72,13 +72,37 @@ pub fn content_set(hashes: &[u32], masked: &[bool], content: &ContentWords, out:
     out.dedup();
 }
 
+/// Multipliers and offsets of the `BANDS * ROWS` hash functions
+/// `h -> a * h + b` (odd `a`, on the mixed word hash): a multiply and an add
+/// per word and function.
+const FUNCTIONS: [(u64, u64); BANDS * ROWS] = {
+    let mut f = [(0u64, 0u64); BANDS * ROWS];
+    let mut k = 0;
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    while k < BANDS * ROWS {
+        // splitmix64 steps, at compile time.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        let a = (z ^ (z >> 31)) | 1;
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        f[k] = (a, z ^ (z >> 31));
+        k += 1;
+    }
+    f
+};
+
 /// The [`BANDS`] keys of a set of content words (at least [`MIN_CONTENT`]).
 fn keys(set: &[u32]) -> [u64; BANDS] {
     let mut mins = [u64::MAX; BANDS * ROWS];
     for &w in set {
         let h = mix64(u64::from(w) ^ 0x9E37_79B9_7F4A_7C15);
-        for (k, m) in mins.iter_mut().enumerate() {
-            let v = mix64(h ^ (k as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93));
+        for (m, &(a, b)) in mins.iter_mut().zip(&FUNCTIONS) {
+            let v = a.wrapping_mul(h).wrapping_add(b);
             if v < *m {
                 *m = v;
             }

@@ -62,10 +62,26 @@ pub struct Scratch {
     map: OffsetMap,
 }
 
-/// Hash of a normalized word.
+/// The bit of a word hash that says the word holds a digit.
+pub const NUMERIC: u32 = 1 << 31;
+
+/// Hash of a normalized word: 31 bits of hash, and [`NUMERIC`] set when the
+/// word holds a digit (normalization made every digit ASCII), so later stages
+/// can tell numbers (the slots of a template) from words without the text.
 #[inline]
 pub fn word_hash(word: &str) -> u32 {
-    xxh3_64(word.as_bytes()) as u32
+    let h = xxh3_64(word.as_bytes()) as u32 & !NUMERIC;
+    if word.bytes().any(|b| b.is_ascii_digit()) {
+        h | NUMERIC
+    } else {
+        h
+    }
+}
+
+/// Whether a word hash is of a word that holds a digit.
+#[inline]
+pub fn is_numeric(h: u32) -> bool {
+    h & NUMERIC != 0
 }
 
 /// Whether `c` is a Han ideograph or a kana (scripts written without spaces).
