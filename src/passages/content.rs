@@ -114,7 +114,8 @@ impl ContentWords {
     pub fn is_content(&self, h: u32) -> bool {
         let k = (h & ((1 << FILTER_BITS) - 1)) as usize;
         let maybe_function = self.filter[k / 64] & (1 << (k % 64)) != 0;
-        !is_numeric(h) && !(maybe_function && self.function.contains(&h))
+        let function = maybe_function && self.function.contains(&h);
+        !function && !is_numeric(h)
     }
 
     /// Number of function words known.

@@ -76,7 +76,9 @@ impl SentenceSets {
         stock_units: &[bool],
         content: &ContentWords,
     ) -> SentenceSets {
-        let per_doc: Vec<(Vec<(u32, u32)>, Vec<u32>)> = (0..words.docs() as u32)
+        /// A document's postings and set sizes.
+        type Doc = (Vec<(u32, u32)>, Vec<u32>);
+        let per_doc: Vec<Doc> = (0..words.docs() as u32)
             .into_par_iter()
             .map(|r| {
                 let mut postings = Vec::new();
