@@ -117,3 +117,52 @@ fn latin_rewritten_copies_meet_the_pan_bars() {
 fn arabic_rewritten_copies_meet_the_pan_bars() {
     check_rewrites(Script::Arabic);
 }
+
+/// The `match` of every line of a `shared.jsonl`, counted.
+fn match_counts(path: &std::path::Path) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for l in read_jsonl(path) {
+        let m = l["match"]
+            .as_str()
+            .expect("every passage says how it matched");
+        *counts.entry(m.to_string()).or_default() += 1;
+    }
+    counts
+}
+
+#[test]
+fn passages_say_how_they_matched_and_passage_match_limits_them() {
+    let d = Dir::new();
+    generate_and_analyze(&d, Script::Latin, 600, true);
+    let all = match_counts(&d.join("out/shared.jsonl"));
+    for kind in ["exact", "reordered", "rewritten"] {
+        assert!(
+            all.get(kind).copied().unwrap_or(0) > 0,
+            "no {kind}: {all:?}"
+        );
+    }
+    for (flag, allowed) in [
+        ("exact", &["exact"][..]),
+        ("reordered", &["exact", "reordered"][..]),
+    ] {
+        let out = format!("out-{flag}");
+        d.run(&[
+            "analyze",
+            "g/corpus.jsonl",
+            "--out",
+            &out,
+            "--date-field",
+            "date",
+            "--passage-match",
+            flag,
+        ])
+        .ok();
+        let got = match_counts(&d.join(&format!("{out}/shared.jsonl")));
+        assert!(
+            got.keys().all(|k| allowed.contains(&k.as_str())) && !got.is_empty(),
+            "--passage-match {flag}: {got:?}"
+        );
+        let summary = read_json(&d.join(&format!("{out}/summary.json")));
+        assert_eq!(summary["parameters"]["passages"]["loosest"], flag);
+    }
+}

@@ -15,7 +15,7 @@ mod stories;
 use std::path::PathBuf;
 
 pub use budget::MemoryBudget;
-pub use passages::PassageParams;
+pub use passages::{Match, PassageParams};
 pub use stories::StoryParams;
 
 use crate::cluster::Keep;

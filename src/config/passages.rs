@@ -3,6 +3,29 @@
 //! Plain values: this module depends on nothing else of the crate, so the
 //! configuration can hold them without importing the stage.
 
+/// How a passage matched, from the strictest to the loosest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Match {
+    /// Word for word, in order (desk edits aside).
+    Exact,
+    /// The same words, in another order.
+    Reordered,
+    /// Many words replaced, dropped or added.
+    Rewritten,
+}
+
+impl Match {
+    /// `exact`, `reordered` or `rewritten`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Match::Exact => "exact",
+            Match::Reordered => "reordered",
+            Match::Rewritten => "rewritten",
+        }
+    }
+}
+
 /// Parameters of shared-passage detection (alignment).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
 pub struct PassageParams {
@@ -29,6 +52,9 @@ pub struct PassageParams {
     pub rewritten_share: f64,
     /// Least number of matched sentences of a `rewritten` passage.
     pub rewritten_sentences: u32,
+    /// The loosest match reported: with [`Match::Exact`], sentences are not
+    /// compared as bags at all (faster, and only word-for-word reuse).
+    pub loosest: Match,
 }
 
 impl Default for PassageParams {
@@ -43,6 +69,7 @@ impl Default for PassageParams {
             rewritten_words: 20,
             rewritten_share: 0.4,
             rewritten_sentences: 2,
+            loosest: Match::Rewritten,
         }
     }
 }

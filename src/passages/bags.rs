@@ -58,6 +58,16 @@ pub struct BagIndex {
     pub stock_keys: u64,
 }
 
+impl BagIndex {
+    /// No sentence keys: no pairs, no stock sentences.
+    pub fn empty(words: &TokenStore) -> BagIndex {
+        BagIndex {
+            stock_units: vec![false; words.units.len()],
+            ..BagIndex::default()
+        }
+    }
+}
+
 /// The distinct content words of `hashes` (unmasked), sorted.
 pub fn content_set(hashes: &[u32], masked: &[bool], content: &ContentWords, out: &mut Vec<u32>) {
     out.clear();

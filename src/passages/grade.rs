@@ -13,42 +13,21 @@
 //!   words, [`PassageParams::rewritten_share`] of its words matched and
 //!   [`PassageParams::rewritten_sentences`] matched sentences.
 //!
-//! The match is `exact` when at least [`EXACT_ORDERED`] of the matched words
+//! Matches looser than [`PassageParams::loosest`] are dropped. The match is
+//! `exact` when at least [`EXACT_ORDERED`] of the matched words
 //! lie in exact runs that keep their order on both sides (the longest chain of
 //! runs increasing in both documents); `reordered` when the words are there
 //! but not in order; `rewritten` when many are not there at all.
 
 use ahash::AHashMap;
 
+pub use crate::config::Match;
 use crate::config::PassageParams;
 
 use super::align::{Run, Side};
 
 /// Least share of the matched words in ordered exact runs of an `exact` match.
 pub const EXACT_ORDERED: f64 = 0.8;
-
-/// How a passage matched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Match {
-    /// Word for word, in order (desk edits aside).
-    Exact,
-    /// The same words, in another order.
-    Reordered,
-    /// Many words replaced, dropped or added.
-    Rewritten,
-}
-
-impl Match {
-    /// `exact`, `reordered` or `rewritten`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Match::Exact => "exact",
-            Match::Reordered => "reordered",
-            Match::Rewritten => "rewritten",
-        }
-    }
-}
 
 /// The grade of a group: how it matched, its matched words (shared by both
 /// sides' spans, in any order, boilerplate excluded) and their share of the
@@ -108,7 +87,7 @@ pub fn grade(a: &Side<'_>, b: &Side<'_>, g: &Group<'_>, p: &PassageParams) -> Op
                     && g.sentences >= p.rewritten_sentences
             }
         };
-    enough.then_some(Grade {
+    (enough && kind <= p.loosest).then_some(Grade {
         kind,
         words,
         similarity: share as f32,

@@ -317,9 +317,13 @@ pub fn find(
     let mut index = timings.time("passages: index", || {
         index::build(signed, kept, &words, &masked)
     });
-    let bag = timings.time("passages: sentence index", || {
-        bags::build(signed, kept, &words, &masked, &content_words)
-    });
+    let bag = if params.loosest == Match::Exact {
+        bags::BagIndex::empty(&words)
+    } else {
+        timings.time("passages: sentence index", || {
+            bags::build(signed, kept, &words, &masked, &content_words)
+        })
+    };
     let seeds = std::mem::take(&mut index.seeds);
     let candidates = candidates(&seeds, &bag.pairs);
     let sets = timings.time("passages: sentence sets", || {

@@ -220,6 +220,7 @@ fn parameters(p: &Parameters) -> Map<String, Value> {
         ("window_days", Value::from(config.stories.window_days)),
         ("max_story", Value::from(config.stories.max_size)),
         ("min_passage_words", Value::from(config.passages.min_words)),
+        ("passage_match", Value::from(config.passages.loosest.name())),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

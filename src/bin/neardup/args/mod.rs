@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use neardup::cluster::Keep;
 use neardup::config::{self, Config, OnError};
-use neardup::config::{PassageParams, StoryParams};
+use neardup::config::{Match, PassageParams, StoryParams};
 use neardup::input::{FieldNames, InputOptions, OutletFrom};
 use neardup::lsh::LshParams;
 use neardup::normalize::NormalizeOptions;
@@ -201,6 +201,12 @@ pub struct AnalyzeArgs {
     /// Least number of identical words (stock phrases excluded) for a shared passage.
     #[arg(long, value_name = "N", default_value_t = PassageParams::default().min_words)]
     pub min_passage_words: u32,
+
+    /// The loosest shared passages reported: `exact` (word for word),
+    /// `reordered` (also the same words in another order) or `rewritten`
+    /// (also reworded text).
+    #[arg(long, value_enum, value_name = "MATCH", default_value = "rewritten")]
+    pub passage_match: MatchArg,
 }
 
 impl AnalyzeArgs {
@@ -216,6 +222,11 @@ impl AnalyzeArgs {
             max_size: self.max_story,
         };
         config.passages.min_words = self.min_passage_words;
+        config.passages.loosest = match self.passage_match {
+            MatchArg::Exact => Match::Exact,
+            MatchArg::Reordered => Match::Reordered,
+            MatchArg::Rewritten => Match::Rewritten,
+        };
         config.report_max_docs = self.report_max_docs;
         Ok(config)
     }
@@ -265,6 +276,17 @@ pub enum KeepArg {
     Earliest,
     /// The most text, then input order.
     Longest,
+}
+
+/// `--passage-match`.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum MatchArg {
+    /// Word for word only.
+    Exact,
+    /// Also the same words in another order.
+    Reordered,
+    /// Also reworded text.
+    Rewritten,
 }
 
 /// `--on-error`.
