@@ -17,9 +17,11 @@
 //! are that close are merged, so a reused block is one passage whatever its
 //! internal order. A passage spans its pieces: whole sentences where
 //! sentences matched, the exact words where only runs did. [`super::grade`]
-//! decides whether a group counts and how it matched: short matches must be
-//! exact and not stock, and the evidence needed grows as the overlap gets
-//! looser. Boilerplate words never match at all.
+//! decides whether a group counts and how it matched: short matches (fewer
+//! than [`grade::SHORT`] words) must be exact and not stock, so a short group
+//! that is not exact is cut down to its runs that kept their order, and the
+//! evidence needed grows as the overlap gets looser. Boilerplate words never
+//! match at all.
 
 use std::ops::Range;
 
@@ -357,10 +359,41 @@ fn chain(pieces: &[Piece], gap: u32) -> Vec<Vec<Piece>> {
 /// The passage a group of pieces makes, if [`grade::grade`] finds it counts:
 /// its spans in both documents and how it matched.
 fn passage(a: &Side<'_>, b: &Side<'_>, g: &[Piece], p: &PassageParams) -> Option<Passage> {
-    let (a0, a1, b0, b1) = hull(g);
     let runs: Vec<Run> = g.iter().filter_map(|p| p.run).collect();
+    let found = graded(a, b, g, &runs, p)?;
+    if found.kind == Match::Exact || found.words >= grade::SHORT {
+        return Some(found);
+    }
+    // A short match must be exact: keep only the runs that kept their order
+    // (the stray pieces of a coincidence around a common phrase go).
+    let chain: Vec<Piece> = grade::ordered_chain(&runs)
+        .into_iter()
+        .map(|r| Piece {
+            a0: r.a,
+            a1: r.a + r.len,
+            b0: r.b,
+            b1: r.b + r.len,
+            run: Some(r),
+        })
+        .collect();
+    let exact = graded(a, b, &chain, &grade::ordered_chain(&runs), p)?;
+    (exact.kind == Match::Exact).then_some(exact)
+}
+
+/// The graded passage of the pieces `g`, whose exact runs are `runs`.
+fn graded(
+    a: &Side<'_>,
+    b: &Side<'_>,
+    g: &[Piece],
+    runs: &[Run],
+    p: &PassageParams,
+) -> Option<Passage> {
+    if g.is_empty() {
+        return None;
+    }
+    let (a0, a1, b0, b1) = hull(g);
     let group = Group {
-        runs: &runs,
+        runs,
         sentences: g.iter().filter(|p| p.run.is_none()).count() as u32,
         a: a0..a1,
         b: b0..b1,

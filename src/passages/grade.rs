@@ -28,6 +28,9 @@ use super::align::{Run, Side};
 
 /// Least share of the matched words in ordered exact runs of an `exact` match.
 pub const EXACT_ORDERED: f64 = 0.8;
+/// A match of fewer words than this is short: it must be exact (see
+/// [`super::align`]).
+pub const SHORT: u32 = 16;
 
 /// The grade of a group: how it matched, its matched words (shared by both
 /// sides' spans, in any order, boilerplate excluded) and their share of the
@@ -124,21 +127,39 @@ fn bag_overlap(a: &Side<'_>, b: &Side<'_>, g: &Group<'_>) -> (u32, u32) {
 /// The words of the longest chain of runs that increase in both documents
 /// (the runs that kept their order).
 fn ordered_words(runs: &[Run]) -> u32 {
+    ordered_chain(runs).iter().map(|r| r.len).sum()
+}
+
+/// The longest chain (in words) of runs that increase in both documents, in
+/// order.
+pub fn ordered_chain(runs: &[Run]) -> Vec<Run> {
     let mut runs = runs.to_vec();
     runs.sort_unstable();
     let mut best = vec![0u32; runs.len()];
-    let mut top = 0;
+    let mut prev = vec![usize::MAX; runs.len()];
+    let mut top = None;
     for x in 0..runs.len() {
         let r = runs[x];
-        let before = (0..x)
-            .filter(|&y| runs[y].a + runs[y].len <= r.a && runs[y].b + runs[y].len <= r.b)
-            .map(|y| best[y])
-            .max()
-            .unwrap_or(0);
-        best[x] = before + r.len;
-        top = top.max(best[x]);
+        best[x] = r.len;
+        for y in 0..x {
+            let q = runs[y];
+            if q.a + q.len <= r.a && q.b + q.len <= r.b && best[y] + r.len > best[x] {
+                best[x] = best[y] + r.len;
+                prev[x] = y;
+            }
+        }
+        if top.is_none_or(|t: usize| best[x] > best[t]) {
+            top = Some(x);
+        }
     }
-    top
+    let mut chain = Vec::new();
+    let mut at = top.unwrap_or(usize::MAX);
+    while at != usize::MAX {
+        chain.push(runs[at]);
+        at = prev[at];
+    }
+    chain.reverse();
+    chain
 }
 
 #[cfg(test)]
@@ -153,5 +174,9 @@ mod tests {
         // Swapped: only the longer one is in order.
         assert_eq!(ordered_words(&[run(0, 10, 5), run(10, 0, 8)]), 8);
         assert_eq!(ordered_words(&[]), 0);
+        assert_eq!(
+            ordered_chain(&[run(6, 7, 4), run(0, 0, 5), run(1, 20, 2)]),
+            [run(0, 0, 5), run(6, 7, 4)]
+        );
     }
 }
