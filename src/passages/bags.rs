@@ -13,8 +13,10 @@
 //! with a third of its words replaced (`J = 0.5`), 0.006 for two sentences
 //! sharing a tenth of their words. Keys are sorted (no hash maps, no
 //! all-pairs), each shared key gives its pairs of documents of different
-//! outlets. A pair of documents that shares no key is not compared sentence
-//! by sentence at all; one that shares only keys (no exact n-gram) is a
+//! outlets, unless the two sentences are identical (the n-gram index finds
+//! those, and aligns them word by word). A pair of documents that shares no
+//! key between different sentences is not compared sentence by sentence at
+//! all; one that shares only keys (no exact n-gram) is a
 //! candidate when it shares at least [`MIN_COLLISIONS`], so one coincidence
 //! is not enough.
 //!
@@ -56,16 +58,6 @@ pub struct BagIndex {
     pub keys: u64,
     /// Distinct keys found to be stock.
     pub stock_keys: u64,
-}
-
-impl BagIndex {
-    /// No sentence keys: no pairs, no stock sentences.
-    pub fn empty(words: &TokenStore) -> BagIndex {
-        BagIndex {
-            stock_units: vec![false; words.units.len()],
-            ..BagIndex::default()
-        }
-    }
 }
 
 /// The distinct content words of `hashes` (unmasked), sorted.
@@ -162,7 +154,10 @@ pub fn build(
                 for (x, ea) in group.iter().enumerate() {
                     for eb in &group[x + 1..] {
                         let (ra, rb) = (Row(ea.1), Row(eb.1));
-                        if judge.may_pair(ra, rb) {
+                        // Identical sentences are the exact index's job.
+                        let same =
+                            words.units[ea.2 as usize].hash == words.units[eb.2 as usize].hash;
+                        if !same && judge.may_pair(ra, rb) {
                             pairs.push((ra.min(rb), ra.max(rb)));
                         }
                     }

@@ -33,7 +33,7 @@ pub const FREQUENT_SHARE: f64 = 0.05;
 /// Least number of sampled documents a frequent word is found in.
 pub const FREQUENT_MIN_DOCS: usize = 25;
 /// Largest number of documents sampled for document frequencies.
-pub const DF_SAMPLE: usize = 20_000;
+pub const DF_SAMPLE: usize = 5_000;
 
 const ENGLISH: &str = "a about above after again against all also am an and any are as at be \
     because been before being below between both but by can could did do does doing down during \

@@ -305,36 +305,40 @@ pub fn find(
     let (boilerplate, masked) = timings.time("passages: boilerplate", || {
         boilerplate::find(signed, kept, &words)
     });
-    let (content_words, content) = timings.time("passages: content words", || {
-        let c = content::ContentWords::build(&words, normalize);
-        let flags: Vec<bool> = words
-            .all_hashes()
-            .par_iter()
-            .map(|&h| c.is_content(h))
-            .collect();
-        (c, flags)
-    });
     let mut index = timings.time("passages: index", || {
         index::build(signed, kept, &words, &masked)
     });
-    let bag = if params.loosest == Match::Exact {
-        bags::BagIndex::empty(&words)
-    } else {
-        timings.time("passages: sentence index", || {
-            bags::build(signed, kept, &words, &masked, &content_words)
-        })
-    };
     let seeds = std::mem::take(&mut index.seeds);
+    // With only exact matches wanted, sentences are never compared as sets.
+    let loose = params.loosest != Match::Exact;
+    let (content, bag, sets, function_words) = if loose {
+        let (content_words, content) = timings.time("passages: content words", || {
+            let c = content::ContentWords::build(&words, normalize);
+            let flags: Vec<bool> = words
+                .all_hashes()
+                .par_iter()
+                .map(|&h| c.is_content(h))
+                .collect();
+            (c, flags)
+        });
+        let bag = timings.time("passages: sentence index", || {
+            bags::build(signed, kept, &words, &masked, &content_words)
+        });
+        let sets = timings.time("passages: sentence sets", || {
+            sentence_pairs::SentenceSets::build(
+                &words,
+                &masked,
+                &index.stock,
+                &bag.stock_units,
+                &content_words,
+            )
+        });
+        (content, bag, sets, content_words.function_words())
+    } else {
+        let sets = sentence_pairs::SentenceSets::empty(&words);
+        (vec![false; words.len()], bags::BagIndex::default(), sets, 0)
+    };
     let candidates = candidates(&seeds, &bag.pairs);
-    let sets = timings.time("passages: sentence sets", || {
-        sentence_pairs::SentenceSets::build(
-            &words,
-            &masked,
-            &index.stock,
-            &bag.stock_units,
-            &content_words,
-        )
-    });
     let mut stage = Aligner {
         signed,
         kept,
@@ -366,7 +370,7 @@ pub fn find(
         boilerplate_words: masked.iter().filter(|&&m| m).count() as u64,
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
-        function_words: content_words.function_words() as u64,
+        function_words: function_words as u64,
         sentence_keys: bag.keys,
         stock_sentence_keys: bag.stock_keys,
         sentence_only_pairs: candidates.iter().filter(|c| c.seeds.is_empty()).count() as u64,

@@ -116,6 +116,16 @@ impl SentenceSets {
         out
     }
 
+    /// No sets: every document has none (every sentence of `words` has an
+    /// empty set).
+    pub fn empty(words: &TokenStore) -> SentenceSets {
+        SentenceSets {
+            postings: Vec::new(),
+            doc_start: vec![0; words.docs() + 1],
+            sizes: vec![0; words.units.len()],
+        }
+    }
+
     /// The sets of row `r`, whose units are `words.unit_range(r)`.
     pub fn doc<'a>(&'a self, words: &TokenStore, r: Row) -> DocSets<'a> {
         DocSets {
