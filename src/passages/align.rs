@@ -276,11 +276,18 @@ pub fn align(
 fn content_in_runs(a: &Side<'_>, runs: &[Run], s: &sentence_pairs::SentencePair) -> u32 {
     let mut n = 0;
     for r in runs {
-        for k in 0..r.len {
-            let (i, j) = (r.a + k, r.b + k);
-            if s.a.contains(&i) && s.b.contains(&j) && a.content[i as usize] {
-                n += 1;
-            }
+        // Offsets k of the run with r.a + k in s.a and r.b + k in s.b.
+        let from =
+            s.a.start
+                .saturating_sub(r.a)
+                .max(s.b.start.saturating_sub(r.b));
+        let to = r
+            .len
+            .min(s.a.end.saturating_sub(r.a))
+            .min(s.b.end.saturating_sub(r.b));
+        if from < to {
+            let words = (r.a + from) as usize..(r.a + to) as usize;
+            n += a.content[words].iter().filter(|&&c| c).count() as u32;
         }
     }
     n

@@ -121,8 +121,22 @@ fn keys(set: &[u32]) -> [u64; BANDS] {
     out
 }
 
-/// An index entry: `(key, row, unit)`, the unit a global index of the store.
-type Entry = (u64, u32, u32);
+/// An index entry: the high 32 bits of a key, then the sentence's global
+/// unit index in the low 32 (a flat sort key of 8 bytes; a chance collision
+/// of two 32-bit keys only adds a candidate that alignment then rejects).
+type Entry = u64;
+
+/// The key of an entry.
+#[inline]
+fn key(e: Entry) -> u32 {
+    (e >> 32) as u32
+}
+
+/// The unit (global index in the store) of an entry.
+#[inline]
+fn unit(e: Entry) -> usize {
+    (e & 0xFFFF_FFFF) as usize
+}
 
 /// Builds the sentence index of `words` (masked words excluded).
 pub fn build(
@@ -145,19 +159,18 @@ pub fn build(
         .par_iter()
         .map(|&(i, j)| {
             let group = &entries[i..j];
-            let rows = group.iter().map(|e| Row(e.1));
+            let rows = group.iter().map(|&e| words.units[unit(e)].row);
             if judge.is_stock(rows) {
                 return (true, Vec::new());
             }
             let mut pairs = Vec::new();
             if group.len() <= MAX_GROUP {
-                for (x, ea) in group.iter().enumerate() {
-                    for eb in &group[x + 1..] {
-                        let (ra, rb) = (Row(ea.1), Row(eb.1));
+                for (x, &ea) in group.iter().enumerate() {
+                    for &eb in &group[x + 1..] {
+                        let (ua, ub) = (&words.units[unit(ea)], &words.units[unit(eb)]);
+                        let (ra, rb) = (ua.row, ub.row);
                         // Identical sentences are the exact index's job.
-                        let same =
-                            words.units[ea.2 as usize].hash == words.units[eb.2 as usize].hash;
-                        if !same && judge.may_pair(ra, rb) {
+                        if ua.hash != ub.hash && judge.may_pair(ra, rb) {
                             pairs.push((ra.min(rb), ra.max(rb)));
                         }
                     }
@@ -172,8 +185,8 @@ pub fn build(
     for (&(i, j), (stock, p)) in bounds.iter().zip(results) {
         if stock {
             stock_keys += 1;
-            for e in &entries[i..j] {
-                stock_units[e.2 as usize] = true;
+            for &e in &entries[i..j] {
+                stock_units[unit(e)] = true;
             }
         }
         pairs.extend(p);
@@ -203,7 +216,7 @@ fn entries(words: &TokenStore, masked: &[bool], content: &ContentWords) -> Vec<E
                 let (s, e) = (w.start as usize, w.end as usize);
                 content_set(&words.all_hashes()[s..e], &masked[s..e], content, &mut set);
                 if set.len() >= MIN_CONTENT {
-                    out.extend(keys(&set).map(|k| (k, r, u as u32)));
+                    out.extend(keys(&set).map(|k| (k >> 32) << 32 | u as u64));
                 }
             }
             out
@@ -217,7 +230,7 @@ fn chunk_starts(entries: &[Entry]) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < entries.len() {
         let mut j = i + 1;
-        while j < entries.len() && entries[j].0 == entries[i].0 {
+        while j < entries.len() && key(entries[j]) == key(entries[i]) {
             j += 1;
         }
         out.push((i, j - i));
