@@ -24,7 +24,7 @@ use ahash::AHashMap;
 pub use crate::config::Match;
 use crate::config::PassageParams;
 
-use super::align::{Run, Side};
+use super::pair::{Run, Side};
 
 /// Least share of the matched words in ordered exact runs of an `exact` match.
 pub const EXACT_ORDERED: f64 = 0.8;

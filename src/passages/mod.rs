@@ -31,6 +31,7 @@ pub mod boilerplate;
 pub mod content;
 pub mod grade;
 pub mod index;
+pub mod pair;
 pub mod sentence_pairs;
 pub mod sentences;
 pub mod snippets;
@@ -197,6 +198,35 @@ impl Aligner<'_> {
             .collect()
     }
 
+    /// Aligns every candidate pair (in parallel), then gives short passages
+    /// a second look ([`Aligner::recheck`]); returns the passages per
+    /// candidate and the n-grams the second look found stock.
+    fn align_all(
+        &mut self,
+        candidates: &[Candidate],
+        seeds: &[index::Seed],
+        progress: &dyn Progress,
+        timings: &mut Timings,
+    ) -> (Vec<Vec<SharedPassage>>, Option<u64>) {
+        progress.begin("passages", Some(candidates.len() as u64), Unit::Items);
+        let mut found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
+            candidates
+                .par_iter()
+                .map(|c| {
+                    progress.advance(1);
+                    self.align_pair(c, seeds)
+                })
+                .collect()
+        });
+        progress.end();
+        let start = std::time::Instant::now();
+        let rechecked_stock = self.recheck(seeds, candidates, &mut found);
+        if rechecked_stock.is_some() {
+            timings.add("passages: recheck", start.elapsed());
+        }
+        (found, rechecked_stock)
+    }
+
     /// A second look at short passages. Stock marks come from winnowed
     /// fingerprints, so a stock phrase shorter than 8 words may carry none
     /// and be joined by one word of context into an 8-word run. The document
@@ -310,34 +340,20 @@ pub fn find(
     });
     let seeds = std::mem::take(&mut index.seeds);
     // With only exact matches wanted, sentences are never compared as sets.
-    let loose = params.loosest != Match::Exact;
-    let (content, bag, sets, function_words) = if loose {
-        let (content_words, content) = timings.time("passages: content words", || {
-            let c = content::ContentWords::build(&words, normalize);
-            let flags: Vec<bool> = words
-                .all_hashes()
-                .par_iter()
-                .map(|&h| c.is_content(h))
-                .collect();
-            (c, flags)
-        });
-        let bag = timings.time("passages: sentence index", || {
-            bags::build(signed, kept, &words, &masked, &content_words)
-        });
-        let sets = timings.time("passages: sentence sets", || {
-            sentence_pairs::SentenceSets::build(
-                &words,
-                &masked,
-                &index.stock,
-                &bag.stock_units,
-                &content_words,
-            )
-        });
-        (content, bag, sets, content_words.function_words())
+    let loose = if params.loosest == Match::Exact {
+        SentenceEvidence::none(&words)
     } else {
-        let sets = sentence_pairs::SentenceSets::empty(&words);
-        (vec![false; words.len()], bags::BagIndex::default(), sets, 0)
+        sentence_evidence(
+            signed,
+            kept,
+            &words,
+            &masked,
+            &index.stock,
+            normalize,
+            timings,
+        )
     };
+    let (content, bag, sets) = (&loose.content, &loose.bag, &loose.sets);
     let candidates = candidates(&seeds, &bag.pairs);
     let mut stage = Aligner {
         signed,
@@ -345,32 +361,17 @@ pub fn find(
         words: &words,
         masked: &masked,
         stock: index.stock,
-        content: &content,
-        sets: &sets,
+        content,
+        sets,
         params,
     };
-    progress.begin("passages", Some(candidates.len() as u64), Unit::Items);
-    let mut found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
-        candidates
-            .par_iter()
-            .map(|c| {
-                progress.advance(1);
-                stage.align_pair(c, &seeds)
-            })
-            .collect()
-    });
-    progress.end();
-    let start = std::time::Instant::now();
-    let rechecked_stock = stage.recheck(&seeds, &candidates, &mut found);
-    if rechecked_stock.is_some() {
-        timings.add("passages: recheck", start.elapsed());
-    }
+    let (found, rechecked_stock) = stage.align_all(&candidates, &seeds, progress, timings);
     let stats = PassageStats {
         words: words.len() as u64,
         boilerplate_words: masked.iter().filter(|&&m| m).count() as u64,
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
-        function_words: function_words as u64,
+        function_words: loose.function_words as u64,
         sentence_keys: bag.keys,
         stock_sentence_keys: bag.stock_keys,
         sentence_only_pairs: candidates.iter().filter(|c| c.seeds.is_empty()).count() as u64,
@@ -385,6 +386,61 @@ pub fn find(
         aligned,
         stats,
     })
+}
+
+/// What comparing sentences as sets needs: per word, whether it is a content
+/// word; the sentence index; the sentences' content-word sets; the number of
+/// function words known.
+struct SentenceEvidence {
+    content: Vec<bool>,
+    bag: bags::BagIndex,
+    sets: sentence_pairs::SentenceSets,
+    function_words: usize,
+}
+
+impl SentenceEvidence {
+    /// No content words, no sentence keys, empty sets.
+    fn none(words: &TokenStore) -> SentenceEvidence {
+        SentenceEvidence {
+            content: vec![false; words.len()],
+            bag: bags::BagIndex::default(),
+            sets: sentence_pairs::SentenceSets::empty(words),
+            function_words: 0,
+        }
+    }
+}
+
+/// Content words, the sentence index and the sentence sets of `words`.
+fn sentence_evidence(
+    signed: &SignedDocs<'_>,
+    kept: &[Row],
+    words: &TokenStore,
+    masked: &[bool],
+    stock: &[bool],
+    normalize: NormalizeOptions,
+    timings: &mut Timings,
+) -> SentenceEvidence {
+    let (content_words, content) = timings.time("passages: content words", || {
+        let c = content::ContentWords::build(words, normalize);
+        let flags: Vec<bool> = words
+            .all_hashes()
+            .par_iter()
+            .map(|&h| c.is_content(h))
+            .collect();
+        (c, flags)
+    });
+    let bag = timings.time("passages: sentence index", || {
+        bags::build(signed, kept, words, masked, &content_words)
+    });
+    let sets = timings.time("passages: sentence sets", || {
+        sentence_pairs::SentenceSets::build(words, masked, stock, &bag.stock_units, &content_words)
+    });
+    SentenceEvidence {
+        content,
+        bag,
+        sets,
+        function_words: content_words.function_words(),
+    }
 }
 
 /// The candidate pairs: the pairs of `seeds` (sorted by pair) with their

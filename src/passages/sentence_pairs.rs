@@ -20,8 +20,8 @@ use rayon::prelude::*;
 
 use crate::document::Row;
 
-use super::align::Side;
 use super::content::ContentWords;
+use super::pair::{DocSets, Side};
 use super::tokens::TokenStore;
 
 /// Least number of content words two matching sentences share.
@@ -54,15 +54,6 @@ pub struct SentenceSets {
     postings: Vec<(u32, u32)>,
     doc_start: Vec<usize>,
     sizes: Vec<u32>,
-}
-
-/// The sets of one document: its postings and its sentences' set sizes.
-#[derive(Clone, Copy, Debug)]
-pub struct DocSets<'a> {
-    /// `(word hash, sentence index local to the document)`, sorted.
-    pub postings: &'a [(u32, u32)],
-    /// Per sentence, the size of its set (0 for stock sentences).
-    pub sizes: &'a [u32],
 }
 
 impl SentenceSets {
