@@ -5,10 +5,17 @@
 //! order; with a margin ([`verify_with_margin`]), the pairs within it of the
 //! threshold are returned apart, for the caller to decide on a finer
 //! signature. Verified pairs are joined with a union-find (union by size, path
-//! halving); a cluster is a connected component. Each cluster keeps one
-//! document, the first by a rank the caller derives from [`Keep`], and every
-//! other member points to it. The result depends only on the set of verified
-//! pairs, never on thread scheduling.
+//! halving) into connected components, and each component is cut into
+//! clusters without chaining, by greedy star clustering (Aslam et al. 2004):
+//! the member with the most verified pairs (then the first by a rank the
+//! caller derives from [`Keep`]) is a centre and takes every unplaced member
+//! of its component that is a near-duplicate *of it*; then the next unplaced
+//! one, and so on. A star keeps its best-ranked member that is a
+//! near-duplicate of every other member (the centre, at least). So every
+//! member of a cluster is a near-duplicate of its kept document — never only
+//! of a neighbour of a neighbour (A~B, B~C, A≁C gives two clusters). The
+//! result depends only on the set of verified pairs and the signatures, never
+//! on thread scheduling.
 
 use rayon::prelude::*;
 
@@ -151,36 +158,108 @@ pub struct Clusters {
 }
 
 impl Clusters {
-    /// Groups rows connected by `pairs` and picks each cluster's kept row: the
-    /// one with the smallest `rank` (ties broken by row, which is input order).
-    pub fn build<K: Ord>(n: usize, pairs: &[Pair], rank: impl Fn(Row) -> K) -> Clusters {
+    /// Cuts the components of `pairs` into clusters by greedy star
+    /// clustering (see the module docs); `rank` orders documents for
+    /// `--keep` (ties by row, which is input order) and `near(a, b)` says
+    /// whether two rows are near-duplicates.
+    pub fn build<K: Ord>(
+        n: usize,
+        pairs: &[Pair],
+        rank: impl Fn(Row) -> K + Sync,
+        near: impl Fn(Row, Row) -> bool + Sync,
+    ) -> Clusters {
         let mut uf = UnionFind::new(n);
+        let mut degree = vec![0u32; n];
         for p in pairs {
             uf.union(p.a.0, p.b.0);
+            degree[p.a.index()] += 1;
+            degree[p.b.index()] += 1;
         }
-        let mut best: Vec<u32> = vec![u32::MAX; n];
-        let mut roots = Vec::with_capacity(n);
-        let mut count = 0;
-        let mut largest = 0;
+        // Members of every component with more than one, by root.
+        let mut members: Vec<Vec<Row>> = Vec::new();
+        let mut slot = vec![u32::MAX; n];
+        let mut kept: Vec<Row> = (0..n as u32).map(Row).collect();
         for r in 0..n as u32 {
             let root = uf.find(r);
-            roots.push(root);
-            let slot = &mut best[root as usize];
-            if *slot == u32::MAX {
-                *slot = r;
-                count += 1;
-                largest = largest.max(uf.set_size(root) as usize);
-            } else if rank(Row(r)) < rank(Row(*slot)) {
-                *slot = r;
+            if uf.set_size(root) < 2 {
+                continue;
             }
+            if slot[root as usize] == u32::MAX {
+                slot[root as usize] = members.len() as u32;
+                members.push(Vec::new());
+            }
+            members[slot[root as usize] as usize].push(Row(r));
         }
-        let kept = roots.iter().map(|&root| Row(best[root as usize])).collect();
+        let placed: Vec<Vec<(Row, Row)>> = members
+            .par_iter_mut()
+            .map(|m| {
+                // Centres: the most connected first (the original that all
+                // its copies resemble), then by rank.
+                m.sort_by_cached_key(|&r| (std::cmp::Reverse(degree[r.index()]), rank(r), r));
+                stars(m, &rank, &near)
+            })
+            .collect();
+        let mut count = n - members.iter().map(Vec::len).sum::<usize>();
+        let mut size = vec![0u32; n];
+        for (r, c) in placed.into_iter().flatten() {
+            kept[r.index()] = c;
+            size[c.index()] += 1;
+            count += usize::from(r == c);
+        }
         Clusters {
             kept,
             count,
-            largest,
+            largest: size
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(0)
+                .max(u32::from(n > 0)) as usize,
         }
     }
+}
+
+/// Clusters larger than this keep their centre without looking for a
+/// better-ranked member near all the others.
+const KEEP_SEARCH: usize = 64;
+
+/// Greedy star clustering of one component's `members` (sorted by centre
+/// preference): the first unplaced member is a centre and takes every
+/// unplaced member near it. Each star keeps its best-ranked member that is
+/// near every other member (the centre always is). Returns `(member, kept)`
+/// for every member.
+fn stars<K: Ord>(
+    members: &[Row],
+    rank: &impl Fn(Row) -> K,
+    near: &impl Fn(Row, Row) -> bool,
+) -> Vec<(Row, Row)> {
+    let mut out = Vec::with_capacity(members.len());
+    let mut unplaced: Vec<Row> = members.to_vec();
+    while let Some(&centre) = unplaced.first() {
+        let mut star = vec![centre];
+        let mut rest = Vec::with_capacity(unplaced.len());
+        for &m in &unplaced[1..] {
+            if near(centre, m) {
+                star.push(m);
+            } else {
+                rest.push(m);
+            }
+        }
+        unplaced = rest;
+        let mut keep = centre;
+        if star.len() <= KEEP_SEARCH {
+            let mut by_rank = star.clone();
+            by_rank.sort_by_cached_key(|&r| (rank(r), r));
+            if let Some(&best) = by_rank
+                .iter()
+                .find(|&&x| x == centre || star.iter().all(|&m| m == x || near(x, m)))
+            {
+                keep = best;
+            }
+        }
+        out.extend(star.into_iter().map(|m| (m, keep)));
+    }
+    out
 }
 
 /// What the near-duplicate stage found: the pairs, the clusters, and the
@@ -272,7 +351,8 @@ mod tests {
                     pairs.push(pair(a, b));
                 }
             }
-            let clusters = Clusters::build(n, &pairs, |r| r);
+            // Everyone near everyone: clusters are the components.
+            let clusters = Clusters::build(n, &pairs, |r| r, |_, _| true);
             let comp = bfs_components(n, &pairs);
             for x in 0..n {
                 for y in 0..n {
@@ -292,8 +372,29 @@ mod tests {
     fn keep_policy_picks_by_rank() {
         let pairs = [pair(0, 1), pair(1, 2), pair(3, 4)];
         let lengths = [10u32, 30, 30, 5, 1];
-        let c = Clusters::build(5, &pairs, |r| std::cmp::Reverse(lengths[r.index()]));
+        let c = Clusters::build(
+            5,
+            &pairs,
+            |r| std::cmp::Reverse(lengths[r.index()]),
+            |_, _| true,
+        );
         assert_eq!(c.kept, [1, 1, 1, 3, 3].map(Row));
         assert_eq!((c.count, c.largest), (2, 3));
+    }
+
+    #[test]
+    fn a_chain_is_not_one_cluster() {
+        // 0~1, 1~2, 2~3, but 0 and 2 are not near-duplicates.
+        let pairs = [pair(0, 1), pair(1, 2), pair(2, 3)];
+        let near = |a: Row, b: Row| pairs.iter().any(|p| (p.a, p.b) == (a.min(b), a.max(b)));
+        let c = Clusters::build(4, &pairs, |r| r, near);
+        // 1 and 2 have the most pairs: 1 is a centre and takes 0 and 2 (0 is
+        // not near 2, so 1 is kept); 3 is left alone, not chained through 2.
+        assert_eq!(c.kept, [1, 1, 1, 3].map(Row));
+        assert_eq!((c.count, c.largest), (2, 3));
+        // Every member is near its kept row.
+        for (r, &k) in c.kept.iter().enumerate() {
+            assert!(Row(r as u32) == k || near(k, Row(r as u32)));
+        }
     }
 }

@@ -90,17 +90,35 @@ pub fn find_duplicates(
     }
     let docs = &corpus.docs;
     let row_docs = &corpus.row_docs;
+    // A member must be a near-duplicate of its cluster's kept document: a
+    // verified pair, or (where banding gave a star or a chain instead of
+    // every pair) coarse signatures that clear the threshold by the margin
+    // that accepts a pair without refinement.
+    let sure = config.threshold + config.doubt_margin();
+    let near = |a: Row, b: Row| {
+        let key = (a.min(b), a.max(b));
+        pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).is_ok()
+            || corpus.sigs.jaccard(a, b) >= sure
+    };
     let clusters = timings.time("cluster", || {
         let n = corpus.sigs.len();
         match config.keep {
-            Keep::First => Clusters::build(n, &pairs, |r| r),
-            Keep::Earliest => Clusters::build(n, &pairs, |r| {
-                let d = row_docs[r.index()];
-                (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
-            }),
-            Keep::Longest => Clusters::build(n, &pairs, |r| {
-                (std::cmp::Reverse(docs.chars(row_docs[r.index()])), r)
-            }),
+            Keep::First => Clusters::build(n, &pairs, |r| r, near),
+            Keep::Earliest => Clusters::build(
+                n,
+                &pairs,
+                |r| {
+                    let d = row_docs[r.index()];
+                    (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
+                },
+                near,
+            ),
+            Keep::Longest => Clusters::build(
+                n,
+                &pairs,
+                |r| (std::cmp::Reverse(docs.chars(row_docs[r.index()])), r),
+                near,
+            ),
         }
     });
     Ok(Duplicates {
