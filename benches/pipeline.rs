@@ -10,6 +10,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 
 use neardup::cluster::{Clusters, verify};
 use neardup::config::Config;
+use neardup::document::Row;
 use neardup::input::{OutletFrom, resolve};
 use neardup::lsh::{LshParams, candidate_pairs};
 use neardup::minhash::{MinHasher, Scratch, Signatures};
@@ -101,7 +102,8 @@ fn lsh_and_cluster(c: &mut Criterion) {
         b.iter(|| {
             let cands = candidate_pairs(&sigs, lsh, 1 << 30);
             let pairs = verify(&sigs, &cands, config.threshold);
-            black_box(Clusters::build(sigs.len(), &pairs, |r| r))
+            let near = |a: Row, b: Row| sigs.jaccard(a, b) >= config.threshold;
+            black_box(Clusters::build(sigs.len(), &pairs, |r| r, near))
         })
     });
     g.finish();
