@@ -1,0 +1,115 @@
+//! Scores an analyze output folder against the hand-labelled pairs of
+//! `testkit/labels/pairs.jsonl` (issue 12), for one corpus:
+//!
+//! ```text
+//! pair_labels LABELS CORPUS OUT_DIR      # CORPUS: saudinewsnet | allsides-dev
+//! ```
+//!
+//! - clusters: a pair is predicted when both documents are in one
+//!   near-duplicate cluster; true when labelled `same_article`;
+//! - stories: predicted when in one story; precision against `same_article`
+//!   or `same_event`, recall on the pairs whose shared text is `reuse`;
+//! - passages: predicted when `shared.jsonl` has a passage between them of
+//!   kind `reuse` (or of any kind when the output has no `kind`); true when
+//!   the shared text is `reuse`.
+//!
+//! Figures are over the labelled sample as drawn (stratified, unweighted).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Deserialize)]
+struct Label {
+    corpus: String,
+    a: String,
+    b: String,
+    relation: String,
+    shared_text: String,
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("{msg}");
+    std::process::exit(2)
+}
+
+fn lines(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display()))))
+        .collect()
+}
+
+/// Precision and recall of `predicted` against `truth` over `pairs`
+/// (recall over the pairs where `relevant`).
+fn pr(pairs: &[(bool, bool, bool)]) -> (f64, f64, usize, usize) {
+    let predicted = pairs.iter().filter(|p| p.0).count();
+    let correct = pairs.iter().filter(|p| p.0 && p.1).count();
+    let relevant = pairs.iter().filter(|p| p.2).count();
+    let found = pairs.iter().filter(|p| p.0 && p.2).count();
+    let div = |a: usize, b: usize| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
+    (div(correct, predicted), div(found, relevant), predicted, relevant)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() != 3 {
+        fail("usage: pair_labels LABELS CORPUS OUT_DIR");
+    }
+    let (labels, corpus, out) = (Path::new(&args[0]), &args[1], Path::new(&args[2]));
+    let labels: Vec<Label> = lines(labels)
+        .into_iter()
+        .map(|v| serde_json::from_value(v).unwrap_or_else(|e| fail(&e.to_string())))
+        .filter(|l: &Label| &l.corpus == corpus)
+        .collect();
+    let wanted: HashSet<&str> = labels.iter().flat_map(|l| [l.a.as_str(), l.b.as_str()]).collect();
+    let mut cluster = HashMap::new();
+    let mut story = HashMap::new();
+    for d in lines(&out.join("documents.jsonl")) {
+        let id = d["id"].as_str().unwrap_or_default().to_string();
+        if wanted.contains(id.as_str()) {
+            cluster.insert(id.clone(), d["cluster"].clone());
+            story.insert(id, d["story"].clone());
+        }
+    }
+    let mut passages: HashSet<(String, String)> = HashSet::new();
+    for p in lines(&out.join("shared.jsonl")) {
+        let kind = p["kind"].as_str().unwrap_or("reuse");
+        if kind != "reuse" {
+            continue;
+        }
+        let (a, b) = (p["a"]["id"].as_str().unwrap_or_default(), p["b"]["id"].as_str().unwrap_or_default());
+        if wanted.contains(a) && wanted.contains(b) {
+            passages.insert((a.min(b).to_string(), a.max(b).to_string()));
+        }
+    }
+    let same = |m: &HashMap<String, Value>, l: &Label| {
+        matches!((m.get(&l.a), m.get(&l.b)), (Some(x), Some(y)) if !x.is_null() && x == y)
+    };
+    let reuse = |l: &Label| l.shared_text == "reuse";
+    let clusters: Vec<_> = labels
+        .iter()
+        .map(|l| (same(&cluster, l), l.relation == "same_article", l.relation == "same_article"))
+        .collect();
+    let stories: Vec<_> = labels
+        .iter()
+        .map(|l| (same(&story, l), matches!(l.relation.as_str(), "same_article" | "same_event"), reuse(l)))
+        .collect();
+    let shared: Vec<_> = labels
+        .iter()
+        .map(|l| {
+            let key = (l.a.clone().min(l.b.clone()), l.a.clone().max(l.b.clone()));
+            (passages.contains(&key), reuse(l), reuse(l))
+        })
+        .collect();
+    println!("{corpus}: {} labelled pairs", labels.len());
+    println!("| level | precision | recall | predicted | relevant |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, v) in [("clusters (same_article)", &clusters), ("stories (same article or event; recall on reuse)", &stories), ("passages (reuse)", &shared)] {
+        let (p, r, np, nr) = pr(v);
+        println!("| {name} | {p:.3} | {r:.3} | {np} | {nr} |");
+    }
+}
