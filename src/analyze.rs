@@ -39,7 +39,7 @@ use crate::document::{DocId, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
 use crate::passages::snippets::{Snippets, wanted_spans};
-use crate::passages::{self, Passages};
+use crate::passages::{self, Passages, TextKind};
 use crate::pipeline::{Corpus, find_duplicates, read_and_sign};
 use crate::progress::{Progress, Unit};
 use crate::report::html;
@@ -153,6 +153,7 @@ fn find_all(
             &dups,
             &passage_pairs(&passages),
             &passages.aligned,
+            &template_pairs(&passages),
             &doc_words(&passages),
             &config.stories,
         )
@@ -262,11 +263,32 @@ fn write_outputs(
     Ok(files)
 }
 
-/// Passage words and passages shared by each pair of signature [`Row`]s:
-/// `(a, b, words, passages)`, sorted.
+/// The pairs of signature [`Row`]s whose every shared passage is a
+/// template's, sorted.
+fn template_pairs(passages: &Passages) -> Vec<(Row, Row)> {
+    let mut out: Vec<(Row, Row, bool)> = Vec::new();
+    for p in &passages.passages {
+        let template = p.text == TextKind::Template;
+        match out.last_mut() {
+            Some(last) if last.0 == p.a && last.1 == p.b => last.2 &= template,
+            _ => out.push((p.a, p.b, template)),
+        }
+    }
+    out.into_iter()
+        .filter(|t| t.2)
+        .map(|t| (t.0, t.1))
+        .collect()
+}
+
+/// Words and passages of reused text (not a template's) shared by each pair
+/// of signature [`Row`]s: `(a, b, words, passages)`, sorted.
 fn passage_pairs(passages: &Passages) -> Vec<(Row, Row, u32, u32)> {
     let mut out: Vec<(Row, Row, u32, u32)> = Vec::new();
-    for p in &passages.passages {
+    for p in passages
+        .passages
+        .iter()
+        .filter(|p| p.text == TextKind::Reuse)
+    {
         match out.last_mut() {
             Some(last) if last.0 == p.a && last.1 == p.b => {
                 last.2 += p.words;

@@ -3,7 +3,7 @@
 //!
 //! Documents are linked by three kinds of evidence, strongest first:
 //!
-//! 1. they are near-duplicates (always the same story);
+//! 1. they are in one near-duplicate cluster (always the same story);
 //! 2. they share passages totalling at least [`StoryParams::min_words`] words
 //!    that are either two passages or more, or [`StoryParams::min_share`] of
 //!    the longer document (one short item pasted into a long roundup is not
@@ -11,6 +11,11 @@
 //! 3. they share some text (a fingerprint of the passage index, or a band of
 //!    the near-duplicate LSH) and their estimated Jaccard similarity reaches
 //!    [`StoryParams::threshold`].
+//!
+//! Text that is a template's fixed wording or a running story's recurring
+//! background ([`crate::passages::TextKind::Template`]) is not evidence of
+//! one event: template passages are not passage evidence, and pairs whose
+//! every shared passage is a template's get no similarity link either.
 //!
 //! The third kind only looks at pairs the earlier stages already found, so
 //! it costs nothing more on a large corpus: a separate banding at a low
@@ -25,8 +30,10 @@
 //! unrelated articles (in real news, through roundups that paste several
 //! agency items into one article, and royal-court formulas):
 //!
-//! - a link between two dated documents further apart than
-//!   [`StoryParams::window_days`] is dropped;
+//! - the dated documents of a story span at most
+//!   [`StoryParams::window_days`]: a link that would stretch a story's span
+//!   past it is dropped (so an undated document can join one dated story but
+//!   not bridge two whose dates are too far apart);
 //! - links are applied strongest first (passage words, then similarity);
 //! - a link may join a document to a story, but two stories of several
 //!   documents merge only once the links between them number at least
@@ -98,11 +105,15 @@ pub struct Stories {
 /// a passage link's strength is its words over the longer document's words,
 /// so links that make up much of both documents (republications) are applied
 /// before links through a long roundup article that pastes a short item.
+///
+/// `template_pairs` (sorted) are the pairs whose every shared passage is a
+/// template's: they get no similarity link.
 pub fn build(
     signed: &SignedDocs<'_>,
     dups: &Duplicates,
     passage_pairs: &[(Row, Row, u32, u32)],
     aligned: &[(Row, Row)],
+    template_pairs: &[(Row, Row)],
     doc_words: &[u32],
     params: &StoryParams,
 ) -> Stories {
@@ -111,13 +122,14 @@ pub fn build(
         dups,
         passage_pairs,
         aligned,
+        template_pairs,
         doc_words,
         params,
     };
     let n = signed.len();
     let mut uf = UnionFind::new(n);
-    for p in &dups.pairs {
-        uf.union(p.a.0, p.b.0);
+    for (r, k) in dups.clusters.kept.iter().enumerate() {
+        uf.union(r as u32, k.0);
     }
     let mut candidates = inputs.candidates();
     inputs.order_by_strength(&mut candidates);
@@ -140,6 +152,7 @@ struct Inputs<'a, 's> {
     dups: &'a Duplicates,
     passage_pairs: &'a [(Row, Row, u32, u32)],
     aligned: &'a [(Row, Row)],
+    template_pairs: &'a [(Row, Row)],
     doc_words: &'a [u32],
     params: &'a StoryParams,
 }
@@ -190,15 +203,22 @@ impl Inputs<'_, '_> {
                 evidence: Evidence::Passages(w),
             })
             .collect();
-        candidates.extend(self.dups.similar.iter().map(|p| Link {
-            a: p.a,
-            b: p.b,
-            jaccard: p.jaccard,
-            evidence: Evidence::Similarity,
-        }));
+        let template = |a: Row, b: Row| self.template_pairs.binary_search(&(a, b)).is_ok();
+        candidates.extend(
+            self.dups
+                .similar
+                .iter()
+                .filter(|p| !template(p.a, p.b))
+                .map(|p| Link {
+                    a: p.a,
+                    b: p.b,
+                    jaccard: p.jaccard,
+                    evidence: Evidence::Similarity,
+                }),
+        );
         candidates.extend(self.aligned.iter().filter_map(|&(a, b)| {
             let j = signed.jaccard(a, b);
-            (j >= params.threshold).then_some(Link {
+            (j >= params.threshold && !template(a, b)).then_some(Link {
                 a,
                 b,
                 jaccard: j as f32,
@@ -238,15 +258,9 @@ impl Inputs<'_, '_> {
             .is_ok()
     }
 
-    /// Whether both documents of `l` are dated and further apart than
-    /// `window` seconds.
-    fn outside_window(&self, l: &Link, window: f64) -> bool {
-        let signed = self.signed;
-        let (da, db) = (
-            signed.docs.date(signed.doc(l.a)),
-            signed.docs.date(signed.doc(l.b)),
-        );
-        matches!((da, db), (Some(x), Some(y)) if (x - y).unsigned_abs() as f64 > window)
+    /// The date of row `r`, if dated.
+    fn date(&self, r: Row) -> Option<i64> {
+        self.signed.docs.date(self.signed.doc(r))
     }
 
     /// Applies `candidates` in order to `uf` (which holds the near-duplicate
@@ -258,6 +272,15 @@ impl Inputs<'_, '_> {
     fn apply(&self, uf: &mut UnionFind, candidates: Vec<Link>) -> Applied {
         let params = self.params;
         let window = params.window_days * 86_400.0;
+        // Per root, the earliest and latest date of its story's documents.
+        let n = uf.len();
+        let mut span: Vec<(i64, i64)> = vec![(i64::MAX, i64::MIN); n];
+        for r in 0..n as u32 {
+            if let Some(t) = self.date(Row(r)) {
+                let s = &mut span[uf.find(r) as usize];
+                *s = (s.0.min(t), s.1.max(t));
+            }
+        }
         let mut links = Vec::new();
         let (mut dropped_by_size, mut dropped_by_window) = (0, 0);
         let mut seen = ahash::AHashSet::new();
@@ -267,13 +290,15 @@ impl Inputs<'_, '_> {
             if !seen.insert((l.a, l.b)) || self.is_duplicate_pair(l.a, l.b) {
                 continue;
             }
-            if self.outside_window(&l, window) {
-                dropped_by_window += 1;
-                continue;
-            }
             let (ra, rb) = (uf.find(l.a.0), uf.find(l.b.0));
             if ra == rb {
                 links.push(l);
+                continue;
+            }
+            let (sa_span, sb_span) = (span[ra as usize], span[rb as usize]);
+            let joined = (sa_span.0.min(sb_span.0), sa_span.1.max(sb_span.1));
+            if joined.0 <= joined.1 && (joined.1 - joined.0) as f64 > window {
+                dropped_by_window += 1;
                 continue;
             }
             let (sa, sb) = (uf.set_size(ra), uf.set_size(rb));
@@ -296,6 +321,7 @@ impl Inputs<'_, '_> {
                 pending.remove(&key);
             }
             uf.union(ra, rb);
+            span[uf.find(ra) as usize] = joined;
             links.push(l);
         }
         // Links held back that ended up inside one story anyway are story pairs.

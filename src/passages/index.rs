@@ -64,6 +64,14 @@ pub const STOCK_MAX_SHARE: f64 = 0.01;
 /// compared (a wire story and its republications); in larger ones members are
 /// compared with the kept document only.
 pub const FULL_CLUSTER: u32 = 32;
+/// A fingerprint that is not stock is a template's (a formula, or a running
+/// story's background paragraph) when its documents, in at least
+/// [`STOCK_MIN_CLUSTERS`] clusters, are dated on at least this many distinct
+/// days spanning more than [`TEMPLATE_SPAN_DAYS`]: copy of one article runs
+/// within a day or two, a formula comes back day after day.
+pub const TEMPLATE_DAYS: usize = 3;
+/// Least span, in days, of the dates of a template fingerprint's documents.
+pub const TEMPLATE_SPAN_DAYS: i64 = 2;
 /// Fingerprints shared by more documents than this give no candidate pairs
 /// (they would give a quadratic number; such phrases are stock in practice).
 pub const MAX_GROUP: usize = 2000;
@@ -185,6 +193,10 @@ pub struct IndexResult {
     pub seeds: Vec<Seed>,
     /// For every word of the store: covered by a stock fingerprint.
     pub stock: Vec<bool>,
+    /// For every word of the store: covered by a template fingerprint.
+    pub template: Vec<bool>,
+    /// Distinct fingerprints found to be templates'.
+    pub template_fingerprints: u64,
     /// Number of fingerprints indexed.
     pub fingerprints: u64,
     /// Number of distinct fingerprints found to be stock.
@@ -236,12 +248,16 @@ pub fn build(
         .collect();
 
     let mut stock_words = vec![false; words.len()];
+    let mut template_words = vec![false; words.len()];
     let mut seeds = Vec::new();
-    let mut stock_fingerprints = 0;
+    let (mut stock_fingerprints, mut template_fingerprints) = (0, 0);
     for (&(i, j), (stock, s)) in bounds.iter().zip(results) {
         if stock {
             stock_fingerprints += 1;
             mark_stock(words, &entries[i..j], &mut stock_words);
+        } else if judge.is_template(entries[i..j].iter().map(row)) {
+            template_fingerprints += 1;
+            mark_stock(words, &entries[i..j], &mut template_words);
         }
         seeds.extend(s);
     }
@@ -250,8 +266,10 @@ pub fn build(
     IndexResult {
         seeds,
         stock: stock_words,
+        template: template_words,
         fingerprints: entries.len() as u64,
         stock_fingerprints,
+        template_fingerprints,
     }
 }
 
@@ -342,6 +360,33 @@ impl<'a, 's> Judge<'a, 's> {
     /// Whether a phrase found in `rows` is stock ([`is_stock`]).
     pub(super) fn is_stock(&self, rows: impl Iterator<Item = Row> + Clone) -> bool {
         is_stock(self.signed, self.kept, rows, self.total_clusters)
+    }
+
+    /// Whether a phrase found in `rows` that is not stock is a template's:
+    /// in at least [`STOCK_MIN_CLUSTERS`] clusters, dated on at least
+    /// [`TEMPLATE_DAYS`] distinct days spanning more than
+    /// [`TEMPLATE_SPAN_DAYS`].
+    pub(super) fn is_template(&self, rows: impl Iterator<Item = Row>) -> bool {
+        let rows: Vec<Row> = rows.collect();
+        let mut clusters: Vec<Row> = rows.iter().map(|r| self.kept[r.index()]).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        if clusters.len() < STOCK_MIN_CLUSTERS as usize {
+            return false;
+        }
+        let docs = self.signed.docs;
+        let mut days: Vec<i64> = rows
+            .iter()
+            .filter_map(|&r| docs.date(self.signed.doc(r)))
+            .map(|t| t.div_euclid(86_400))
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        days.len() >= TEMPLATE_DAYS
+            && days
+                .last()
+                .zip(days.first())
+                .is_some_and(|(l, f)| l - f > TEMPLATE_SPAN_DAYS)
     }
 
     /// Whether two rows of one group make a candidate pair: different rows

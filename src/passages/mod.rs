@@ -71,7 +71,35 @@ pub struct SharedPassage {
     pub similarity: f32,
     /// How it matched.
     pub kind: Match,
+    /// What the shared text is: copy, or a template's fixed wording.
+    pub text: TextKind,
 }
+
+/// What a shared passage's text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextKind {
+    /// Text one document took from the other or both from one source.
+    Reuse,
+    /// Mostly the fixed wording of a template or of a running story's
+    /// background: wording that recurs day after day in many clusters
+    /// ([`index::TEMPLATE_DAYS`]). It is not evidence of one event.
+    Template,
+}
+
+impl TextKind {
+    /// `reuse` or `template`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TextKind::Reuse => "reuse",
+            TextKind::Template => "template",
+        }
+    }
+}
+
+/// Share of a passage's words (on its first side) in template fingerprints
+/// from which it is a template's.
+pub const TEMPLATE_SHARE: f64 = 0.5;
 
 /// Counts of the passage stage.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -84,6 +112,8 @@ pub struct PassageStats {
     pub fingerprints: u64,
     /// Distinct fingerprints found to be stock phrases.
     pub stock_fingerprints: u64,
+    /// Distinct fingerprints found to be templates' (recurring on many days).
+    pub template_fingerprints: u64,
     /// Function words known (built-in and frequent in the corpus).
     pub function_words: u64,
     /// Sentence keys indexed.
@@ -126,6 +156,8 @@ struct Aligner<'a> {
     masked: &'a [bool],
     /// Per word, whether a stock phrase covers it.
     stock: Vec<bool>,
+    /// Per word, whether a template fingerprint covers it.
+    template: Vec<bool>,
     /// Per word, whether it is a content word.
     content: &'a [bool],
     /// Content-word sets of every sentence.
@@ -162,6 +194,20 @@ impl Aligner<'_> {
         }
     }
 
+    /// Whether the words `span` (global indexes) are mostly a template's.
+    fn text_kind(&self, span: Range<u32>) -> TextKind {
+        let n = span.len().max(1);
+        let t = self.template[span.start as usize..span.end as usize]
+            .iter()
+            .filter(|&&t| t)
+            .count();
+        if t as f64 >= TEMPLATE_SHARE * n as f64 {
+            TextKind::Template
+        } else {
+            TextKind::Reuse
+        }
+    }
+
     /// Aligns one pair of documents from its seeds and returns its passages.
     fn align_pair(&self, c: &Candidate, seeds: &[index::Seed]) -> Vec<SharedPassage> {
         let words = self.words;
@@ -194,6 +240,7 @@ impl Aligner<'_> {
                 words: p.words,
                 similarity: p.similarity,
                 kind: p.kind,
+                text: self.text_kind(base_a + p.a.start..base_a + p.a.end),
             })
             .collect()
     }
@@ -361,6 +408,7 @@ pub fn find(
         words: &words,
         masked: &masked,
         stock: index.stock,
+        template: index.template,
         content,
         sets,
         params,
@@ -371,6 +419,7 @@ pub fn find(
         boilerplate_words: masked.iter().filter(|&&m| m).count() as u64,
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
+        template_fingerprints: index.template_fingerprints,
         function_words: loose.function_words as u64,
         sentence_keys: bag.keys,
         stock_sentence_keys: bag.stock_keys,

@@ -10,7 +10,7 @@
 //! ```json
 //! {"a":{"id":"x","outlet":"wire","start":120,"end":388,"text":"...","sentence_start":101,"sentence_end":390},
 //!  "b":{"id":"y","outlet":"daily","start":0,"end":270,"text":"...","sentence_start":0,"sentence_end":270},
-//!  "words":41,"similarity":0.9535,"match":"exact","first":"a"}
+//!  "words":41,"similarity":0.9535,"kind":"reuse","match":"exact","first":"a"}
 //! ```
 //!
 //! `start`/`end` are byte offsets into the document's original text (for a
@@ -18,7 +18,10 @@
 //! `sentence_*` the offsets of the sentences enclosing its start and end;
 //! `words` is the number of matched words (words found in both spans, in any
 //! order), `similarity` the matched words over the longer side's span;
-//! `match` says how the text was reused: `exact` (word for word, in order,
+//! `kind` says what the shared text is: `reuse` (copy, reworded or not), or
+//! `template` (mostly wording that recurs day after day across many
+//! near-duplicate clusters: a formula with changed slots, a running story's
+//! background); `match` says how the text was reused: `exact` (word for word, in order,
 //! small edits aside), `reordered` (the same words in another order) or
 //! `rewritten` (many words replaced, dropped or added); `first` says which side was published first
 //! (`null` if either is undated or both have the same date).
@@ -58,8 +61,9 @@ struct SharedLine<'a> {
     b: SideLine<'a>,
     words: u32,
     similarity: f64,
-    #[serde(rename = "match")]
     kind: &'static str,
+    #[serde(rename = "match")]
+    matched: &'static str,
     first: Option<&'a str>,
 }
 
@@ -112,7 +116,8 @@ pub fn write_shared(
             b: side_line(signed, db, &sb, tb),
             words: p.words,
             similarity: round4(f64::from(p.similarity)),
-            kind: p.kind.name(),
+            kind: p.text.name(),
+            matched: p.kind.name(),
             first: first_side(signed, da, db),
         };
         write_line(out, &line)?;

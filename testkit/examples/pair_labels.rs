@@ -36,10 +36,13 @@ fn fail(msg: &str) -> ! {
 }
 
 fn lines(path: &Path) -> Vec<Value> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display()))))
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())))
+        })
         .collect()
 }
 
@@ -50,8 +53,19 @@ fn pr(pairs: &[(bool, bool, bool)]) -> (f64, f64, usize, usize) {
     let correct = pairs.iter().filter(|p| p.0 && p.1).count();
     let relevant = pairs.iter().filter(|p| p.2).count();
     let found = pairs.iter().filter(|p| p.0 && p.2).count();
-    let div = |a: usize, b: usize| if b == 0 { f64::NAN } else { a as f64 / b as f64 };
-    (div(correct, predicted), div(found, relevant), predicted, relevant)
+    let div = |a: usize, b: usize| {
+        if b == 0 {
+            f64::NAN
+        } else {
+            a as f64 / b as f64
+        }
+    };
+    (
+        div(correct, predicted),
+        div(found, relevant),
+        predicted,
+        relevant,
+    )
 }
 
 fn main() {
@@ -65,7 +79,10 @@ fn main() {
         .map(|v| serde_json::from_value(v).unwrap_or_else(|e| fail(&e.to_string())))
         .filter(|l: &Label| &l.corpus == corpus)
         .collect();
-    let wanted: HashSet<&str> = labels.iter().flat_map(|l| [l.a.as_str(), l.b.as_str()]).collect();
+    let wanted: HashSet<&str> = labels
+        .iter()
+        .flat_map(|l| [l.a.as_str(), l.b.as_str()])
+        .collect();
     let mut cluster = HashMap::new();
     let mut story = HashMap::new();
     for d in lines(&out.join("documents.jsonl")) {
@@ -81,22 +98,35 @@ fn main() {
         if kind != "reuse" {
             continue;
         }
-        let (a, b) = (p["a"]["id"].as_str().unwrap_or_default(), p["b"]["id"].as_str().unwrap_or_default());
+        let (a, b) = (
+            p["a"]["id"].as_str().unwrap_or_default(),
+            p["b"]["id"].as_str().unwrap_or_default(),
+        );
         if wanted.contains(a) && wanted.contains(b) {
             passages.insert((a.min(b).to_string(), a.max(b).to_string()));
         }
     }
-    let same = |m: &HashMap<String, Value>, l: &Label| {
-        matches!((m.get(&l.a), m.get(&l.b)), (Some(x), Some(y)) if !x.is_null() && x == y)
-    };
+    let same = |m: &HashMap<String, Value>, l: &Label| matches!((m.get(&l.a), m.get(&l.b)), (Some(x), Some(y)) if !x.is_null() && x == y);
     let reuse = |l: &Label| l.shared_text == "reuse";
     let clusters: Vec<_> = labels
         .iter()
-        .map(|l| (same(&cluster, l), l.relation == "same_article", l.relation == "same_article"))
+        .map(|l| {
+            (
+                same(&cluster, l),
+                l.relation == "same_article",
+                l.relation == "same_article",
+            )
+        })
         .collect();
     let stories: Vec<_> = labels
         .iter()
-        .map(|l| (same(&story, l), matches!(l.relation.as_str(), "same_article" | "same_event"), reuse(l)))
+        .map(|l| {
+            (
+                same(&story, l),
+                matches!(l.relation.as_str(), "same_article" | "same_event"),
+                reuse(l),
+            )
+        })
         .collect();
     let shared: Vec<_> = labels
         .iter()
@@ -108,7 +138,11 @@ fn main() {
     println!("{corpus}: {} labelled pairs", labels.len());
     println!("| level | precision | recall | predicted | relevant |");
     println!("|---|---:|---:|---:|---:|");
-    for (name, v) in [("clusters (same_article)", &clusters), ("stories (same article or event; recall on reuse)", &stories), ("passages (reuse)", &shared)] {
+    for (name, v) in [
+        ("clusters (same_article)", &clusters),
+        ("stories (same article or event; recall on reuse)", &stories),
+        ("passages (reuse)", &shared),
+    ] {
         let (p, r, np, nr) = pr(v);
         println!("| {name} | {p:.3} | {r:.3} | {np} | {nr} |");
     }
