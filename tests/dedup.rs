@@ -336,3 +336,75 @@ fn one_similarity_per_pair_in_every_output() {
     }
     assert!(checked > 100, "{checked}");
 }
+
+/// Four versions of a text, each changing an eighth of the words of the one
+/// before (at its start, end, middle): neighbours are near-duplicates
+/// (Jaccard about 0.78), versions two steps apart are not (about 0.6).
+fn chain() -> String {
+    let mut state = 11u64;
+    let mut word = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let n = (state >> 33) as usize;
+        let syll = [
+            "ka", "lo", "mi", "ren", "tas", "vu", "zen", "pri", "dol", "sek",
+        ];
+        (0..3)
+            .map(|i| syll[(n >> (i * 4)) % syll.len()])
+            .collect::<String>()
+            + &format!("{}", n % 97)
+    };
+    let a: Vec<String> = (0..160).map(|_| word()).collect();
+    let mut versions = vec![a];
+    for range in [0..20, 140..160, 70..90] {
+        let mut next = versions.last().unwrap().clone();
+        for w in &mut next[range] {
+            *w = word();
+        }
+        versions.push(next);
+    }
+    ["a", "b", "c", "d"]
+        .iter()
+        .zip(&versions)
+        .map(|(id, w)| line(id, &w.join(" ")))
+        .collect()
+}
+
+#[test]
+fn chained_near_duplicates_are_not_one_cluster() {
+    let d = Dir::new();
+    d.write("chain.jsonl", chain());
+    d.run(&["analyze", "chain.jsonl", "--out", "out"]).ok();
+    let docs = read_jsonl(&d.join("out/documents.jsonl"));
+    let cluster = |id: &str| {
+        docs.iter().find(|x| x["id"] == id).unwrap()["cluster"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // A~B~C~D: the ends are never together, and every duplicate is a
+    // near-duplicate of its kept document, not of a neighbour's neighbour.
+    assert_ne!(cluster("a"), cluster("d"), "{docs:?}");
+    assert!(docs.iter().filter(|x| !x["duplicate_of"].is_null()).count() >= 1);
+    for x in &docs {
+        if !x["duplicate_of"].is_null() {
+            assert!(x["similarity"].as_f64().unwrap() >= 0.7, "{x}");
+        }
+    }
+    let pairs = read_jsonl(&d.join("out/pairs.jsonl"));
+    let near = |a: &str, b: &str| {
+        pairs.iter().any(|p| {
+            p["level"] == "duplicate"
+                && ((p["a"] == a && p["b"] == b) || (p["a"] == b && p["b"] == a))
+        })
+    };
+    for x in &docs {
+        if let Some(k) = x["duplicate_of"].as_str() {
+            assert!(
+                near(x["id"].as_str().unwrap(), k),
+                "{x} is not a verified pair with {k}"
+            );
+        }
+    }
+}
