@@ -6,7 +6,11 @@
 //! reader pauses), `。` `！` `？` (CJK), `…`, and `۔` (Urdu). Closing quotes
 //! and brackets right after a terminator stay with the sentence. A `.`
 //! between two digits (`3.5`) or followed by a letter or digit without a
-//! space (`news.com`, `U.S.A`) does not end a sentence. Spans are trimmed of
+//! space (`news.com`, `U.S.A`) does not end a sentence, nor does one after
+//! an initial (`J. Smith`, `U.S. officials`: a single letter) or a title or
+//! abbreviation of English and the other Latin-script languages (`Mr.`,
+//! `Sen.`, `Gov.`, `Dr.`, `St.`, `Jan.`, `Inc.`, `vs.`, `etc.` when a
+//! lower-case word follows). Spans are trimmed of
 //! surrounding whitespace; empty spans are dropped.
 
 use std::ops::Range;
@@ -27,6 +31,49 @@ fn is_closer(c: char) -> bool {
     )
 }
 
+/// Titles and abbreviations that a full stop follows without ending a
+/// sentence (compared case-insensitively, without the stop).
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
+    "cmdr", "adm", "maj", "pres", "rev", "hon", "st", "jr", "sr", "mt", "ft", "inc", "corp", "co",
+    "ltd", "bros", "no", "nos", "vs", "v", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "approx", "dept", "est", "fig", "mme", "mlle", "sra", "sr", "dra",
+];
+
+/// Abbreviations that end a sentence unless a lower-case word follows.
+const SOFT_ABBREVIATIONS: &[&str] = &["etc", "al", "e.g", "i.e"];
+
+/// Whether the `.` at byte `dot` of `text` follows an initial or an
+/// abbreviation, so does not end a sentence.
+fn after_abbreviation(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphabetic() || c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &before[word_start..];
+    if !word.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    // An initial: one upper-case letter (`J.`), or the last of a run of
+    // initials (`U.S.`).
+    let last = word.rsplit('.').next().unwrap_or(word);
+    if last.chars().count() == 1 && last.chars().all(char::is_uppercase) {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return true;
+    }
+    let next_lower = text[dot + 1..]
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase);
+    SOFT_ABBREVIATIONS.contains(&lower.as_str()) && next_lower
+}
+
 /// The sentences of `text`, as byte ranges, in order.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
@@ -43,7 +90,8 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             let next = chars.peek().map(|&(_, n)| n);
             let glued = c == '.' && next.is_some_and(|n| n.is_alphanumeric());
             let decimal = c == '.' && prev_digit && next.is_some_and(|n| n.is_ascii_digit());
-            if glued || decimal {
+            let abbreviation = c == '.' && !glued && after_abbreviation(text, i);
+            if glued || decimal || abbreviation {
                 None
             } else {
                 // Swallow repeated terminators and closing quotes.
@@ -105,6 +153,32 @@ mod tests {
                 "See news.com now",
                 "Next line"
             ]
+        );
+    }
+
+    #[test]
+    fn titles_abbreviations_and_initials_do_not_end_sentences() {
+        assert_eq!(
+            split(
+                "Sen. Tom Cotton and Mr. J. R. Smith met U.S. officials on Jan. 5 in St. Louis. They agreed."
+            ),
+            [
+                "Sen. Tom Cotton and Mr. J. R. Smith met U.S. officials on Jan. 5 in St. Louis.",
+                "They agreed."
+            ]
+        );
+        assert_eq!(
+            split("Apples, pears, etc. are fruit. We ate apples, pears etc. Then we left."),
+            [
+                "Apples, pears, etc. are fruit.",
+                "We ate apples, pears etc.",
+                "Then we left."
+            ]
+        );
+        // A sentence that ends with a capitalized word still ends.
+        assert_eq!(
+            split("He met Obama. Then he left."),
+            ["He met Obama.", "Then he left."]
         );
     }
 
