@@ -280,7 +280,7 @@ fn template_pairs(passages: &Passages) -> Vec<(Row, Row)> {
         .collect()
 }
 
-/// Words and passages of reused text (not a template's) shared by each pair
+/// Words and passages of reused or quoted text (not a template's) shared by each pair
 /// of signature [`Row`]s: `(a, b, words, passages)`, sorted.
 fn passage_pairs(passages: &Passages) -> Vec<(Row, Row, u32, u32)> {
     let mut out: Vec<(Row, Row, u32, u32)> = Vec::new();

@@ -81,6 +81,9 @@ pub struct SharedPassage {
 pub enum TextKind {
     /// Text one document took from the other or both from one source.
     Reuse,
+    /// The same quotation (in quotation marks on both sides): public
+    /// words both quote, not necessarily one outlet copying another.
+    Quote,
     /// Mostly the fixed wording of a template or of a running story's
     /// background: wording that recurs day after day in many clusters
     /// ([`index::TEMPLATE_DAYS`]). It is not evidence of one event.
@@ -88,10 +91,11 @@ pub enum TextKind {
 }
 
 impl TextKind {
-    /// `reuse` or `template`.
+    /// `reuse`, `quote` or `template`.
     pub fn name(self) -> &'static str {
         match self {
             TextKind::Reuse => "reuse",
+            TextKind::Quote => "quote",
             TextKind::Template => "template",
         }
     }
@@ -100,6 +104,9 @@ impl TextKind {
 /// Share of a passage's words (on its first side) in template fingerprints
 /// from which it is a template's.
 pub const TEMPLATE_SHARE: f64 = 0.5;
+/// Share of a passage's words inside quotation marks, on both sides, from
+/// which it is a quote.
+pub const QUOTE_SHARE: f64 = 0.8;
 
 /// Counts of the passage stage.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -194,15 +201,20 @@ impl Aligner<'_> {
         }
     }
 
-    /// Whether the words `span` (global indexes) are mostly a template's.
-    fn text_kind(&self, span: Range<u32>) -> TextKind {
-        let n = span.len().max(1);
-        let t = self.template[span.start as usize..span.end as usize]
-            .iter()
-            .filter(|&&t| t)
-            .count();
-        if t as f64 >= TEMPLATE_SHARE * n as f64 {
+    /// What the passage of words `a` and `b` (global indexes) is: a
+    /// template's when most of `a` is template wording, a quote when both
+    /// sides are mostly inside quotation marks, else reuse.
+    fn text_kind(&self, a: Range<u32>, b: Range<u32>) -> TextKind {
+        let share = |r: &Range<u32>, f: &dyn Fn(u32) -> bool| {
+            r.clone().filter(|&i| f(i)).count() as f64 / r.len().max(1) as f64
+        };
+        let words = self.words;
+        if share(&a, &|i| self.template[i as usize]) >= TEMPLATE_SHARE {
             TextKind::Template
+        } else if share(&a, &|i| words.quoted(i)) >= QUOTE_SHARE
+            && share(&b, &|i| words.quoted(i)) >= QUOTE_SHARE
+        {
+            TextKind::Quote
         } else {
             TextKind::Reuse
         }
@@ -240,7 +252,10 @@ impl Aligner<'_> {
                 words: p.words,
                 similarity: p.similarity,
                 kind: p.kind,
-                text: self.text_kind(base_a + p.a.start..base_a + p.a.end),
+                text: self.text_kind(
+                    base_a + p.a.start..base_a + p.a.end,
+                    base_b + p.b.start..base_b + p.b.end,
+                ),
             })
             .collect()
     }

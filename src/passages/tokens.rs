@@ -38,6 +38,8 @@ pub struct TokenStore {
     hash: Vec<u32>,
     start: Vec<u32>,
     end: Vec<u32>,
+    /// Per word, whether it stands inside quotation marks.
+    quoted: Vec<bool>,
     /// First word of each row; one more entry than rows.
     doc_start: Vec<u32>,
     /// First unit of each row; one more entry than rows.
@@ -52,6 +54,7 @@ pub struct DocWords {
     hash: Vec<u32>,
     start: Vec<u32>,
     end: Vec<u32>,
+    quoted: Vec<bool>,
     units: Vec<(u32, u32, u64)>,
 }
 
@@ -114,9 +117,28 @@ fn through_marks(text: &str, mut end: usize) -> usize {
     end
 }
 
+/// Whether the text between two words opens or closes a quotation: the
+/// quotation state after `gap`, from `inside` before it. Curly and angle
+/// quotes open and close; a straight double quote toggles; a line break
+/// ends any quotation (an unclosed quote never runs on).
+fn quote_state(mut inside: bool, gap: &str) -> bool {
+    for c in gap.chars() {
+        match c {
+            '“' | '«' | '„' | '「' | '『' => inside = true,
+            '”' | '»' | '」' | '』' => inside = false,
+            '"' => inside = !inside,
+            '\n' => inside = false,
+            _ => {}
+        }
+    }
+    inside
+}
+
 /// Cuts `text` into words and sentences.
 pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> DocWords {
     let mut out = DocWords::default();
+    let mut inside = false;
+    let mut seen = 0usize;
     let mut unit_start = 0u32;
     let mut unit = 0x5151_5151u64;
     for s in sentences(text) {
@@ -126,8 +148,14 @@ pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> D
             let r = scratch.map.original_range(a, b);
             let end = through_marks(text, s.start + r.end);
             let h = word_hash(&norm[a..b]);
+            let begin = s.start + r.start;
+            if begin >= seen {
+                inside = quote_state(inside, &text[seen..begin]);
+                seen = end;
+            }
+            out.quoted.push(inside);
             out.hash.push(h);
-            out.start.push((s.start + r.start) as u32);
+            out.start.push(begin as u32);
             out.end.push(end as u32);
             unit = mix64(unit ^ u64::from(h));
         };
@@ -217,6 +245,7 @@ impl TokenStore {
             hash: h,
         }));
         self.hash.extend_from_slice(&w.hash);
+        self.quoted.extend_from_slice(&w.quoted);
         self.start.extend_from_slice(&w.start);
         self.end.extend_from_slice(&w.end);
         self.doc_start.push(self.hash.len() as u32);
@@ -254,6 +283,11 @@ impl TokenStore {
         &self.hash[w.start as usize..w.end as usize]
     }
 
+    /// Whether word `i` (a global index) stands inside quotation marks.
+    pub fn quoted(&self, i: u32) -> bool {
+        self.quoted[i as usize]
+    }
+
     /// Original byte range of word `i` (a global index).
     pub fn span(&self, i: u32) -> Range<usize> {
         self.start[i as usize] as usize..self.end[i as usize] as usize
@@ -271,7 +305,7 @@ impl TokenStore {
 
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.hash.capacity() * 12
+        self.hash.capacity() * 13
             + self.doc_start.capacity() * 4
             + self.unit_start.capacity() * 4
             + self.units.capacity() * std::mem::size_of::<Unit>()
@@ -309,6 +343,19 @@ mod tests {
         // Two sentences: "Hello, World!" and the Arabic one.
         assert_eq!(w.units.len(), 2);
         assert_eq!((w.units[0].0, w.units[0].1), (0, 2));
+    }
+
+    #[test]
+    fn words_know_whether_they_are_quoted() {
+        let n = Normalizer::new(NormalizeOptions::all());
+        let text = "He said “we will win” and «نعم» then \"ok\" end";
+        let w = tokenize(&n, text, &mut Scratch::default());
+        assert_eq!(
+            w.quoted,
+            [
+                false, false, true, true, true, false, true, false, true, false
+            ]
+        );
     }
 
     #[test]

@@ -18,8 +18,9 @@
 //! `sentence_*` the offsets of the sentences enclosing its start and end;
 //! `words` is the number of matched words (words found in both spans, in any
 //! order), `similarity` the matched words over the longer side's span;
-//! `kind` says what the shared text is: `reuse` (copy, reworded or not), or
-//! `template` (mostly wording that recurs day after day across many
+//! `kind` says what the shared text is: `reuse` (copy, reworded or not),
+//! `quote` (inside quotation marks on both sides: public words both quote),
+//! or `template` (mostly wording that recurs day after day across many
 //! near-duplicate clusters: a formula with changed slots, a running story's
 //! background); `match` says how the text was reused: `exact` (word for word, in order,
 //! small edits aside), `reordered` (the same words in another order) or

@@ -10,8 +10,8 @@
 //! - stories: predicted when in one story; precision against `same_article`
 //!   or `same_event`, recall on the pairs whose shared text is `reuse`;
 //! - passages: predicted when `shared.jsonl` has a passage between them of
-//!   kind `reuse` (or of any kind when the output has no `kind`); true when
-//!   the shared text is `reuse`.
+//!   kind `reuse` or `quote` (not `template`; any passage when the output
+//!   has no `kind`); true when the shared text is `reuse` (quotes included).
 //!
 //! Figures are over the labelled sample as drawn (stratified, unweighted).
 
@@ -94,8 +94,7 @@ fn main() {
     }
     let mut passages: HashSet<(String, String)> = HashSet::new();
     for p in lines(&out.join("shared.jsonl")) {
-        let kind = p["kind"].as_str().unwrap_or("reuse");
-        if kind != "reuse" {
+        if p["kind"].as_str() == Some("template") {
             continue;
         }
         let (a, b) = (
