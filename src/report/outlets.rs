@@ -6,7 +6,9 @@
 //! Columns:
 //!
 //! - `outlet_a`, `outlet_b`; `documents_a`, `documents_b` (signed documents);
-//! - `duplicate_pairs`, `story_pairs`, `shared_passages` between them;
+//! - `duplicate_pairs`, `story_pairs`, `shared_passages` between them, and
+//!   of those passages `quote_passages` and `template_passages` (the rest
+//!   are reuse; see `shared.jsonl`'s `kind`);
 //! - `shared_chars`: characters of `a`'s text in those passages;
 //! - `share_a_in_b`: share of `a`'s words (all its documents) found in
 //!   passages shared with `b` — direction matters;
@@ -17,7 +19,7 @@ use std::collections::BTreeMap;
 
 use crate::cluster::Duplicates;
 use crate::document::Row;
-use crate::passages::Passages;
+use crate::passages::{Passages, TextKind};
 use crate::signed::SignedDocs;
 use crate::story::Stories;
 
@@ -31,6 +33,8 @@ struct PairCounts {
     duplicate_pairs: u64,
     story_pairs: u64,
     passages: u64,
+    quotes: u64,
+    templates: u64,
     shared_chars: u64,
     covered_words: u64,
     first: u64,
@@ -71,6 +75,10 @@ pub struct OutletRow {
     pub story_pairs: u64,
     /// Shared passages between them.
     pub passages: u64,
+    /// Of those, quotes.
+    pub quotes: u64,
+    /// Of those, templates'.
+    pub templates: u64,
     /// Characters of `a`'s text in those passages.
     pub shared_chars: u64,
     /// Share of `a`'s words found in passages shared with `b`.
@@ -87,11 +95,11 @@ pub struct OutletRow {
 pub fn write_outlets(rows: &[OutletRow], out: &mut AtomicFile) -> Result<()> {
     out.write(
         b"outlet_a,outlet_b,documents_a,documents_b,duplicate_pairs,story_pairs,shared_passages,\
-shared_chars,share_a_in_b,a_first,b_first,median_lag_hours\n",
+quote_passages,template_passages,shared_chars,share_a_in_b,a_first,b_first,median_lag_hours\n",
     )?;
     for r in rows {
         let line = format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             csv_field(&r.a),
             csv_field(&r.b),
             r.documents_a,
@@ -99,6 +107,8 @@ shared_chars,share_a_in_b,a_first,b_first,median_lag_hours\n",
             r.duplicate_pairs,
             r.story_pairs,
             r.passages,
+            r.quotes,
+            r.templates,
             r.shared_chars,
             round4(r.share),
             r.a_first,
@@ -218,8 +228,11 @@ impl<'n> Table<'n> {
                 }
                 _ => None,
             };
+            let kind = p.text;
             self.both(p.a, p.b, &mut |r, forward| {
                 r.passages += 1;
+                r.quotes += u64::from(kind == TextKind::Quote);
+                r.templates += u64::from(kind == TextKind::Template);
                 r.shared_chars += if forward { ca } else { cb };
                 if let Some((a_first, hours)) = lag
                     && a_first == forward
@@ -282,6 +295,8 @@ impl<'n> Table<'n> {
                 duplicate_pairs: r.duplicate_pairs,
                 story_pairs: r.story_pairs,
                 passages: r.passages,
+                quotes: r.quotes,
+                templates: r.templates,
                 shared_chars: r.shared_chars,
                 share: r.covered_words as f64
                     / totals.words.get(a).copied().unwrap_or(1).max(1) as f64,
