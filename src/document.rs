@@ -108,12 +108,22 @@ pub struct DocTable {
     sig_row: Vec<u32>,
     /// Hash of an id -> first row with that hash; collisions probe onwards.
     id_index: AHashMap<u64, u32>,
+    /// Outlets filed under other names.
+    aliases: crate::input::OutletAliases,
 }
 
 impl DocTable {
     /// An empty table.
     pub fn new() -> DocTable {
         DocTable::default()
+    }
+
+    /// An empty table whose records' outlets go through `aliases`.
+    pub fn with_aliases(aliases: crate::input::OutletAliases) -> DocTable {
+        DocTable {
+            aliases,
+            ..DocTable::default()
+        }
     }
 
     /// Number of records.
@@ -172,6 +182,8 @@ impl DocTable {
     }
 
     fn intern_outlet(&mut self, name: &str) -> u32 {
+        let name = self.aliases.resolve(name).to_string();
+        let name = name.as_str();
         if let Some(&i) = self.outlet_index.get(name) {
             return i;
         }

@@ -217,3 +217,45 @@ fn failed_rerun_keeps_the_previous_run() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn outlet_aliases_merge_outlets_filed_under_two_names() {
+    let d = Dir::new();
+    let text = "The committee said on Monday that the new rules for the harbour \
+        would take effect in the spring after a long public consultation ended. \
+        Officials expect the changes to cut waiting times for ships by half.";
+    let lines = [
+        serde_json::json!({"id": "x", "source": "Carol Costello", "text": format!("Intro one. {text}")}),
+        serde_json::json!({"id": "y", "source": "CNN", "text": format!("{text} Another ending here.")}),
+    ];
+    let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    d.write("in.jsonl", body);
+    d.write("aliases.csv", "alias,outlet\nCarol Costello,CNN\n");
+    d.run(&["analyze", "in.jsonl", "--out", "plain"]).ok();
+    assert!(!read_jsonl(&d.join("plain/shared.jsonl")).is_empty());
+    d.run(&[
+        "analyze",
+        "in.jsonl",
+        "--out",
+        "merged",
+        "--outlet-alias",
+        "aliases.csv",
+    ])
+    .ok();
+    // One outlet now: its own two articles share no passage across outlets.
+    assert!(read_jsonl(&d.join("merged/shared.jsonl")).is_empty());
+    let docs = read_jsonl(&d.join("merged/documents.jsonl"));
+    assert!(docs.iter().all(|x| x["outlet"] == "CNN"), "{docs:?}");
+    // A bad alias file is refused, naming the file and line.
+    d.write("bad.csv", "alias,outlet\nonly-one-field\n");
+    let r = d.run(&[
+        "analyze",
+        "in.jsonl",
+        "--out",
+        "bad",
+        "--outlet-alias",
+        "bad.csv",
+    ]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("bad.csv:2"), "{}", r.stderr());
+}

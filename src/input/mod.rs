@@ -14,6 +14,7 @@
 //! Nothing here keeps a document's text beyond the block it arrived in: later
 //! stages that need a text again scan the sources a second time.
 
+pub mod aliases;
 mod jsonl;
 mod open;
 pub mod record;
@@ -21,6 +22,7 @@ pub mod scan;
 pub mod source;
 pub mod spool;
 
+pub use aliases::OutletAliases;
 pub use record::{FieldNames, Fields, parse_date, parse_json_line, url_host};
 pub use scan::{Block, Item, ItemKind, ScanOptions, Scanner};
 pub use source::{Compression, Format, Inputs, OutletFrom, Source, escape_path, resolve};
@@ -36,6 +38,8 @@ pub struct InputOptions {
     pub outlet_from: OutletFrom,
     /// Records larger than this many bytes are rejected without being loaded.
     pub max_doc_bytes: u64,
+    /// Outlets filed under other names (`--outlet-alias`).
+    pub outlet_aliases: OutletAliases,
 }
 
 impl Default for InputOptions {
@@ -44,6 +48,7 @@ impl Default for InputOptions {
             fields: FieldNames::default(),
             outlet_from: OutletFrom::None,
             max_doc_bytes: 16 << 20,
+            outlet_aliases: OutletAliases::default(),
         }
     }
 }

@@ -237,7 +237,7 @@ impl Corpus {
         sigs.reserve((docs_at_most * 2 * k).min(budget.signatures()) as usize / (2 * k as usize));
         Corpus {
             sources: Arc::clone(sources),
-            docs: DocTable::new(),
+            docs: DocTable::with_aliases(config.input.outlet_aliases.clone()),
             sigs,
             row_docs: Vec::new(),
             stats: ReadStats {

@@ -146,6 +146,11 @@ pub struct CommonArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
     pub max_doc_bytes: u64,
 
+    /// CSV file of `alias,outlet` lines: outlets that appear under another
+    /// name count as the outlet named.
+    #[arg(long, value_name = "FILE")]
+    pub outlet_alias: Option<std::path::PathBuf>,
+
     /// Normalization rules, a comma list applied left to right from "all":
     /// all, none, a rule name to switch it on, -name to switch it off. Rules:
     /// nfkc, invisible, diacritics, tatweel, alef, alef-maqsura, ta-marbuta,
@@ -403,6 +408,11 @@ impl CommonArgs {
             (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
             _ => None,
         };
+        let outlet_aliases = match &self.outlet_alias {
+            Some(path) => neardup::input::OutletAliases::read(path)
+                .map_err(|e| format!("--outlet-alias: {e}"))?,
+            None => neardup::input::OutletAliases::default(),
+        };
         let config = Config {
             input: InputOptions {
                 fields: FieldNames {
@@ -415,6 +425,7 @@ impl CommonArgs {
                 },
                 outlet_from: self.outlet_from(),
                 max_doc_bytes: self.max_doc_bytes,
+                outlet_aliases,
             },
             normalize,
             shingle: self.shingle,
