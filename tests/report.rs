@@ -163,3 +163,45 @@ fn hostile_text_is_shown_as_text_and_ltr_sits_beside_rtl() {
         "{marks:?}"
     );
 }
+
+#[test]
+fn a_story_without_embedded_texts_shows_its_true_passage_count() {
+    let d = Dir::new();
+    let seeds = seeds();
+    d.run(&[
+        "analyze",
+        seeds.to_str().unwrap(),
+        "--out",
+        "out",
+        "--report-max-docs",
+        "0",
+    ])
+    .ok();
+    let passages = read_jsonl(&d.join("out/shared.jsonl")).len();
+    assert_eq!(passages, 2);
+    let Some(v) = check(
+        &d.join("out/report.html"),
+        &["--story", "000_a6270511e6b8fb87"],
+    ) else {
+        return;
+    };
+    no_network_no_errors(&v);
+    let text = v["viewText"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Text not embedded") && text.contains("2 shared passages"),
+        "{text}"
+    );
+    assert!(!text.contains("0 shared passages"), "{text}");
+    // The side-by-side view does not claim there is no passage.
+    let Some(v) = check(
+        &d.join("out/report.html"),
+        &[
+            "--hash",
+            "compare=000_a6270511e6b8fb87,002_8cef7475aeed4c23",
+        ],
+    ) else {
+        return;
+    };
+    let text = v["viewText"].as_str().unwrap_or_default();
+    assert!(!text.contains("No shared passage"), "{text}");
+}

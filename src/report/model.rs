@@ -80,6 +80,10 @@ struct Group {
     head: usize,
     docs: Vec<usize>,
     size: usize,
+    /// Shared passages between its documents, embedded or not.
+    passages: u64,
+    /// Their matched words.
+    words: u64,
 }
 
 #[derive(Serialize)]
@@ -87,6 +91,25 @@ struct ClusterGroup {
     kept: usize,
     docs: Vec<usize>,
     size: usize,
+    /// Shared passages between its documents, embedded or not.
+    passages: u64,
+    /// Their matched words.
+    words: u64,
+}
+
+/// Per group label (a row), the passages both of whose documents carry that
+/// label in `labels`, and their words.
+fn passages_within(passages: &Passages, labels: &[Row]) -> AHashMap<Row, (u64, u64)> {
+    let mut out: AHashMap<Row, (u64, u64)> = AHashMap::new();
+    for p in &passages.passages {
+        let l = labels[p.a.index()];
+        if l == labels[p.b.index()] {
+            let e = out.entry(l).or_default();
+            e.0 += 1;
+            e.1 += u64::from(p.words);
+        }
+    }
+    out
 }
 
 #[derive(Serialize)]
@@ -144,8 +167,9 @@ fn groups(labels: &[Row]) -> Vec<(Row, Vec<Row>)> {
     v
 }
 
-/// The `groups` with at least two embedded members, as `make(head, size,
-/// listed)`: `head` is the representative's position in the document list
+/// The `groups` with at least two embedded members, as `make(label, head,
+/// size, listed)`: `label` is the group's representative row, `head` its
+/// position in the document list
 /// (its first listed member if it is not listed), `size` the group's full
 /// size and `listed` the positions of its listed members. Also returns,
 /// per row, the index of its group in that list.
@@ -153,7 +177,7 @@ fn listed_groups<G>(
     groups: &[(Row, Vec<Row>)],
     pos: &[Option<usize>],
     rows: usize,
-    make: impl Fn(usize, usize, Vec<usize>) -> G,
+    make: impl Fn(Row, usize, usize, Vec<usize>) -> G,
 ) -> (Vec<G>, Vec<Option<usize>>) {
     let mut group_of: Vec<Option<usize>> = vec![None; rows];
     let out = groups
@@ -168,6 +192,7 @@ fn listed_groups<G>(
                 group_of[m.index()] = Some(i);
             }
             make(
+                *head,
                 pos[head.index()].unwrap_or(listed[0]),
                 members.len(),
                 listed,
@@ -379,12 +404,29 @@ fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Listed<'a> {
     }
     let story_groups = groups(&stories.first);
     let cluster_groups = groups(&dups.clusters.kept);
-    let (stories_json, story_of) = listed_groups(&story_groups, &pos, rows, |head, size, docs| {
-        Group { head, size, docs }
-    });
+    let in_stories = passages_within(found.passages, &stories.first);
+    let in_clusters = passages_within(found.passages, &dups.clusters.kept);
+    let (stories_json, story_of) =
+        listed_groups(&story_groups, &pos, rows, |label, head, size, docs| {
+            let (passages, words) = in_stories.get(&label).copied().unwrap_or_default();
+            Group {
+                head,
+                size,
+                docs,
+                passages,
+                words,
+            }
+        });
     let (clusters_json, cluster_of) =
-        listed_groups(&cluster_groups, &pos, rows, |kept, size, docs| {
-            ClusterGroup { kept, size, docs }
+        listed_groups(&cluster_groups, &pos, rows, |label, kept, size, docs| {
+            let (passages, words) = in_clusters.get(&label).copied().unwrap_or_default();
+            ClusterGroup {
+                kept,
+                size,
+                docs,
+                passages,
+                words,
+            }
         });
     let docs_json: Vec<Doc<'a>> = listed
         .iter()

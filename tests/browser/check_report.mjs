@@ -9,6 +9,7 @@
 //    "marks": [{"passage": "ID", "passages": ["ID", ...], "side": "a|b", "doc": "DOC_ID",
 //               "dir": "rtl|ltr", "text": "..."}],
 //    "textBlocks": [{"dir_attr": "auto", "computed": "rtl", "text": "first 80 chars"}],
+//    "viewText": "the text of the view's header and notices",
 //    "screenshot": "OUT.png"}
 //
 // `requests` lists every request other than the report file itself (a
@@ -135,10 +136,13 @@ try {
       computed: getComputedStyle(b).direction,
       text: (b.textContent || '').slice(0, 80),
     }));
-    return { marks, textBlocks, view: document.documentElement.getAttribute('data-view'), ui: getComputedStyle(document.body).direction };
+    const viewText = Array.from(document.querySelectorAll('#nd-view .group-head, #nd-view .notice, #nd-view .cmp-status'))
+      .map((e) => e.textContent || '').join('\n');
+    return { marks, textBlocks, viewText, view: document.documentElement.getAttribute('data-view'), ui: getComputedStyle(document.body).direction };
   });
   out.marks = found.marks;
   out.textBlocks = found.textBlocks;
+  out.viewText = found.viewText;
   out.view = found.view;
   out.uiDirection = found.ui;
   out.title = await page.title();

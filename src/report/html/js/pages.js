@@ -47,8 +47,8 @@
         fact(num(members.length), 'documents'),
         fact(num(oc.length), oc.length === 1 ? 'outlet' : 'outlets'),
         dateRange(members) ? fact(dateRange(members), 'dates') : null,
-        fact(num(within), 'shared passages'),
-        fact(num(withinWords), 'words matched')),
+        fact(num(Math.max(within, G.passages || 0)), 'shared passages'),
+        fact(num(Math.max(withinWords, G.words || 0)), 'words matched')),
       el('div', { class: 'chips chips-wrap' }, oc.map(function (e) {
         var c = outletChip(e[0]);
         c.appendChild(el('span', { class: 'chip-n' }, String(e[1])));
@@ -57,8 +57,8 @@
     view.appendChild(header);
     if (emb < members.length) {
       view.appendChild(el('div', { class: 'notice' }, emb === 0
-        ? 'The texts of this ' + (kind === 'story' ? 'story' : 'cluster') + '\u2019s documents are not embedded in this report (only the largest stories are); their ids, outlets, dates and titles are listed below.'
-        : 'Texts of ' + emb + ' of ' + members.length + ' documents are embedded in this report.'));
+        ? 'Text not embedded \u2014 ' + num(G.passages || 0) + ((G.passages || 0) === 1 ? ' shared passage' : ' shared passages') + ' (in shared.jsonl). The texts of this ' + (kind === 'story' ? 'story' : 'cluster') + '\u2019s documents are not embedded in this report (only the largest stories are); their ids, outlets, dates and titles are listed below.'
+        : 'Texts of ' + emb + ' of ' + members.length + ' documents are embedded in this report; ' + num(G.passages || 0) + ' shared passages in all (in shared.jsonl), ' + num(within) + ' of them between embedded texts.'));
     }
 
     // Compare bar.
@@ -320,9 +320,11 @@
     swap.addEventListener('click', function () { location.hash = '#compare=' + enc(docs[ib].id) + ',' + enc(docs[ia].id); });
     var prev = el('button', { type: 'button', class: 'btn', title: 'Previous passage (p)' }, '‹ Prev');
     var next = el('button', { type: 'button', class: 'btn', title: 'Next passage (n)' }, 'Next ›');
+    var bothEmbedded = typeof docs[ia].text === 'string' && typeof docs[ib].text === 'string';
     var status = el('span', { class: 'cmp-status' }, ia === ib ? 'Choose two different documents.' : between.length
       ? num(between.length) + (between.length === 1 ? ' shared passage' : ' shared passages') + ' · ' + num(words) + ' words'
-      : 'No shared passage between these two documents.');
+      : bothEmbedded ? 'No shared passage between these two documents.'
+        : 'Text not embedded \u2014 their shared passages, if any, are in shared.jsonl.');
     view.appendChild(el('div', { class: 'toolbar toolbar-compare' }, selA, swap, selB, el('span', { class: 'toolbar-spacer' }), status, prev, next));
 
     var cols = el('div', { class: 'compare' });
