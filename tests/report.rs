@@ -205,3 +205,37 @@ fn a_story_without_embedded_texts_shows_its_true_passage_count() {
     let text = v["viewText"].as_str().unwrap_or_default();
     assert!(!text.contains("No shared passage"), "{text}");
 }
+
+#[test]
+fn the_heatmap_stays_readable_with_300_outlets() {
+    let d = Dir::new();
+    // 300 outlets; outlet k reprints a paragraph of outlet k+1's article.
+    let paragraph = |k: usize| {
+        (0..40)
+            .map(|w| format!("w{k}x{w}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut body = String::new();
+    for k in 0..300 {
+        let text = format!("{} . {} .", paragraph(k), paragraph(k + 1));
+        body += &serde_json::json!({"id": format!("d{k}"), "source": format!("outlet {k:03}"), "text": text})
+            .to_string();
+        body.push('\n');
+    }
+    d.write("many.jsonl", body);
+    d.run(&["analyze", "many.jsonl", "--out", "out"]).ok();
+    let Some(v) = check(&d.join("out/report.html"), &[]) else {
+        return;
+    };
+    no_network_no_errors(&v);
+    let h = &v["heatmap"];
+    assert!(h.is_object(), "{v}");
+    // 30 outlets, not 300: it fits a screen and its cells can be read.
+    assert!(h["width"].as_f64().unwrap() <= 1400.0, "{h}");
+    let note = h["note"].as_str().unwrap();
+    assert!(
+        note.contains("30 outlets") && note.contains("270 others"),
+        "{note}"
+    );
+}

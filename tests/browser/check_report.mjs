@@ -10,6 +10,7 @@
 //               "dir": "rtl|ltr", "text": "..."}],
 //    "textBlocks": [{"dir_attr": "auto", "computed": "rtl", "text": "first 80 chars"}],
 //    "viewText": "the text of the view's header and notices",
+//    "heatmap": {"width": 700, "height": 680, "note": "legend text"} or null,
 //    "screenshot": "OUT.png"}
 //
 // `requests` lists every request other than the report file itself (a
@@ -138,11 +139,15 @@ try {
     }));
     const viewText = Array.from(document.querySelectorAll('#nd-view .group-head, #nd-view .notice, #nd-view .cmp-status'))
       .map((e) => e.textContent || '').join('\n');
-    return { marks, textBlocks, viewText, view: document.documentElement.getAttribute('data-view'), ui: getComputedStyle(document.body).direction };
+    const canvas = document.querySelector('#nd-view canvas.heatmap-canvas');
+    const note = document.querySelector('#nd-view .heatmap .legend-note');
+    const heatmap = canvas ? { width: canvas.getBoundingClientRect().width, height: canvas.getBoundingClientRect().height, note: note ? note.textContent : '' } : null;
+    return { marks, textBlocks, viewText, heatmap, view: document.documentElement.getAttribute('data-view'), ui: getComputedStyle(document.body).direction };
   });
   out.marks = found.marks;
   out.textBlocks = found.textBlocks;
   out.viewText = found.viewText;
+  out.heatmap = found.heatmap;
   out.view = found.view;
   out.uiDirection = found.ui;
   out.title = await page.title();

@@ -7,13 +7,34 @@
     return 'rgb(' + Math.round(a[0] + (b[0] - a[0]) * f) + ',' + Math.round(a[1] + (b[1] - a[1]) * f) + ',' + Math.round(a[2] + (b[2] - a[2]) * f) + ')';
   }
 
+  // The heatmap shows at most this many outlets: those with the most shared
+  // text; the others are in the outlet table (and outlets.csv).
+  var HEAT_MAX = 30;
+
   function heatmapView() {
-    var n = outlets.length;
+    // Outlets by shared characters, the top HEAT_MAX kept in their order.
+    var total = outlets.map(function () { return 0; });
+    heatmap.forEach(function (c) {
+      if (!c || c.a == null || c.b == null || c.a === c.b) return;
+      total[c.a] += c.chars || 0;
+      total[c.b] += c.chars || 0;
+    });
+    var idx = outlets.map(function (_, i) { return i; });
+    var folded = 0;
+    if (idx.length > HEAT_MAX) {
+      idx.sort(function (x, y) { return total[y] - total[x] || x - y; });
+      folded = idx.length - HEAT_MAX;
+      idx = idx.slice(0, HEAT_MAX).sort(function (x, y) { return x - y; });
+    }
+    var local = new Map();
+    idx.forEach(function (g, i) { local.set(g, i); });
+    var n = idx.length;
     var cells = new Map();
     var max = 0;
     heatmap.forEach(function (c) {
       if (!c || c.a == null || c.b == null || c.a === c.b) return;
-      cells.set(c.a * n + c.b, c);
+      if (!local.has(c.a) || !local.has(c.b)) return;
+      cells.set(local.get(c.a) * n + local.get(c.b), c);
       if (typeof c.share === 'number' && c.share > max) max = c.share;
     });
     if (n < 2 || !cells.size) {
@@ -24,8 +45,8 @@
     var ctx = canvas.getContext('2d');
     var FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
     ctx.font = FONT;
-    var labels = outlets.map(function (o) {
-      var s = String(o);
+    var labels = idx.map(function (g) {
+      var s = String(outlets[g]);
       if (ctx.measureText(s).width > 150) {
         while (s.length > 4 && ctx.measureText(s + '…').width > 150) s = s.slice(0, -1);
         s += '…';
@@ -98,7 +119,8 @@
       el('span', { class: 'legend-label' }, '0%'),
       el('span', { class: 'legend-bar' }),
       el('span', { class: 'legend-label' }, pct(max)),
-      el('span', { class: 'legend-note' }, 'share of the row outlet\u2019s words (colour on a square-root scale); grey: same outlet'));
+      el('span', { class: 'legend-note' }, 'share of the row outlet\u2019s words (colour on a square-root scale); grey: same outlet' +
+        (folded ? '; the ' + HEAT_MAX + ' outlets with the most shared text, ' + num(folded) + ' others in the table below and outlets.csv' : '')));
     legend.querySelector('.legend-bar').style.background = 'linear-gradient(to right,' + [0, 0.2, 0.4, 0.6, 0.8, 1].map(rampColor).join(',') + ')';
     wrap.appendChild(legend);
 
@@ -124,15 +146,15 @@
       hover.style.height = cell + 'px';
       var c = cells.get(hit.row * n + hit.col);
       canvas.style.cursor = c ? 'pointer' : 'default';
-      showTooltip(heatTip(hit.row, hit.col, c), clientX, clientY);
+      showTooltip(heatTip(idx[hit.row], idx[hit.col], c), clientX, clientY);
     }
     canvas.addEventListener('mousemove', function (ev) { var h = cellAt(ev); if (h && !h.label) focus = h; show(h, ev.clientX, ev.clientY); });
     canvas.addEventListener('mouseleave', function () { hover.hidden = true; hideTooltip(); });
     canvas.addEventListener('click', function (ev) {
       var h = cellAt(ev);
       if (!h) return;
-      if (h.label) { location.hash = '#outlet=' + enc(outlets[h.row]); return; }
-      if (h.row !== h.col && cells.get(h.row * n + h.col)) location.hash = '#pair=' + enc(outlets[h.row]) + ',' + enc(outlets[h.col]);
+      if (h.label) { location.hash = '#outlet=' + enc(outlets[idx[h.row]]); return; }
+      if (h.row !== h.col && cells.get(h.row * n + h.col)) location.hash = '#pair=' + enc(outlets[idx[h.row]]) + ',' + enc(outlets[idx[h.col]]);
     });
     canvas.addEventListener('keydown', function (ev) {
       var moved = true;
@@ -140,7 +162,7 @@
       else if (ev.key === 'ArrowLeft') focus.col = Math.max(0, focus.col - 1);
       else if (ev.key === 'ArrowDown') focus.row = Math.min(n - 1, focus.row + 1);
       else if (ev.key === 'ArrowUp') focus.row = Math.max(0, focus.row - 1);
-      else if (ev.key === 'Enter') { if (focus.row !== focus.col && cells.get(focus.row * n + focus.col)) location.hash = '#pair=' + enc(outlets[focus.row]) + ',' + enc(outlets[focus.col]); return; }
+      else if (ev.key === 'Enter') { if (focus.row !== focus.col && cells.get(focus.row * n + focus.col)) location.hash = '#pair=' + enc(outlets[idx[focus.row]]) + ',' + enc(outlets[idx[focus.col]]); return; }
       else moved = false;
       if (moved) {
         ev.preventDefault();
