@@ -153,7 +153,7 @@ fn find_all(
             &dups,
             &passage_pairs(&passages),
             &passages.aligned,
-            &template_pairs(&passages),
+            &reuse_pairs(&passages),
             &doc_words(&passages),
             &config.stories,
         )
@@ -263,21 +263,17 @@ fn write_outputs(
     Ok(files)
 }
 
-/// The pairs of signature [`Row`]s whose every shared passage is a
-/// template's, sorted.
-fn template_pairs(passages: &Passages) -> Vec<(Row, Row)> {
-    let mut out: Vec<(Row, Row, bool)> = Vec::new();
-    for p in &passages.passages {
-        let template = p.text == TextKind::Template;
-        match out.last_mut() {
-            Some(last) if last.0 == p.a && last.1 == p.b => last.2 &= template,
-            _ => out.push((p.a, p.b, template)),
-        }
-    }
-    out.into_iter()
-        .filter(|t| t.2)
-        .map(|t| (t.0, t.1))
-        .collect()
+/// The pairs of signature [`Row`]s that share a passage of reused or quoted
+/// text (not only a template's), sorted.
+fn reuse_pairs(passages: &Passages) -> Vec<(Row, Row)> {
+    let mut out: Vec<(Row, Row)> = passages
+        .passages
+        .iter()
+        .filter(|p| p.text != TextKind::Template)
+        .map(|p| (p.a, p.b))
+        .collect();
+    out.dedup();
+    out
 }
 
 /// Words and passages of reused or quoted text (not a template's) shared by each pair

@@ -12,10 +12,12 @@
 //!    the near-duplicate LSH) and their estimated Jaccard similarity reaches
 //!    [`StoryParams::threshold`].
 //!
-//! Text that is a template's fixed wording or a running story's recurring
-//! background ([`crate::passages::TextKind::Template`]) is not evidence of
-//! one event: template passages are not passage evidence, and pairs whose
-//! every shared passage is a template's get no similarity link either.
+//! Text that is a template's fixed wording, a stock phrase or a running
+//! story's recurring background ([`crate::passages::TextKind::Template`]) is
+//! not evidence of one event: template passages are not passage evidence,
+//! and a similarity link (3.) needs the pair to share at least one passage
+//! of reused or quoted text — similar documents whose common text is all
+//! formula are issues of a template, not one event.
 //!
 //! The third kind only looks at pairs the earlier stages already found, so
 //! it costs nothing more on a large corpus: a separate banding at a low
@@ -106,14 +108,14 @@ pub struct Stories {
 /// so links that make up much of both documents (republications) are applied
 /// before links through a long roundup article that pastes a short item.
 ///
-/// `template_pairs` (sorted) are the pairs whose every shared passage is a
-/// template's: they get no similarity link.
+/// `reuse_pairs` (sorted) are the pairs that share a passage of reused or
+/// quoted text: only they get similarity links.
 pub fn build(
     signed: &SignedDocs<'_>,
     dups: &Duplicates,
     passage_pairs: &[(Row, Row, u32, u32)],
     aligned: &[(Row, Row)],
-    template_pairs: &[(Row, Row)],
+    reuse_pairs: &[(Row, Row)],
     doc_words: &[u32],
     params: &StoryParams,
 ) -> Stories {
@@ -122,7 +124,7 @@ pub fn build(
         dups,
         passage_pairs,
         aligned,
-        template_pairs,
+        reuse_pairs,
         doc_words,
         params,
     };
@@ -152,7 +154,7 @@ struct Inputs<'a, 's> {
     dups: &'a Duplicates,
     passage_pairs: &'a [(Row, Row, u32, u32)],
     aligned: &'a [(Row, Row)],
-    template_pairs: &'a [(Row, Row)],
+    reuse_pairs: &'a [(Row, Row)],
     doc_words: &'a [u32],
     params: &'a StoryParams,
 }
@@ -203,7 +205,7 @@ impl Inputs<'_, '_> {
                 evidence: Evidence::Passages(w),
             })
             .collect();
-        let template = |a: Row, b: Row| self.template_pairs.binary_search(&(a, b)).is_ok();
+        let template = |a: Row, b: Row| self.reuse_pairs.binary_search(&(a, b)).is_err();
         candidates.extend(
             self.dups
                 .similar

@@ -202,14 +202,16 @@ impl Aligner<'_> {
     }
 
     /// What the passage of words `a` and `b` (global indexes) is: a
-    /// template's when most of `a` is template wording, a quote when both
+    /// template's when most of `a` is template or stock wording, a quote when both
     /// sides are mostly inside quotation marks, else reuse.
     fn text_kind(&self, a: Range<u32>, b: Range<u32>) -> TextKind {
         let share = |r: &Range<u32>, f: &dyn Fn(u32) -> bool| {
             r.clone().filter(|&i| f(i)).count() as f64 / r.len().max(1) as f64
         };
         let words = self.words;
-        if share(&a, &|i| self.template[i as usize]) >= TEMPLATE_SHARE {
+        // Stock wording (in many unrelated clusters) recurs as templates do.
+        let recurring = |i: u32| self.template[i as usize] || self.stock[i as usize];
+        if share(&a, &recurring) >= TEMPLATE_SHARE {
             TextKind::Template
         } else if share(&a, &|i| words.quoted(i)) >= QUOTE_SHARE
             && share(&b, &|i| words.quoted(i)) >= QUOTE_SHARE
