@@ -30,8 +30,7 @@ use crate::document::Row;
 use crate::minhash::mix64;
 use crate::signed::SignedDocs;
 
-use super::content::ContentWords;
-use super::index::Judge;
+use super::index::{Judge, shared_runs};
 use super::tokens::TokenStore;
 
 /// Keys per sentence.
@@ -60,15 +59,17 @@ pub struct BagIndex {
     pub stock_keys: u64,
 }
 
-/// The distinct content words of `hashes` (unmasked), sorted.
-pub fn content_set(hashes: &[u32], masked: &[bool], content: &ContentWords, out: &mut Vec<u32>) {
+/// The distinct content words (`content`, per word) of `hashes` that are not
+/// `masked`, sorted.
+pub fn content_set(hashes: &[u32], masked: &[bool], content: &[bool], out: &mut Vec<u32>) {
     out.clear();
     out.extend(
         hashes
             .iter()
             .zip(masked)
-            .filter(|&(&h, &m)| !m && content.is_content(h))
-            .map(|(&h, _)| h),
+            .zip(content)
+            .filter(|&((_, &m), &c)| c && !m)
+            .map(|((&h, _), _)| h),
     );
     out.sort_unstable();
     out.dedup();
@@ -138,23 +139,19 @@ fn unit(e: Entry) -> usize {
     (e & 0xFFFF_FFFF) as usize
 }
 
-/// Builds the sentence index of `words` (masked words excluded).
+/// Builds the sentence index of `words` (masked words excluded; `content`
+/// marks the content words, per word of the store).
 pub fn build(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     words: &TokenStore,
     masked: &[bool],
-    content: &ContentWords,
+    content: &[bool],
 ) -> BagIndex {
     let mut entries = entries(words, masked, content);
     entries.par_sort_unstable();
     let judge = Judge::new(signed, kept);
-    let mut bounds = Vec::new();
-    for (i, run) in chunk_starts(&entries) {
-        if run > 1 {
-            bounds.push((i, i + run));
-        }
-    }
+    let bounds = shared_runs(&entries, |&x, &y| key(x) == key(y));
     let results: Vec<(bool, Vec<(Row, Row)>)> = bounds
         .par_iter()
         .map(|&(i, j)| {
@@ -205,7 +202,7 @@ pub fn build(
 }
 
 /// The keys of every sentence of every document, unsorted.
-fn entries(words: &TokenStore, masked: &[bool], content: &ContentWords) -> Vec<Entry> {
+fn entries(words: &TokenStore, masked: &[bool], content: &[bool]) -> Vec<Entry> {
     (0..words.docs() as u32)
         .into_par_iter()
         .flat_map_iter(|r| {
@@ -214,7 +211,12 @@ fn entries(words: &TokenStore, masked: &[bool], content: &ContentWords) -> Vec<E
             for u in words.unit_range(Row(r)) {
                 let w = &words.units[u].words;
                 let (s, e) = (w.start as usize, w.end as usize);
-                content_set(&words.all_hashes()[s..e], &masked[s..e], content, &mut set);
+                content_set(
+                    &words.all_hashes()[s..e],
+                    &masked[s..e],
+                    &content[s..e],
+                    &mut set,
+                );
                 if set.len() >= MIN_CONTENT {
                     out.extend(keys(&set).map(|k| (k >> 32) << 32 | u as u64));
                 }
@@ -222,21 +224,6 @@ fn entries(words: &TokenStore, masked: &[bool], content: &ContentWords) -> Vec<E
             out
         })
         .collect()
-}
-
-/// `(start, length)` of each run of equal keys of sorted `entries`.
-fn chunk_starts(entries: &[Entry]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < entries.len() {
-        let mut j = i + 1;
-        while j < entries.len() && key(entries[j]) == key(entries[i]) {
-            j += 1;
-        }
-        out.push((i, j - i));
-        i = j;
-    }
-    out
 }
 
 #[cfg(test)]

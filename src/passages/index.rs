@@ -304,17 +304,19 @@ fn index_entries(words: &TokenStore, masked: &[bool]) -> Vec<Entry> {
 /// The ranges `(start, end)` of sorted `entries` that share one hash, for
 /// hashes found at least twice, in order.
 fn group_bounds(entries: &[Entry]) -> Vec<(usize, usize)> {
+    shared_runs(entries, |x, y| x.0 == y.0)
+}
+
+/// The ranges `(start, end)` of the runs of at least two consecutive items
+/// of `sorted` that are `same`, in order.
+pub(super) fn shared_runs<T>(sorted: &[T], same: impl Fn(&T, &T) -> bool) -> Vec<(usize, usize)> {
     let mut bounds = Vec::new();
-    let mut i = 0;
-    while i < entries.len() {
-        let mut j = i + 1;
-        while j < entries.len() && entries[j].0 == entries[i].0 {
-            j += 1;
+    let mut start = 0;
+    for run in sorted.chunk_by(|x, y| same(x, y)) {
+        if run.len() > 1 {
+            bounds.push((start, start + run.len()));
         }
-        if j - i > 1 {
-            bounds.push((i, j));
-        }
-        i = j;
+        start += run.len();
     }
     bounds
 }

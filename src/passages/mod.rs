@@ -496,10 +496,10 @@ fn sentence_evidence(
         (c, flags)
     });
     let bag = timings.time("passages: sentence index", || {
-        bags::build(signed, kept, words, masked, &content_words)
+        bags::build(signed, kept, words, masked, &content)
     });
     let sets = timings.time("passages: sentence sets", || {
-        sentence_pairs::SentenceSets::build(words, masked, stock, &bag.stock_units, &content_words)
+        sentence_pairs::SentenceSets::build(words, masked, stock, &bag.stock_units, &content)
     });
     SentenceEvidence {
         content,
@@ -515,19 +515,15 @@ fn sentence_evidence(
 /// by pair.
 fn candidates(seeds: &[index::Seed], sentence_pairs: &[(Row, Row, u32)]) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    let mut i = 0;
-    while i < seeds.len() {
-        let mut j = i + 1;
-        while j < seeds.len() && seeds[j].a == seeds[i].a && seeds[j].b == seeds[i].b {
-            j += 1;
-        }
+    let mut start = 0;
+    for run in seeds.chunk_by(|x, y| (x.a, x.b) == (y.a, y.b)) {
         out.push(Candidate {
-            a: seeds[i].a,
-            b: seeds[i].b,
-            seeds: i..j,
+            a: run[0].a,
+            b: run[0].b,
+            seeds: start..start + run.len(),
             sentences: false,
         });
-        i = j;
+        start += run.len();
     }
     let seeded = out.len();
     for &(a, b, keys) in sentence_pairs {

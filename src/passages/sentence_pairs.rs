@@ -20,7 +20,6 @@ use rayon::prelude::*;
 
 use crate::document::Row;
 
-use super::content::ContentWords;
 use super::pair::{DocSets, Side};
 use super::tokens::TokenStore;
 
@@ -57,15 +56,15 @@ pub struct SentenceSets {
 }
 
 impl SentenceSets {
-    /// The sets of every document of `words`: content words, not masked,
-    /// not stock (`stock` per word); stock sentences (`stock_units`, per unit
+    /// The sets of every document of `words`: content words (`content`, per
+    /// word), not masked, not stock (`stock` per word); stock sentences (`stock_units`, per unit
     /// of the store) have none.
     pub fn build(
         words: &TokenStore,
         masked: &[bool],
         stock: &[bool],
         stock_units: &[bool],
-        content: &ContentWords,
+        content: &[bool],
     ) -> SentenceSets {
         /// A document's postings and set sizes.
         type Doc = (Vec<(u32, u32)>, Vec<u32>);
@@ -82,7 +81,7 @@ impl SentenceSets {
                         let w = &words.units[u].words;
                         set.extend(
                             (w.start as usize..w.end as usize)
-                                .filter(|&i| !masked[i] && !stock[i] && content.is_content(all[i]))
+                                .filter(|&i| content[i] && !masked[i] && !stock[i])
                                 .map(|i| all[i]),
                         );
                         set.sort_unstable();

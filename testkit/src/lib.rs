@@ -323,8 +323,9 @@ pub fn dedup_corpus(spec: &DedupSpec) -> io::Result<DedupCorpus> {
     })
 }
 
+/// One line of a generated `corpus.jsonl`.
 #[derive(serde::Serialize)]
-struct CorpusLine<'a> {
+pub(crate) struct CorpusLine<'a> {
     id: &'a str,
     source: &'a str,
     date: &'a str,

@@ -64,6 +64,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::CorpusLine;
 use super::boiler::date;
 use super::edit::{add_diacritics, add_tatweel, change_punct, substitute};
 pub use super::rewrite::Rewrite;
@@ -1709,15 +1710,6 @@ fn news_corpus_counted(spec: &NewsSpec) -> (NewsCorpus, u64) {
         boilerplate,
     };
     (corpus, lines)
-}
-
-#[derive(Serialize)]
-struct CorpusLine<'a> {
-    id: &'a str,
-    source: &'a str,
-    date: &'a str,
-    title: &'a str,
-    text: &'a str,
 }
 
 fn jsonl<T: Serialize>(path: &Path, items: impl IntoIterator<Item = T>) -> io::Result<u64> {

@@ -130,6 +130,18 @@ fn hull(g: &[Piece]) -> (u32, u32, u32, u32) {
     )
 }
 
+impl From<Run> for Piece {
+    fn from(r: Run) -> Piece {
+        Piece {
+            a0: r.a,
+            a1: r.a + r.len,
+            b0: r.b,
+            b1: r.b + r.len,
+            run: Some(r),
+        }
+    }
+}
+
 /// Whether two groups of spans `x` and `y` (as [`hull`]s) are pieces of one
 /// reused block: within `gap` words of each other in both documents, or
 /// within `gap` in one and, in the other, no farther apart than the longer of
@@ -182,16 +194,7 @@ pub fn align(
     if !runs.is_empty() {
         add_near_runs(a, b, &mut runs, p);
     }
-    let mut pieces: Vec<Piece> = runs
-        .iter()
-        .map(|&r| Piece {
-            a0: r.a,
-            a1: r.a + r.len,
-            b0: r.b,
-            b1: r.b + r.len,
-            run: Some(r),
-        })
-        .collect();
+    let mut pieces: Vec<Piece> = runs.iter().map(|&r| Piece::from(r)).collect();
     let matching = if sentences {
         sentence_pairs::matching(a, b)
     } else {
@@ -323,17 +326,9 @@ fn passage(a: &Side<'_>, b: &Side<'_>, g: &[Piece], p: &PassageParams) -> Option
     }
     // A short match must be exact: keep only the runs that kept their order
     // (the stray pieces of a coincidence around a common phrase go).
-    let chain: Vec<Piece> = grade::ordered_chain(&runs)
-        .into_iter()
-        .map(|r| Piece {
-            a0: r.a,
-            a1: r.a + r.len,
-            b0: r.b,
-            b1: r.b + r.len,
-            run: Some(r),
-        })
-        .collect();
-    let exact = graded(a, b, &chain, &grade::ordered_chain(&runs), p)?;
+    let ordered = grade::ordered_chain(&runs);
+    let chain: Vec<Piece> = ordered.iter().map(|&r| Piece::from(r)).collect();
+    let exact = graded(a, b, &chain, &ordered, p)?;
     (exact.kind == Match::Exact).then_some(exact)
 }
 
