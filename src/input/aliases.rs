@@ -45,6 +45,8 @@ impl OutletAliases {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let name = path.display().to_string();
         let mut pairs: Vec<(String, String)> = Vec::new();
+        // Alias -> (outlet, line), to name both lines of a conflict.
+        let mut seen: ahash::AHashMap<String, (String, u64)> = ahash::AHashMap::new();
         for (i, line) in text.lines().enumerate() {
             let n = i as u64 + 1;
             let line = line.trim_end_matches('\r');
@@ -66,7 +68,29 @@ impl OutletAliases {
             if alias.is_empty() || outlet.is_empty() {
                 return Err(Error::record(&name, Some(n), "empty alias or outlet"));
             }
+            if let Some((other, first)) = seen.get(&alias)
+                && *other != outlet
+            {
+                return Err(Error::record(
+                    &name,
+                    Some(n),
+                    format!("alias `{alias}` was given outlet `{other}` on line {first}"),
+                ));
+            }
+            seen.insert(alias.clone(), (outlet.clone(), n));
             pairs.push((alias, outlet));
+        }
+        // In line order, so the first bad line is the one named.
+        let mut by_line: Vec<(&String, &(String, u64))> = seen.iter().collect();
+        by_line.sort_by_key(|(_, (_, n))| *n);
+        for (alias, (outlet, n)) in by_line {
+            if seen.contains_key(outlet) {
+                return Err(Error::record(
+                    &name,
+                    Some(*n),
+                    format!("`{outlet}` (the outlet of alias `{alias}`) is itself an alias"),
+                ));
+            }
         }
         OutletAliases::new(pairs).map_err(|reason| Error::record(&name, None, reason))
     }
