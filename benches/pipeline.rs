@@ -93,7 +93,7 @@ fn lsh_and_cluster(c: &mut Criterion) {
     let mut out = vec![0u16; config.num_perm];
     for d in &docs {
         if h.sign_normalized(&n.normalize(d), &mut s, &mut out) {
-            sigs.push(&out);
+            sigs.push(&out, s.shingles());
         }
     }
     g.throughput(Throughput::Elements(sigs.len() as u64));

@@ -33,14 +33,14 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::cluster::Duplicates;
+use crate::cluster::{Duplicates, Pair};
 use crate::config::Config;
 use crate::document::{DocId, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
 use crate::passages::snippets::{Snippets, wanted_spans};
 use crate::passages::{self, Passages, TextKind};
-use crate::pipeline::{Corpus, find_duplicates, read_and_sign};
+use crate::pipeline::{Corpus, cluster, find_duplicates, read_and_sign};
 use crate::progress::{Progress, Unit};
 use crate::report::html;
 use crate::report::model::{self, embedded_rows};
@@ -137,7 +137,7 @@ fn find_all(
     timings: &mut Timings,
 ) -> Result<Found> {
     let signed = corpus.signed();
-    let dups = find_duplicates(corpus, config, progress, timings)?;
+    let mut dups = find_duplicates(corpus, config, progress, timings)?;
     let passages = passages::find(
         &signed,
         corpus,
@@ -147,6 +147,11 @@ fn find_all(
         progress,
         timings,
     )?;
+    if config.containment > 0.0 {
+        timings.time("contained copies", || {
+            add_contained_copies(corpus, config, &mut dups, &passages)
+        });
+    }
     let stories = timings.time("stories", || {
         story::build(
             &signed,
@@ -171,6 +176,30 @@ fn find_all(
         embed,
         snippets,
     })
+}
+
+/// Adds the contained copies that shared passages reveal
+/// ([`passages::contained`]) to the verified pairs, and rebuilds the
+/// clusters if there were any. Such a pair's similarity is the covered share
+/// of the shorter document (its `containment`).
+fn add_contained_copies(
+    corpus: &Corpus,
+    config: &Config,
+    dups: &mut Duplicates,
+    passages: &Passages,
+) {
+    let found = passages::contained::find(passages, &passages.own_words);
+    let added = dups.add_pairs(found.iter().map(|c| Pair {
+        a: c.a,
+        b: c.b,
+        jaccard: corpus.sigs.jaccard(c.a, c.b) as f32,
+        containment: c.coverage,
+        contained: true,
+    }));
+    if added > 0 {
+        dups.passage_pairs = added as u64;
+        dups.clusters = cluster(corpus, config, &dups.pairs);
+    }
 }
 
 /// The run model, but for the timings of the last stage.
@@ -328,18 +357,19 @@ fn write_documents(
         let status = docs.status(d);
         let id = docs.id(d);
         let kept = dups.kept_of(&signed, d);
-        let (cluster, duplicate_of, similarity) = match (status, kept) {
-            (Status::Ok, Some(k)) if k == d => (Some(id), None, Some(1.0)),
+        let (cluster, duplicate_of, similarity, measure) = match (status, kept) {
+            (Status::Ok, Some(k)) if k == d => (Some(id), None, Some(1.0), None),
             (Status::Ok, Some(k)) => {
                 let (a, b) = (
                     docs.sig_row(d).unwrap_or(Row(0)),
                     docs.sig_row(k).unwrap_or(Row(0)),
                 );
                 let j = dups.similarity(&signed, a, b);
-                (Some(docs.id(k)), Some(docs.id(k)), Some(round4(j)))
+                let m = dups.measure(a, b);
+                (Some(docs.id(k)), Some(docs.id(k)), Some(round4(j)), Some(m))
             }
-            (Status::Empty, _) => (Some(id), None, None),
-            _ => (None, None, None),
+            (Status::Empty, _) => (Some(id), None, None, None),
+            _ => (None, None, None, None),
         };
         let line = json::DocumentLine {
             id,
@@ -352,6 +382,7 @@ fn write_documents(
             cluster,
             duplicate_of,
             similarity,
+            measure,
             story: story_of(&signed, stories, d).map(|s| docs.id(s)),
         };
         write_line(&mut out, &line)?;
@@ -367,19 +398,20 @@ fn write_pairs(
     out_dir: &Path,
 ) -> Result<AtomicFile> {
     let mut out = AtomicFile::create(out_dir.join("pairs.jsonl"))?;
-    let mut all: Vec<(Row, Row, f32, &str)> = dups
+    let mut all: Vec<(Row, Row, f32, Option<f32>, &str)> = dups
         .pairs
         .iter()
-        .map(|p| (p.a, p.b, p.jaccard, "duplicate"))
-        .chain(stories.links.iter().map(|l| (l.a, l.b, l.jaccard, "story")))
+        .map(|p| (p.a, p.b, p.jaccard, Some(p.containment), "duplicate"))
+        .chain((stories.links.iter()).map(|l| (l.a, l.b, l.jaccard, None, "story")))
         .collect();
     all.sort_by_key(|x| (x.0, x.1));
-    for (a, b, j, level) in all {
+    for (a, b, j, c, level) in all {
         let line = json::PairLine {
             a: signed.docs.id(signed.doc(a)),
             b: signed.docs.id(signed.doc(b)),
             level,
             jaccard: round4(f64::from(j)),
+            containment: c.map(|c| round4(f64::from(c))),
         };
         write_line(&mut out, &line)?;
     }

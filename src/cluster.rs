@@ -47,51 +47,132 @@ pub struct Pair {
     pub b: Row,
     /// Estimated Jaccard similarity.
     pub jaccard: f32,
+    /// Estimated containment of the smaller document in the larger
+    /// ([`Signatures::containment`]).
+    pub containment: f32,
+    /// Whether the pair was accepted on containment only (its Jaccard is
+    /// below the threshold): a trimmed or re-furnished copy.
+    pub contained: bool,
 }
 
-/// Verifies candidate pairs: keeps those whose estimated Jaccard reaches
-/// `threshold`, in the order given.
+impl Pair {
+    /// The similarity the outputs state for the pair: the containment when
+    /// it was accepted on containment, else the Jaccard.
+    pub fn similarity(&self) -> f32 {
+        if self.contained {
+            self.containment
+        } else {
+            self.jaccard
+        }
+    }
+}
+
+/// When a candidate pair is a near-duplicate: its estimated Jaccard reaches
+/// `threshold`, or (when `containment` is not 0) the smaller document's
+/// estimated containment in the larger reaches `containment`.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    /// Jaccard threshold.
+    pub threshold: f64,
+    /// Half-width of the band of doubt around the Jaccard threshold (0: no
+    /// doubt, every pair is decided here).
+    pub margin: f64,
+    /// Containment threshold; 0 is off.
+    pub containment: f64,
+}
+
+/// How far below the containment threshold a coarse estimate still leaves a
+/// pair in doubt. Containment is a ratio of two estimates (the Jaccard and
+/// the sizes), so its coarse error is large: with a finer signature, every
+/// pair within this of the threshold is decided on it.
+pub const CONTAINMENT_DOUBT: f64 = 0.2;
+
+/// What verification makes of a candidate.
+enum Verdict {
+    Accept(Pair),
+    Doubt(Pair),
+    Reject,
+}
+
+impl Rule {
+    /// A Jaccard-only rule with no band of doubt.
+    pub fn jaccard(threshold: f64) -> Rule {
+        Rule {
+            threshold,
+            margin: 0.0,
+            containment: 0.0,
+        }
+    }
+
+    /// Decides a pair on the estimate `j` (coarse when `margin` is not 0).
+    fn judge(&self, sigs: &Signatures, a: Row, b: Row, j: f64) -> Verdict {
+        let c = sigs.containment(a, b, j);
+        let pair = |contained| Pair {
+            a,
+            b,
+            jaccard: j as f32,
+            containment: c as f32,
+            contained,
+        };
+        let (t, m) = (self.threshold, self.margin);
+        let contains = self.containment > 0.0;
+        if j >= t + m {
+            Verdict::Accept(pair(false))
+        } else if m > 0.0 && (j >= t - m || (contains && c >= self.containment - CONTAINMENT_DOUBT))
+        {
+            Verdict::Doubt(pair(false))
+        } else if m == 0.0 && j >= t {
+            Verdict::Accept(pair(false))
+        } else if m == 0.0 && contains && c >= self.containment {
+            Verdict::Accept(pair(true))
+        } else {
+            Verdict::Reject
+        }
+    }
+
+    /// Decides a doubtful pair on a finer estimate `j`.
+    pub fn decide(&self, sigs: &Signatures, p: &Pair, j: f64) -> Option<Pair> {
+        let fine = Rule {
+            margin: 0.0,
+            ..*self
+        };
+        match fine.judge(sigs, p.a, p.b, j) {
+            Verdict::Accept(pair) => Some(pair),
+            _ => None,
+        }
+    }
+}
+
+/// Verifies candidate pairs on their Jaccard alone: keeps those whose
+/// estimate reaches `threshold`, in the order given.
 pub fn verify(sigs: &Signatures, candidates: &[u64], threshold: f64) -> Vec<Pair> {
-    verify_with_margin(sigs, candidates, threshold, 0.0).0
+    verify_with_margin(sigs, candidates, &Rule::jaccard(threshold)).0
 }
 
-/// Verifies candidate pairs with a band of doubt: returns the pairs whose
-/// estimate is at least `threshold + margin` (accepted) and those within
-/// `margin` of the threshold on either side (to be decided on a finer
-/// signature), both in the order given. With a zero margin every pair at or
-/// above the threshold is accepted.
+/// Verifies candidate pairs by `rule` on the coarse signatures: returns the
+/// pairs accepted and those left in doubt (within the margin of the
+/// Jaccard threshold, or within [`CONTAINMENT_DOUBT`] of the containment
+/// threshold), to be decided on a finer signature ([`Rule::decide`]), both
+/// in the order given. With a zero margin every pair is decided here.
 pub fn verify_with_margin(
     sigs: &Signatures,
     candidates: &[u64],
-    threshold: f64,
-    margin: f64,
+    rule: &Rule,
 ) -> (Vec<Pair>, Vec<Pair>) {
-    let judged: Vec<(Pair, bool)> = candidates
+    let judged: Vec<Verdict> = candidates
         .par_iter()
-        .filter_map(|&p| {
+        .map(|&p| {
             let (a, b) = unpack(p);
-            let j = sigs.jaccard(a, b);
-            let pair = Pair {
-                a,
-                b,
-                jaccard: j as f32,
-            };
-            if j >= threshold + margin {
-                Some((pair, true))
-            } else if j >= threshold - margin && margin > 0.0 {
-                Some((pair, false))
-            } else {
-                None
-            }
+            rule.judge(sigs, a, b, sigs.jaccard(a, b))
         })
         .collect();
     let mut accepted = Vec::new();
     let mut doubtful = Vec::new();
-    for (p, sure) in judged {
-        if sure {
-            accepted.push(p);
-        } else {
-            doubtful.push(p);
+    for v in judged {
+        match v {
+            Verdict::Accept(p) => accepted.push(p),
+            Verdict::Doubt(p) => doubtful.push(p),
+            Verdict::Reject => {}
         }
     }
     (accepted, doubtful)
@@ -289,9 +370,31 @@ pub struct Duplicates {
     pub similar: Vec<Pair>,
     /// The clusters.
     pub clusters: Clusters,
+    /// Pairs added after verification as contained copies found by shared
+    /// passages (analyze; [`Duplicates::add_pairs`]).
+    pub passage_pairs: u64,
 }
 
 impl Duplicates {
+    /// Adds `extra` pairs (each with `a < b`) that are not already verified,
+    /// keeping [`Duplicates::pairs`] sorted, and returns how many were
+    /// added. The clusters are the caller's to rebuild.
+    pub fn add_pairs(&mut self, extra: impl IntoIterator<Item = Pair>) -> usize {
+        let before = self.pairs.len();
+        let new: Vec<Pair> = extra
+            .into_iter()
+            .filter(|p| {
+                self.pairs
+                    .binary_search_by(|q| (q.a, q.b).cmp(&(p.a, p.b)))
+                    .is_err()
+            })
+            .collect();
+        self.pairs.extend(new);
+        self.pairs.sort_by_key(|p| (p.a, p.b));
+        self.pairs.dedup_by_key(|p| (p.a, p.b));
+        self.pairs.len() - before
+    }
+
     /// The document kept for `d`'s cluster (`None` unless `d` is ok).
     pub fn kept_of(&self, signed: &SignedDocs<'_>, d: DocId) -> Option<DocId> {
         let r = signed.docs.sig_row(d)?;
@@ -300,13 +403,29 @@ impl Duplicates {
 
     /// The similarity of rows `a` and `b` as the outputs state it: the
     /// estimate that verified them when they are a verified pair (finer when
-    /// refined, as in `pairs.jsonl`), else the signatures' estimate.
+    /// refined, as in `pairs.jsonl`; the containment when they were accepted
+    /// on it), else the signatures' Jaccard estimate.
     pub fn similarity(&self, signed: &SignedDocs<'_>, a: Row, b: Row) -> f64 {
-        let key = (a.min(b), a.max(b));
-        match self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)) {
-            Ok(i) => f64::from(self.pairs[i].jaccard),
-            Err(_) => signed.jaccard(a, b),
+        match self.pair(a, b) {
+            Some(p) => f64::from(p.similarity()),
+            None => signed.jaccard(a, b),
         }
+    }
+
+    /// What [`Duplicates::similarity`] measures for rows `a` and `b`:
+    /// `containment` for a pair accepted on it, else `jaccard`.
+    pub fn measure(&self, a: Row, b: Row) -> &'static str {
+        match self.pair(a, b) {
+            Some(p) if p.contained => "containment",
+            _ => "jaccard",
+        }
+    }
+
+    /// The verified pair of rows `a` and `b`, if they are one.
+    fn pair(&self, a: Row, b: Row) -> Option<&Pair> {
+        let key = (a.min(b), a.max(b));
+        let i = self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).ok()?;
+        Some(&self.pairs[i])
     }
 }
 
@@ -319,6 +438,8 @@ mod tests {
             a: Row(a),
             b: Row(b),
             jaccard: 0.9,
+            containment: 0.9,
+            contained: false,
         }
     }
 

@@ -248,6 +248,7 @@ fn write_duplicates(corpus: &Corpus, dups: &Duplicates, out: &mut AtomicFile) ->
                 id: docs.id(d),
                 duplicate_of: docs.id(k),
                 similarity: round4(dups.similarity(&signed, a, b)),
+                measure: dups.measure(a, b),
             },
         )?;
     }

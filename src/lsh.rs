@@ -420,7 +420,7 @@ mod tests {
                 i % 40,
                 i % 7
             );
-            sigs.push(h.signature(&t).unwrap().values());
+            sigs.push(h.signature(&t).unwrap().values(), 0);
         }
         let dir = tempfile::tempdir().unwrap();
         let p = LshParams { bands: 16, rows: 8 };
@@ -443,15 +443,16 @@ mod tests {
         .unwrap();
         let mut sigs = Signatures::new(h.params().clone());
         let base = "the minister said on monday that talks would continue next week in the capital";
-        sigs.push(h.signature(base).unwrap().values());
+        sigs.push(h.signature(base).unwrap().values(), 0);
         sigs.push(
             h.signature("an entirely different story about football results")
                 .unwrap()
                 .values(),
+            0,
         );
-        sigs.push(h.signature(&format!("{base} today")).unwrap().values());
+        sigs.push(h.signature(&format!("{base} today")).unwrap().values(), 0);
         for _ in 0..200 {
-            sigs.push(h.signature("a copied wire story").unwrap().values());
+            sigs.push(h.signature("a copied wire story").unwrap().values(), 0);
         }
         let pairs = candidate_pairs(&sigs, LshParams { bands: 16, rows: 8 }, 1);
         assert!(pairs.contains(&pack(0, 2)));

@@ -298,27 +298,26 @@ fn one_similarity_per_pair_in_every_output() {
         "-q",
     ])
     .ok();
+    // Each pair's stated values: (jaccard, containment).
     let mut pair_j = std::collections::HashMap::new();
     for p in read_jsonl(&d.join("out/pairs.jsonl")) {
         let (a, b) = (p["a"].as_str().unwrap(), p["b"].as_str().unwrap());
-        pair_j.insert(
-            (a.to_string(), b.to_string()),
-            p["jaccard"].as_f64().unwrap(),
-        );
-        pair_j.insert(
-            (b.to_string(), a.to_string()),
-            p["jaccard"].as_f64().unwrap(),
-        );
+        let v = (p["jaccard"].as_f64().unwrap(), p["containment"].as_f64());
+        pair_j.insert((a.to_string(), b.to_string()), v);
+        pair_j.insert((b.to_string(), a.to_string()), v);
     }
     let summary = read_json(&d.join("out/summary.json"));
     assert!(summary["counts"]["refined_pairs"].as_u64().unwrap() > 0);
-    let mut checked = 0;
-    let dedup: std::collections::HashMap<String, f64> = read_jsonl(&d.join("dups.jsonl"))
+    let (mut checked, mut same_kept) = (0, 0);
+    let dedup: std::collections::HashMap<String, (String, f64)> = read_jsonl(&d.join("dups.jsonl"))
         .into_iter()
         .map(|x| {
             (
                 x["id"].as_str().unwrap().to_string(),
-                x["similarity"].as_f64().unwrap(),
+                (
+                    x["duplicate_of"].as_str().unwrap().to_string(),
+                    x["similarity"].as_f64().unwrap(),
+                ),
             )
         })
         .collect();
@@ -328,13 +327,28 @@ fn one_similarity_per_pair_in_every_output() {
         };
         let id = doc["id"].as_str().unwrap();
         let sim = doc["similarity"].as_f64().unwrap();
-        assert_eq!(dedup[id], sim, "{id}");
-        if let Some(j) = pair_j.get(&(id.to_string(), kept.to_string())) {
-            assert_eq!(*j, sim, "{id} ~ {kept}");
+        let measure = doc["measure"].as_str().unwrap();
+        // Contained copies that only shared passages reveal are analyze's
+        // alone (and may make other stars): a duplicate of the same kept
+        // document is stated alike by both commands.
+        if let Some((k, s)) = dedup.get(id)
+            && k == kept
+        {
+            assert_eq!(*s, sim, "{id}");
+            same_kept += 1;
+        }
+        if let Some((j, c)) = pair_j.get(&(id.to_string(), kept.to_string())) {
+            let stated = if measure == "containment" {
+                c.unwrap()
+            } else {
+                *j
+            };
+            assert_eq!(stated, sim, "{id} ~ {kept}");
             checked += 1;
         }
     }
     assert!(checked > 100, "{checked}");
+    assert!(same_kept > 100, "{same_kept}");
 }
 
 /// Four versions of a text, each changing an eighth of the words of the one
@@ -407,4 +421,102 @@ fn chained_near_duplicates_are_not_one_cluster() {
             );
         }
     }
+}
+
+/// Pseudo-random words (syllables and a number), deterministic.
+fn words(seed: u64, n: usize) -> Vec<String> {
+    let mut state = seed;
+    (0..n)
+        .map(|i| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let k = (state >> 33) as usize;
+            let syll = ["ka", "lo", "mi", "ren", "tas", "vu", "zen", "pri", "dol"];
+            let w: String = (0..3).map(|j| syll[(k >> (j * 4)) % syll.len()]).collect();
+            // A sentence every 12 words.
+            if i % 12 == 11 {
+                format!("{w}{}.", k % 89)
+            } else {
+                format!("{w}{}", k % 89)
+            }
+        })
+        .collect()
+}
+
+/// An original of 300 words, its first 180 words (Jaccard about 0.6 with it,
+/// wholly contained), its first 60 words (Jaccard about 0.2, contained) and
+/// unrelated documents.
+fn trimmed() -> String {
+    let original = words(3, 300);
+    let mut out = line("orig", &original.join(" "));
+    out.push_str(&line("trim60", &original[..180].join(" ")));
+    out.push_str(&line("brief", &original[..60].join(" ")));
+    for i in 0..6 {
+        out.push_str(&line(&format!("other{i}"), &words(100 + i, 200).join(" ")));
+    }
+    out
+}
+
+#[test]
+fn trimmed_copies_are_contained_duplicates() {
+    let d = Dir::new();
+    d.write("t.jsonl", trimmed());
+    d.run(&[
+        "dedup",
+        "t.jsonl",
+        "-o",
+        "kept.jsonl",
+        "--duplicates",
+        "dups.jsonl",
+    ])
+    .ok();
+    let dups = read_jsonl(&d.join("dups.jsonl"));
+    // The signatures see the long trimmed copy: contained, Jaccard too low.
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!(dups[0]["id"], "trim60");
+    assert_eq!(dups[0]["duplicate_of"], "orig");
+    assert_eq!(dups[0]["measure"], "containment");
+    assert!(dups[0]["similarity"].as_f64().unwrap() >= 0.9, "{dups:?}");
+
+    // analyze also finds the brief from the shared passages.
+    d.run(&["analyze", "t.jsonl", "--out", "out"]).ok();
+    let docs = read_jsonl(&d.join("out/documents.jsonl"));
+    let doc = |id: &str| docs.iter().find(|x| x["id"] == id).unwrap().clone();
+    for id in ["trim60", "brief"] {
+        assert_eq!(doc(id)["duplicate_of"], "orig", "{id}: {docs:?}");
+        assert_eq!(doc(id)["measure"], "containment");
+        assert!(doc(id)["similarity"].as_f64().unwrap() >= 0.8);
+    }
+    for i in 0..6 {
+        assert!(doc(&format!("other{i}"))["duplicate_of"].is_null());
+    }
+    let pairs = read_jsonl(&d.join("out/pairs.jsonl"));
+    let brief = pairs
+        .iter()
+        .find(|p| p["level"] == "duplicate" && (p["a"] == "brief" || p["b"] == "brief"))
+        .unwrap();
+    assert!(brief["jaccard"].as_f64().unwrap() < 0.4, "{brief}");
+    assert!(brief["containment"].as_f64().unwrap() >= 0.8, "{brief}");
+
+    // --containment 0: Jaccard alone, no duplicate here.
+    d.run(&[
+        "dedup",
+        "t.jsonl",
+        "--containment",
+        "0",
+        "-o",
+        "k0.jsonl",
+        "--duplicates",
+        "d0.jsonl",
+    ])
+    .ok();
+    assert!(read_jsonl(&d.join("d0.jsonl")).is_empty());
+    d.run(&["analyze", "t.jsonl", "--out", "out0", "--containment", "0"])
+        .ok();
+    let docs0 = read_jsonl(&d.join("out0/documents.jsonl"));
+    assert!(
+        docs0.iter().all(|x| x["duplicate_of"].is_null()),
+        "{docs0:?}"
+    );
 }

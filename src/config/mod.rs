@@ -28,6 +28,10 @@ use crate::normalize::NormalizeOptions;
 /// Default near-duplicate threshold (Jaccard of character shingles). See the
 /// README's "Choosing the defaults" for the measurement behind it.
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
+/// Default containment threshold: a copy with this share of its shingles in
+/// a longer document is a near-duplicate of it (a trimmed or re-furnished
+/// republication). See the README's "Choosing the defaults".
+pub const DEFAULT_CONTAINMENT: f64 = 0.9;
 /// Default shingle size in characters.
 pub const DEFAULT_SHINGLE: usize = 5;
 /// Default number of MinHash slots.
@@ -67,6 +71,11 @@ pub struct Config {
     pub seed: u64,
     /// Near-duplicate Jaccard threshold. Default: [`DEFAULT_THRESHOLD`].
     pub threshold: f64,
+    /// Containment threshold: two documents are also near-duplicates when
+    /// this share of the smaller one's shingles is in the larger (a trimmed
+    /// copy), among the candidate pairs; 0 turns it off. Default:
+    /// [`DEFAULT_CONTAINMENT`].
+    pub containment: f64,
     /// Bands and rows; `None` derives them from the threshold
     /// ([`optimal_params`]).
     #[serde(skip)]
@@ -107,6 +116,7 @@ impl Default for Config {
             num_perm: DEFAULT_NUM_PERM,
             seed: DEFAULT_SEED,
             threshold: DEFAULT_THRESHOLD,
+            containment: DEFAULT_CONTAINMENT,
             lsh: None,
             refine: DEFAULT_REFINE,
             keep: Keep::default(),
@@ -128,6 +138,12 @@ impl Config {
             return Err(Error::usage(format!(
                 "`threshold` must be in (0, 1], got {}",
                 self.threshold
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.containment) {
+            return Err(Error::usage(format!(
+                "`containment` must be 0 (off) or in (0, 1], got {}",
+                self.containment
             )));
         }
         if self.refine != 0 && !(self.num_perm..=4096).contains(&self.refine) {

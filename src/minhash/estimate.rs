@@ -3,6 +3,8 @@
 //!
 //! Guarantees: every estimate is in `[0, 1]`, is 1 for identical signatures (with at
 //! least one filled fine slot), and corrects the chance agreement of the truncated values.
+//! Also the number of distinct shingles of a document, estimated from its slot minima
+//! while signing, and the containment of one set in another from their Jaccard and sizes.
 
 /// Probability that two different slot minima agree on their stored 16 bits.
 const B_BIT_COLLISION: f64 = 1.0 / 65536.0;
@@ -53,4 +55,65 @@ pub fn estimate_fine(a: &[u8], b: &[u8]) -> f64 {
 pub fn estimate(a: &[u16], b: &[u16]) -> f64 {
     debug_assert_eq!(a.len(), b.len());
     estimate_from_matches(matches(a, b), a.len())
+}
+
+/// Estimated number of distinct items folded into one-permutation slot
+/// minima (`u32::MAX` marks an empty slot).
+///
+/// Every item falls in one of `m` slots with a uniform 32-bit value, so a
+/// slot's minimum, scaled to `[0, 1)`, is exponential with rate `λ = n/m`
+/// (Poissonized), truncated at 1 where the slot stayed empty. The mean of
+/// the `m` truncated minima is then `(1 - e^-λ)/λ`, a decreasing function
+/// solved here for `λ` by bisection: the order-statistics estimator of
+/// Lumbroso (2010), relative standard error about `1/sqrt(m)` (3% at the
+/// default 1,024 finer slots). While at least 30% of the slots are empty
+/// (`n` up to about `1.2 m`), linear counting, `m ln(m / empty)`, is more
+/// precise and is used instead.
+pub fn estimate_cardinality(minima: &[u32]) -> f64 {
+    let m = minima.len() as f64;
+    if minima.is_empty() {
+        return 0.0;
+    }
+    let empty = minima.iter().filter(|&&v| v == u32::MAX).count() as f64;
+    if empty >= 0.3 * m {
+        return m * (m / empty).ln();
+    }
+    let scale = 1.0 / 4_294_967_296.0;
+    let sum: f64 = minima
+        .iter()
+        .map(|&v| {
+            if v == u32::MAX {
+                1.0
+            } else {
+                f64::from(v) * scale
+            }
+        })
+        .sum();
+    let mean = sum / m;
+    if mean >= 1.0 {
+        return 0.0;
+    }
+    // g(λ) = (1 - e^-λ)/λ falls from 1 (λ → 0) to 0; find g(λ) = mean.
+    let g = |l: f64| -(-l).exp_m1() / l;
+    let (mut lo, mut hi) = (1e-9f64, 1e9f64);
+    for _ in 0..100 {
+        let mid = (lo * hi).sqrt();
+        if g(mid) > mean {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo * hi).sqrt() * m
+}
+
+/// Containment of the smaller of two sets in the larger, from their Jaccard
+/// `j` and their sizes: `|A ∩ B| = j (|A| + |B|) / (1 + j)`, over the
+/// smaller size, capped at 1. 0 when a size is unknown (0).
+pub fn containment(j: f64, size_a: f64, size_b: f64) -> f64 {
+    let small = size_a.min(size_b);
+    if small <= 0.0 {
+        return 0.0;
+    }
+    (j * (size_a + size_b) / (1.0 + j) / small).clamp(0.0, 1.0)
 }

@@ -6,6 +6,7 @@
 //! their order or count, nor the thread or platform); the coarse half of a fine signing is
 //! exactly the plain signature.
 
+use super::estimate::estimate_cardinality;
 use super::params::{Signature, SignatureParams};
 use crate::error::Result;
 use crate::shingle::for_each_shingle;
@@ -26,6 +27,22 @@ pub struct MinHasher {
 pub struct Scratch {
     slots: Vec<u32>,
     pub(super) fine: Vec<u32>,
+}
+
+impl Scratch {
+    /// Estimated number of distinct shingles of the text last signed with
+    /// this scratch ([`estimate_cardinality`] of its finer slots when it was
+    /// signed with them, else of its `num_perm` slots), rounded.
+    pub fn shingles(&self) -> u32 {
+        let minima = if self.fine.is_empty() {
+            &self.slots
+        } else {
+            &self.fine
+        };
+        estimate_cardinality(minima)
+            .round()
+            .min(f64::from(u32::MAX)) as u32
+    }
 }
 
 /// Folds shingle hashes into slot minima (high 32 bits pick the slot, low 32
@@ -57,6 +74,7 @@ impl MinHasher {
     /// `false`, leaving `out` untouched, when the text has no shingle (it is
     /// empty).
     pub fn sign_normalized(&self, text: &str, scratch: &mut Scratch, out: &mut [u16]) -> bool {
+        scratch.fine.clear();
         scratch.slots.clear();
         scratch.slots.resize(self.params.num_perm, EMPTY);
         let any = self.fold(text, &mut scratch.slots);
@@ -177,6 +195,7 @@ impl MinHasher {
         if hashes.is_empty() {
             return false;
         }
+        scratch.fine.clear();
         scratch.slots.clear();
         scratch.slots.resize(k, EMPTY);
         fold_hashes(&hashes, &mut scratch.slots);

@@ -51,7 +51,9 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-pub use estimate::{estimate, estimate_fine, estimate_from_matches, matches};
+pub use estimate::{
+    containment, estimate, estimate_cardinality, estimate_fine, estimate_from_matches, matches,
+};
 pub use hasher::{MinHasher, Scratch, mix64};
 pub use params::{Signature, SignatureParams};
 pub use table::Signatures;

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use super::estimate::estimate;
+use super::estimate::{containment, estimate};
 use super::params::SignatureParams;
 use crate::document::Row;
 
@@ -23,6 +23,8 @@ pub struct Signatures {
     params: SignatureParams,
     store: Store,
     rows: usize,
+    /// Estimated distinct shingles of every row (always in memory).
+    sizes: Vec<u32>,
     /// The first write error of a spilled store, reported by `seal`.
     error: Option<std::io::Error>,
 }
@@ -58,6 +60,7 @@ impl Signatures {
             params,
             store: Store::Memory(Vec::new()),
             rows: 0,
+            sizes: Vec::new(),
             error: None,
         }
     }
@@ -96,9 +99,11 @@ impl Signatures {
         }
     }
 
-    /// Appends a row and returns its number. A write error of a spilled store
-    /// is kept and returned by [`seal`](Self::seal).
-    pub fn push(&mut self, row: &[u16]) -> Row {
+    /// Appends a row, with the estimated number of distinct shingles of its
+    /// document ([`Scratch::shingles`](super::Scratch::shingles); 0 if
+    /// unknown), and returns its number. A write error of a spilled store is
+    /// kept and returned by [`seal`](Self::seal).
+    pub fn push(&mut self, row: &[u16], shingles: u32) -> Row {
         assert_eq!(
             row.len(),
             self.width(),
@@ -116,6 +121,7 @@ impl Signatures {
             }
             Store::Mapped { .. } => panic!("signatures pushed after seal()"),
         }
+        self.sizes.push(shingles);
         self.rows += 1;
         r
     }
@@ -171,16 +177,34 @@ impl Signatures {
         estimate(self.row(a), self.row(b))
     }
 
+    /// Estimated distinct shingles of row `r`'s document.
+    #[inline]
+    pub fn shingles(&self, r: Row) -> u32 {
+        self.sizes[r.index()]
+    }
+
+    /// Estimated containment of the smaller document of rows `a` and `b` in
+    /// the larger ([`containment`]), from `jaccard` (an estimate for the
+    /// pair) and the rows' sizes.
+    #[inline]
+    pub fn containment(&self, a: Row, b: Row, jaccard: f64) -> f64 {
+        containment(
+            jaccard,
+            f64::from(self.shingles(a)),
+            f64::from(self.shingles(b)),
+        )
+    }
+
     /// Bytes of the rows (in memory or in the file).
     pub fn bytes(&self) -> usize {
         self.rows * self.width() * 2
     }
 
-    /// Heap bytes held (0 once spilled).
+    /// Heap bytes held (only the sizes once spilled).
     pub fn heap_bytes(&self) -> usize {
         match &self.store {
-            Store::Memory(data) => data.capacity() * 2,
-            _ => 0,
+            Store::Memory(data) => data.capacity() * 2 + self.sizes.capacity() * 4,
+            _ => self.sizes.capacity() * 4,
         }
     }
 }

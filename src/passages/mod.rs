@@ -28,6 +28,7 @@
 pub mod align;
 pub mod bags;
 pub mod boilerplate;
+pub mod contained;
 pub mod content;
 pub mod grade;
 pub mod index;
@@ -147,6 +148,8 @@ pub struct Passages {
     /// Pairs of signature [`Row`]s that share at least one fingerprint or
     /// enough sentence keys (all were aligned).
     pub aligned: Vec<(Row, Row)>,
+    /// Words of every signed document outside its boilerplate, by row.
+    pub own_words: Vec<u32>,
     /// Counts.
     pub stats: PassageStats,
 }
@@ -445,11 +448,21 @@ pub fn find(
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
     };
     let aligned = candidates.iter().map(|c| (c.a, c.b)).collect();
+    let own_words = (0..words.docs() as u32)
+        .map(|r| {
+            let range = words.words_of(Row(r));
+            masked[range.start as usize..range.end as usize]
+                .iter()
+                .filter(|&&m| !m)
+                .count() as u32
+        })
+        .collect();
     Ok(Passages {
         words,
         boilerplate,
         passages: found.into_iter().flatten().collect(),
         aligned,
+        own_words,
         stats,
     })
 }

@@ -14,7 +14,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::corpus::Corpus;
-use crate::cluster::{Clusters, Duplicates, Keep, Pair, verify, verify_with_margin};
+use crate::cluster::{Clusters, Duplicates, Keep, Pair, Rule, verify, verify_with_margin};
 use crate::config::Config;
 use crate::document::Row;
 use crate::error::{Error, Result};
@@ -59,13 +59,13 @@ pub fn find_duplicates(
         Some(candidates.len() as u64),
         Unit::Items,
     );
+    let rule = Rule {
+        threshold: config.threshold,
+        margin: config.doubt_margin(),
+        containment: config.containment,
+    };
     let (mut pairs, doubtful) = timings.time("verify", || {
-        verify_with_margin(
-            &corpus.sigs,
-            &candidates,
-            config.threshold,
-            config.doubt_margin(),
-        )
+        verify_with_margin(&corpus.sigs, &candidates, &rule)
     });
     progress.advance(candidates.len() as u64);
     progress.end();
@@ -73,54 +73,22 @@ pub fn find_duplicates(
     let mut refined = doubtful.len() as u64;
     if !doubtful.is_empty() {
         let start = Instant::now();
-        match refine(corpus, config, &doubtful, progress)? {
+        match refine(corpus, config, &rule, &doubtful, progress)? {
             Some(decided) => pairs.extend(decided),
             None => {
                 // Over the memory budget: decide on the coarse estimate.
                 refined = 0;
                 pairs.extend(
                     doubtful
-                        .into_iter()
-                        .filter(|p| f64::from(p.jaccard) >= config.threshold),
+                        .iter()
+                        .filter_map(|p| rule.decide(&corpus.sigs, p, f64::from(p.jaccard))),
                 );
             }
         }
         pairs.sort_by_key(|p| (p.a, p.b));
         timings.add("refine", start.elapsed());
     }
-    let docs = &corpus.docs;
-    let row_docs = &corpus.row_docs;
-    // A member must be a near-duplicate of its cluster's kept document: a
-    // verified pair, or (where banding gave a star or a chain instead of
-    // every pair) coarse signatures that clear the threshold by the margin
-    // that accepts a pair without refinement.
-    let sure = config.threshold + config.doubt_margin();
-    let near = |a: Row, b: Row| {
-        let key = (a.min(b), a.max(b));
-        pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).is_ok()
-            || corpus.sigs.jaccard(a, b) >= sure
-    };
-    let clusters = timings.time("cluster", || {
-        let n = corpus.sigs.len();
-        match config.keep {
-            Keep::First => Clusters::build(n, &pairs, |r| r, near),
-            Keep::Earliest => Clusters::build(
-                n,
-                &pairs,
-                |r| {
-                    let d = row_docs[r.index()];
-                    (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
-                },
-                near,
-            ),
-            Keep::Longest => Clusters::build(
-                n,
-                &pairs,
-                |r| (std::cmp::Reverse(docs.chars(row_docs[r.index()])), r),
-                near,
-            ),
-        }
-    });
+    let clusters = timings.time("cluster", || cluster(corpus, config, &pairs));
     Ok(Duplicates {
         lsh,
         candidates: candidates.len() as u64,
@@ -128,7 +96,45 @@ pub fn find_duplicates(
         refined,
         similar,
         clusters,
+        passage_pairs: 0,
     })
+}
+
+/// Cuts the verified `pairs` (sorted by `(a, b)`) into clusters without
+/// chaining ([`Clusters::build`]), keeping by `--keep`.
+///
+/// A member must be a near-duplicate of its cluster's kept document: a
+/// verified pair, or (where banding gave a star or a chain instead of every
+/// pair) coarse signatures that clear the threshold by the margin that
+/// accepts a pair without refinement.
+pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
+    let docs = &corpus.docs;
+    let row_docs = &corpus.row_docs;
+    let sure = config.threshold + config.doubt_margin();
+    let near = |a: Row, b: Row| {
+        let key = (a.min(b), a.max(b));
+        pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).is_ok()
+            || corpus.sigs.jaccard(a, b) >= sure
+    };
+    let n = corpus.sigs.len();
+    match config.keep {
+        Keep::First => Clusters::build(n, pairs, |r| r, near),
+        Keep::Earliest => Clusters::build(
+            n,
+            pairs,
+            |r| {
+                let d = row_docs[r.index()];
+                (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
+            },
+            near,
+        ),
+        Keep::Longest => Clusters::build(
+            n,
+            pairs,
+            |r| (std::cmp::Reverse(docs.chars(row_docs[r.index()])), r),
+            near,
+        ),
+    }
 }
 
 /// Decides `doubtful` pairs on the finer signatures of their documents and
@@ -143,6 +149,7 @@ pub fn find_duplicates(
 fn refine(
     corpus: &Corpus,
     config: &Config,
+    rule: &Rule,
     doubtful: &[Pair],
     progress: &dyn Progress,
 ) -> Result<Option<Vec<Pair>>> {
@@ -150,7 +157,8 @@ fn refine(
     if let Some(fine) = &corpus.fine {
         return Ok(Some(decide(
             doubtful,
-            config,
+            corpus,
+            rule,
             fine,
             config.fine_width(),
             Row::index,
@@ -194,16 +202,17 @@ fn refine(
         },
     )?;
     progress.end();
-    Ok(Some(decide(doubtful, config, &fine, width, |r| {
+    Ok(Some(decide(doubtful, corpus, rule, &fine, width, |r| {
         rows.binary_search(&r).unwrap_or(0)
     })))
 }
 
-/// The `doubtful` pairs whose finer estimate reaches the threshold; the
+/// The `doubtful` pairs that `rule` accepts on their finer estimate; the
 /// finer signature of row `r` is the `index(r)`-th `width` bytes of `fine`.
 fn decide(
     doubtful: &[Pair],
-    config: &Config,
+    corpus: &Corpus,
+    rule: &Rule,
     fine: &[u8],
     width: usize,
     index: impl Fn(Row) -> usize + Sync,
@@ -214,12 +223,6 @@ fn decide(
     };
     doubtful
         .par_iter()
-        .filter_map(|p| {
-            let j = estimate_fine(row(p.a), row(p.b));
-            (j >= config.threshold).then_some(Pair {
-                jaccard: j as f32,
-                ..*p
-            })
-        })
+        .filter_map(|p| rule.decide(&corpus.sigs, p, estimate_fine(row(p.a), row(p.b))))
         .collect()
 }

@@ -19,6 +19,6 @@ mod corpus;
 mod read;
 mod sign;
 
-pub use candidates::find_duplicates;
+pub use candidates::{cluster, find_duplicates};
 pub use corpus::{Corpus, ReadStats};
 pub use read::{Notice, Notices, read_and_sign};

@@ -270,14 +270,13 @@ impl Corpus {
         let mut pending: Option<Signed> = None;
         let mut spare = (Vec::new(), Vec::new());
         while let Some(block) = scanner.next() {
-            let fine = self.fine.is_some();
             let buffers = std::mem::take(&mut spare);
             let (merged, signed) = rayon::join(
                 || match pending.take() {
                     Some(p) => self.merge(config, p, &mut held, notices, progress),
                     None => Ok(None),
                 },
-                || signer.sign_block(block, buffers.0, buffers.1, fine),
+                || signer.sign_block(block, buffers.0, buffers.1),
             );
             if let Some((rows, fine, data)) = merged? {
                 spare = (rows, fine);
@@ -403,6 +402,7 @@ impl Corpus {
                 chars,
                 text_bytes,
                 signed,
+                shingles,
             } => {
                 let id = self.unique_id(on_error, item, id, notices)?;
                 if date_unparsed {
@@ -417,7 +417,7 @@ impl Corpus {
                 doc.chars = chars;
                 if signed {
                     doc.status = Status::Ok;
-                    let r = self.sigs.push(row);
+                    let r = self.sigs.push(row, shingles);
                     doc.sig_row = Some(r);
                     self.row_docs.push(DocId(self.docs.len() as u32));
                     self.stats.ok += 1;

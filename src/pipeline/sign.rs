@@ -33,6 +33,8 @@ pub(super) enum Outcome {
         chars: u32,
         text_bytes: u64,
         signed: bool,
+        /// Estimated distinct shingles (0 when not signed).
+        shingles: u32,
     },
     Bad(String),
 }
@@ -67,16 +69,17 @@ impl<'a> Signer<'a> {
     }
 
     /// Signs every item of `block` in parallel, into the buffers of an
-    /// earlier block; `fine` says whether finer signatures are made.
+    /// earlier block. Finer signatures are always made when refinement is
+    /// on (the table may no longer keep them, but every document's size is
+    /// estimated from the same slots, whatever the memory budget).
     pub(super) fn sign_block(
         &self,
         block: Block,
         mut rows: Vec<u16>,
         mut fine_buf: Vec<u8>,
-        fine: bool,
     ) -> Signed {
         let k = self.config.num_perm;
-        let f = if fine { self.fine_width } else { 0 };
+        let f = self.fine_width;
         let n = block.items.len();
         rows.clear();
         rows.resize(n * k, 0);
@@ -147,6 +150,7 @@ impl<'a> Signer<'a> {
             self.hasher
                 .sign_normalized_fine(&w.norm, &mut w.scratch, row, fine)
         };
+        let shingles = if signed { w.scratch.shingles() } else { 0 };
         let chars = char_count(text).min(u32::MAX as usize) as u32;
         let (mut date, mut date_unparsed) = (None, false);
         let (mut id, mut outlet) = (None, None);
@@ -166,6 +170,7 @@ impl<'a> Signer<'a> {
             chars,
             text_bytes: text.len() as u64,
             signed,
+            shingles,
         }
     }
 }

@@ -28,8 +28,12 @@ pub struct DocumentLine<'a> {
     pub cluster: Option<&'a str>,
     /// Id of the kept document if this one is a duplicate.
     pub duplicate_of: Option<&'a str>,
-    /// Estimated Jaccard to the kept document.
+    /// Estimated similarity to the kept document (`measure` says which).
     pub similarity: Option<f64>,
+    /// For a duplicate: `jaccard` (it resembles the kept document) or
+    /// `containment` (it is contained in it, or contains it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure: Option<&'a str>,
     /// Id of the first document of its story.
     pub story: Option<&'a str>,
 }
@@ -45,6 +49,11 @@ pub struct PairLine<'a> {
     pub level: &'a str,
     /// Estimated Jaccard.
     pub jaccard: f64,
+    /// For a duplicate pair, the estimated containment of the shorter
+    /// document in the longer (the covered share of its words when shared
+    /// passages found it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub containment: Option<f64>,
 }
 
 /// One line of `errors.jsonl` (or the `--errors` file of dedup).
@@ -84,8 +93,10 @@ pub struct DuplicateLine<'a> {
     pub id: &'a str,
     /// The kept record of its cluster.
     pub duplicate_of: &'a str,
-    /// Estimated Jaccard to it.
+    /// Estimated similarity to it (`measure` says which).
     pub similarity: f64,
+    /// `jaccard` or `containment`.
+    pub measure: &'a str,
 }
 
 /// The output line for a kept text-file document in dedup.

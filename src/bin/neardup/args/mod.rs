@@ -68,6 +68,12 @@ pub struct CommonArgs {
     #[arg(long, value_name = "J", default_value_t = config::DEFAULT_THRESHOLD)]
     pub threshold: f64,
 
+    /// Containment threshold: a document is also a near-duplicate of a longer one
+    /// that holds this share of its shingles (a trimmed or re-furnished copy);
+    /// 0 = Jaccard only.
+    #[arg(long, value_name = "C", default_value_t = config::DEFAULT_CONTAINMENT)]
+    pub containment: f64,
+
     /// Shingle size in characters.
     #[arg(long, value_name = "K", default_value_t = config::DEFAULT_SHINGLE)]
     pub shingle: usize,
@@ -318,6 +324,7 @@ pub enum OutletFromArg {
 /// name (in backticks, as `Config`'s field path).
 const FLAGS: &[(&str, &str)] = &[
     ("threshold", "--threshold"),
+    ("containment", "--containment"),
     ("shingle", "--shingle"),
     ("num_perm", "--num-perm"),
     ("bands", "--bands"),
@@ -432,6 +439,7 @@ impl CommonArgs {
             num_perm: self.num_perm,
             seed: self.seed,
             threshold: self.threshold,
+            containment: self.containment,
             lsh,
             refine: self.refine,
             keep: match self.keep {
