@@ -74,37 +74,37 @@ pub fn estimate_cardinality(minima: &[u32]) -> f64 {
     if minima.is_empty() {
         return 0.0;
     }
-    let empty = minima.iter().filter(|&&v| v == u32::MAX).count() as f64;
+    // One integer pass (it vectorizes): empty slots, and the sum of the
+    // others' minima.
+    let (empty, sum) = minima.iter().fold((0u64, 0u64), |(e, s), &v| {
+        let full = u64::from(v != u32::MAX);
+        (e + 1 - full, s + full * u64::from(v))
+    });
+    let empty = empty as f64;
     if empty >= 0.3 * m {
         return m * (m / empty).ln();
     }
-    let scale = 1.0 / 4_294_967_296.0;
-    let sum: f64 = minima
-        .iter()
-        .map(|&v| {
-            if v == u32::MAX {
-                1.0
-            } else {
-                f64::from(v) * scale
-            }
-        })
-        .sum();
-    let mean = sum / m;
+    let mean = (empty + sum as f64 / 4_294_967_296.0) / m;
     if mean >= 1.0 {
         return 0.0;
     }
     // g(λ) = (1 - e^-λ)/λ falls from 1 (λ → 0) to 0; find g(λ) = mean.
+    // Linear counting took λ up to about 1.2; past 30, g(λ) = 1/λ to
+    // within e^-30.
+    if mean * 30.0 < 1.0 {
+        return m / mean;
+    }
     let g = |l: f64| -(-l).exp_m1() / l;
-    let (mut lo, mut hi) = (1e-9f64, 1e9f64);
-    for _ in 0..100 {
-        let mid = (lo * hi).sqrt();
+    let (mut lo, mut hi) = (0.01f64, 30.0f64);
+    for _ in 0..40 {
+        let mid = 0.5 * (lo + hi);
         if g(mid) > mean {
             lo = mid;
         } else {
             hi = mid;
         }
     }
-    (lo * hi).sqrt() * m
+    0.5 * (lo + hi) * m
 }
 
 /// Containment of the smaller of two sets in the larger, from their Jaccard
