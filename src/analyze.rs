@@ -158,7 +158,7 @@ fn find_all(
             &dups,
             &passage_pairs(&passages),
             &passages.aligned,
-            &reuse_pairs(&passages),
+            &passages.reuse_pairs(),
             &doc_words(&passages),
             &config.stories,
         )
@@ -188,7 +188,7 @@ fn add_contained_copies(
     dups: &mut Duplicates,
     passages: &Passages,
 ) {
-    let found = passages::contained::find(passages, &passages.own_words);
+    let found = passages::contained::find(passages);
     let added = dups.add_pairs(found.iter().map(|c| Pair {
         a: c.a,
         b: c.b,
@@ -197,7 +197,6 @@ fn add_contained_copies(
         contained: true,
     }));
     if added > 0 {
-        dups.passage_pairs = added as u64;
         dups.clusters = cluster(corpus, config, &dups.pairs);
     }
 }
@@ -216,6 +215,7 @@ fn summarize(corpus: &Corpus, config: &Config, found: &Found) -> Summary {
         largest_cluster: dups.clusters.largest as u64,
         candidate_pairs: dups.candidates,
         duplicate_pairs: dups.pairs.len() as u64,
+        contained_pairs: dups.pairs.iter().filter(|p| p.contained).count() as u64,
         refined_pairs: dups.refined,
         story_pairs: stories.links.len() as u64,
         stories: stories.count as u64 + stats.empty,
@@ -290,19 +290,6 @@ fn write_outputs(
     f.write(html::render(&html::escape_json_for_script(&data)).as_bytes())?;
     files.push(f);
     Ok(files)
-}
-
-/// The pairs of signature [`Row`]s that share a passage of reused or quoted
-/// text (not only a template's), sorted.
-fn reuse_pairs(passages: &Passages) -> Vec<(Row, Row)> {
-    let mut out: Vec<(Row, Row)> = passages
-        .passages
-        .iter()
-        .filter(|p| p.text != TextKind::Template)
-        .map(|p| (p.a, p.b))
-        .collect();
-    out.dedup();
-    out
 }
 
 /// Words and passages of reused or quoted text (not a template's) shared by each pair

@@ -114,16 +114,18 @@ impl Rule {
             containment: c as f32,
             contained,
         };
-        let (t, m) = (self.threshold, self.margin);
-        let contains = self.containment > 0.0;
+        let (t, m, ct) = (self.threshold, self.margin, self.containment);
         if j >= t + m {
             Verdict::Accept(pair(false))
-        } else if m > 0.0 && (j >= t - m || (contains && c >= self.containment - CONTAINMENT_DOUBT))
-        {
-            Verdict::Doubt(pair(false))
-        } else if m == 0.0 && j >= t {
-            Verdict::Accept(pair(false))
-        } else if m == 0.0 && contains && c >= self.containment {
+        } else if m > 0.0 {
+            // Coarse: near either threshold, the finer signature decides.
+            let near_containment = ct > 0.0 && c >= ct - CONTAINMENT_DOUBT;
+            if j >= t - m || near_containment {
+                Verdict::Doubt(pair(false))
+            } else {
+                Verdict::Reject
+            }
+        } else if ct > 0.0 && c >= ct {
             Verdict::Accept(pair(true))
         } else {
             Verdict::Reject
@@ -370,9 +372,13 @@ pub struct Duplicates {
     pub similar: Vec<Pair>,
     /// The clusters.
     pub clusters: Clusters,
-    /// Pairs added after verification as contained copies found by shared
-    /// passages (analyze; [`Duplicates::add_pairs`]).
-    pub passage_pairs: u64,
+}
+
+/// The pair of rows `a` and `b` in `pairs` (sorted by `(a, b)`), if any.
+pub fn find_pair(pairs: &[Pair], a: Row, b: Row) -> Option<&Pair> {
+    let key = (a.min(b), a.max(b));
+    let i = pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).ok()?;
+    Some(&pairs[i])
 }
 
 impl Duplicates {
@@ -383,11 +389,7 @@ impl Duplicates {
         let before = self.pairs.len();
         let new: Vec<Pair> = extra
             .into_iter()
-            .filter(|p| {
-                self.pairs
-                    .binary_search_by(|q| (q.a, q.b).cmp(&(p.a, p.b)))
-                    .is_err()
-            })
+            .filter(|p| find_pair(&self.pairs, p.a, p.b).is_none())
             .collect();
         self.pairs.extend(new);
         self.pairs.sort_by_key(|p| (p.a, p.b));
@@ -406,7 +408,7 @@ impl Duplicates {
     /// refined, as in `pairs.jsonl`; the containment when they were accepted
     /// on it), else the signatures' Jaccard estimate.
     pub fn similarity(&self, signed: &SignedDocs<'_>, a: Row, b: Row) -> f64 {
-        match self.pair(a, b) {
+        match find_pair(&self.pairs, a, b) {
             Some(p) => f64::from(p.similarity()),
             None => signed.jaccard(a, b),
         }
@@ -415,17 +417,10 @@ impl Duplicates {
     /// What [`Duplicates::similarity`] measures for rows `a` and `b`:
     /// `containment` for a pair accepted on it, else `jaccard`.
     pub fn measure(&self, a: Row, b: Row) -> &'static str {
-        match self.pair(a, b) {
+        match find_pair(&self.pairs, a, b) {
             Some(p) if p.contained => "containment",
             _ => "jaccard",
         }
-    }
-
-    /// The verified pair of rows `a` and `b`, if they are one.
-    fn pair(&self, a: Row, b: Row) -> Option<&Pair> {
-        let key = (a.min(b), a.max(b));
-        let i = self.pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).ok()?;
-        Some(&self.pairs[i])
     }
 }
 

@@ -64,6 +64,9 @@ pub struct Counts {
     pub candidate_pairs: u64,
     /// Verified near-duplicate pairs.
     pub duplicate_pairs: u64,
+    /// Of them, pairs accepted on containment (a trimmed or re-furnished
+    /// copy: on signatures, or within shared passages in analyze).
+    pub contained_pairs: u64,
     /// Candidate pairs decided on the finer signatures.
     pub refined_pairs: u64,
     /// Verified story pairs (not near-duplicates).

@@ -41,9 +41,9 @@ pub struct Contained {
     pub short: Row,
 }
 
-/// The contained copies among the pairs of `passages`; `own_words[r]` is the
-/// number of words of row `r` outside its boilerplate.
-pub fn find(passages: &Passages, own_words: &[u32]) -> Vec<Contained> {
+/// The contained copies among the pairs of `passages`.
+pub fn find(passages: &Passages) -> Vec<Contained> {
+    let own_words = &passages.own_words;
     let mut out = Vec::new();
     let kept: Vec<&SharedPassage> = passages
         .passages
@@ -79,10 +79,8 @@ pub fn find(passages: &Passages, own_words: &[u32]) -> Vec<Contained> {
             });
         }
     }
-    let linked = |x: Row, y: Row| {
-        let key = (x.min(y), x.max(y));
-        kept.binary_search_by(|p| (p.a, p.b).cmp(&key)).is_ok()
-    };
+    let reuse = passages.reuse_pairs();
+    let linked = |x: Row, y: Row| reuse.binary_search(&(x.min(y), x.max(y))).is_ok();
     without_compilations(out, linked)
 }
 

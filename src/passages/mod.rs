@@ -154,6 +154,21 @@ pub struct Passages {
     pub stats: PassageStats,
 }
 
+impl Passages {
+    /// The pairs of signature [`Row`]s that share a passage of reused or
+    /// quoted text (not only a template's), sorted.
+    pub fn reuse_pairs(&self) -> Vec<(Row, Row)> {
+        let mut out: Vec<(Row, Row)> = self
+            .passages
+            .iter()
+            .filter(|p| p.text != TextKind::Template)
+            .map(|p| (p.a, p.b))
+            .collect();
+        out.dedup();
+        out
+    }
+}
+
 /// Passages shorter than this get a second look for stock phrases.
 pub const RECHECK_WORDS: u32 = 16;
 

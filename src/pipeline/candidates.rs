@@ -2,8 +2,10 @@
 //! clusters.
 //!
 //! LSH banding ([`crate::lsh`]) gives candidate pairs; each is verified on
-//! its signatures, and pairs whose estimate is too close to the threshold to
-//! call are decided on finer signatures (refinement). Verified pairs become
+//! its signatures by [`Rule`] (Jaccard at least `--threshold`, or the
+//! shorter document's containment in the longer at least `--containment`),
+//! and pairs whose estimate is too close to a threshold to call are decided
+//! on finer signatures (refinement). Verified pairs become
 //! clusters ([`crate::cluster`]) that keep one document each by `--keep`.
 //! Decisions depend only on the signatures and the parameters: the same
 //! input gives the same pairs, whatever the thread count, and whether the
@@ -14,7 +16,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::corpus::Corpus;
-use crate::cluster::{Clusters, Duplicates, Keep, Pair, Rule, verify, verify_with_margin};
+use crate::cluster::{
+    Clusters, Duplicates, Keep, Pair, Rule, find_pair, verify, verify_with_margin,
+};
 use crate::config::Config;
 use crate::document::Row;
 use crate::error::{Error, Result};
@@ -27,8 +31,10 @@ use crate::timings::Timings;
 
 /// Bands, verifies and clusters the signatures of `corpus`.
 ///
-/// A candidate is accepted when its estimate is clearly above the threshold;
-/// pairs within [`Config::doubt_margin`] of it are decided on the finer
+/// A candidate is accepted when its Jaccard estimate is clearly above the
+/// threshold; pairs within [`Config::doubt_margin`] of it, and pairs whose
+/// coarse containment is within [`CONTAINMENT_DOUBT`](crate::cluster::CONTAINMENT_DOUBT) of
+/// `--containment`, are decided on the finer
 /// signatures ([`Config::fine_width`] one-byte slots, sd about 0.013 at
 /// `J = 0.8` by default instead of 0.035) made beside the coarse ones in the
 /// first read. When those outgrew their share of the [`MemoryBudget`](crate::config::MemoryBudget), the
@@ -96,7 +102,6 @@ pub fn find_duplicates(
         refined,
         similar,
         clusters,
-        passage_pairs: 0,
     })
 }
 
@@ -111,11 +116,8 @@ pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
     let docs = &corpus.docs;
     let row_docs = &corpus.row_docs;
     let sure = config.threshold + config.doubt_margin();
-    let near = |a: Row, b: Row| {
-        let key = (a.min(b), a.max(b));
-        pairs.binary_search_by(|p| (p.a, p.b).cmp(&key)).is_ok()
-            || corpus.sigs.jaccard(a, b) >= sure
-    };
+    let near =
+        |a: Row, b: Row| find_pair(pairs, a, b).is_some() || corpus.sigs.jaccard(a, b) >= sure;
     let n = corpus.sigs.len();
     match config.keep {
         Keep::First => Clusters::build(n, pairs, |r| r, near),
