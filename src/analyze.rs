@@ -147,9 +147,10 @@ fn find_all(
         progress,
         timings,
     )?;
+    let reuse = passages.reuse_pairs();
     if config.containment > 0.0 {
         timings.time("contained copies", || {
-            add_contained_copies(corpus, config, &mut dups, &passages)
+            add_contained_copies(corpus, config, &mut dups, &passages, &reuse)
         });
     }
     let stories = timings.time("stories", || {
@@ -158,7 +159,7 @@ fn find_all(
             &dups,
             &passage_pairs(&passages),
             &passages.aligned,
-            &passages.reuse_pairs(),
+            &reuse,
             &doc_words(&passages),
             &config.stories,
         )
@@ -187,8 +188,9 @@ fn add_contained_copies(
     config: &Config,
     dups: &mut Duplicates,
     passages: &Passages,
+    reuse: &[(Row, Row)],
 ) {
-    let found = passages::contained::find(passages);
+    let found = passages::contained::find(passages, reuse);
     let added = dups.add_pairs(found.iter().map(|c| Pair {
         a: c.a,
         b: c.b,

@@ -59,22 +59,6 @@ pub struct BagIndex {
     pub stock_keys: u64,
 }
 
-/// The distinct content words (`content`, per word) of `hashes` that are not
-/// `masked`, sorted.
-pub fn content_set(hashes: &[u32], masked: &[bool], content: &[bool], out: &mut Vec<u32>) {
-    out.clear();
-    out.extend(
-        hashes
-            .iter()
-            .zip(masked)
-            .zip(content)
-            .filter(|&((_, &m), &c)| c && !m)
-            .map(|((&h, _), _)| h),
-    );
-    out.sort_unstable();
-    out.dedup();
-}
-
 /// Multipliers and offsets of the `BANDS * ROWS` hash functions
 /// `h -> a * h + b` (odd `a`, on the mixed word hash): a multiply and an add
 /// per word and function.
@@ -209,14 +193,7 @@ fn entries(words: &TokenStore, masked: &[bool], content: &[bool]) -> Vec<Entry> 
             let mut set = Vec::new();
             let mut out = Vec::new();
             for u in words.unit_range(Row(r)) {
-                let w = &words.units[u].words;
-                let (s, e) = (w.start as usize, w.end as usize);
-                content_set(
-                    &words.all_hashes()[s..e],
-                    &masked[s..e],
-                    &content[s..e],
-                    &mut set,
-                );
+                words.unit_set(u, |i| content[i] && !masked[i], &mut set);
                 if set.len() >= MIN_CONTENT {
                     out.extend(keys(&set).map(|k| (k >> 32) << 32 | u as u64));
                 }

@@ -13,7 +13,7 @@
 //! stretch inside it does not count), at most its span. Guarantees: the pairs depend only on the passages and the masks,
 //! sorted by `(a, b)`, one per pair of rows.
 
-use super::{Passages, SharedPassage, TextKind};
+use super::{Passages, SharedPassage, TextKind, covered_len};
 use crate::document::Row;
 
 /// Share of the shorter document's words (outside boilerplate) that shared
@@ -41,8 +41,9 @@ pub struct Contained {
     pub short: Row,
 }
 
-/// The contained copies among the pairs of `passages`.
-pub fn find(passages: &Passages) -> Vec<Contained> {
+/// The contained copies among the pairs of `passages`; `reuse` is
+/// [`Passages::reuse_pairs`].
+pub fn find(passages: &Passages, reuse: &[(Row, Row)]) -> Vec<Contained> {
     let own_words = &passages.own_words;
     let mut out = Vec::new();
     let kept: Vec<&SharedPassage> = passages
@@ -79,7 +80,6 @@ pub fn find(passages: &Passages) -> Vec<Contained> {
             });
         }
     }
-    let reuse = passages.reuse_pairs();
     let linked = |x: Row, y: Row| reuse.binary_search(&(x.min(y), x.max(y))).is_ok();
     without_compilations(out, linked)
 }
@@ -125,16 +125,7 @@ fn without_compilations(
 /// Number of positions in the union of half-open `spans` (sorted here).
 fn union_len(spans: &mut [(u32, u32)]) -> u32 {
     spans.sort_unstable();
-    let mut total = 0;
-    let mut end = 0;
-    for &(s, e) in spans.iter() {
-        let s = s.max(end);
-        if e > s {
-            total += e - s;
-            end = e;
-        }
-    }
-    total
+    covered_len(spans.iter().copied())
 }
 
 #[cfg(test)]

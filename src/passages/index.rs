@@ -118,7 +118,7 @@ pub fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
 /// Whether a phrase found in the documents of `rows` (signature [`Row`]s, any
 /// order, repeats allowed) is stock (see the module docs); `kept` gives the
 /// kept row of every row's near-duplicate cluster.
-pub fn is_stock(
+fn is_stock(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     rows: impl Iterator<Item = Row> + Clone,
@@ -143,7 +143,7 @@ pub fn is_stock(
 }
 
 /// Number of near-duplicate clusters (of distinct kept rows).
-pub fn cluster_count(kept: &[Row]) -> usize {
+fn cluster_count(kept: &[Row]) -> usize {
     let mut k: Vec<Row> = kept.to_vec();
     k.sort_unstable();
     k.dedup();
@@ -242,7 +242,7 @@ pub fn build(
     let judge = Judge::new(signed, kept);
     // Group boundaries, then each group on its own (in parallel).
     let bounds = group_bounds(&entries);
-    let results: Vec<(bool, Vec<Seed>)> = bounds
+    let results: Vec<(Wording, Vec<Seed>)> = bounds
         .par_iter()
         .map(|&(i, j)| judge.group(&entries[i..j]))
         .collect();
@@ -251,13 +251,17 @@ pub fn build(
     let mut template_words = vec![false; words.len()];
     let mut seeds = Vec::new();
     let (mut stock_fingerprints, mut template_fingerprints) = (0, 0);
-    for (&(i, j), (stock, s)) in bounds.iter().zip(results) {
-        if stock {
-            stock_fingerprints += 1;
-            mark_stock(words, &entries[i..j], &mut stock_words);
-        } else if judge.is_template(entries[i..j].iter().map(row)) {
-            template_fingerprints += 1;
-            mark_stock(words, &entries[i..j], &mut template_words);
+    for (&(i, j), (wording, s)) in bounds.iter().zip(results) {
+        match wording {
+            Wording::Stock => {
+                stock_fingerprints += 1;
+                mark_stock(words, &entries[i..j], &mut stock_words);
+            }
+            Wording::Template => {
+                template_fingerprints += 1;
+                mark_stock(words, &entries[i..j], &mut template_words);
+            }
+            Wording::Plain => {}
         }
         seeds.extend(s);
     }
@@ -275,7 +279,7 @@ pub fn build(
 
 /// An index entry: `(fingerprint hash, row, word position in the row)`, the
 /// row by its number (a flat sort key; [`row`] gives the [`Row`]).
-type Entry = (u64, u32, u32);
+pub(super) type Entry = (u64, u32, u32);
 
 /// The signature [`Row`] of an index entry.
 #[inline]
@@ -322,13 +326,24 @@ pub(super) fn shared_runs<T>(sorted: &[T], same: impl Fn(&T, &T) -> bool) -> Vec
 }
 
 /// Marks the `NGRAM` words of every entry of `group` as stock.
-fn mark_stock(words: &TokenStore, group: &[Entry], stock_words: &mut [bool]) {
+pub(super) fn mark_stock(words: &TokenStore, group: &[Entry], stock_words: &mut [bool]) {
     for e in group {
         let base = words.words_of(row(e)).start as usize + e.2 as usize;
         for w in &mut stock_words[base..base + NGRAM] {
             *w = true;
         }
     }
+}
+
+/// What a fingerprint's wording is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wording {
+    /// In many unrelated documents ([`is_stock`]).
+    Stock,
+    /// Recurring over days in many clusters ([`Judge::is_template`]).
+    Template,
+    /// Neither.
+    Plain,
 }
 
 /// What judging a fingerprint group needs: the near-duplicate clusters and
@@ -403,12 +418,19 @@ impl<'a, 's> Judge<'a, 's> {
         !(ka == kb && ra != ka && rb != kb && self.cluster_size[ka.index()] > FULL_CLUSTER)
     }
 
-    /// Whether the fingerprint of `group` (entries of one hash) is stock,
-    /// and the seeds it gives: none if it is stock, all its rows share one
-    /// outlet, or it has more than [`MAX_GROUP`] entries.
-    fn group(&self, group: &[Entry]) -> (bool, Vec<Seed>) {
+    /// What the fingerprint of `group` (entries of one hash) is, and the
+    /// seeds it gives: none if it is stock, all its rows share one outlet,
+    /// or it has more than [`MAX_GROUP`] entries.
+    fn group(&self, group: &[Entry]) -> (Wording, Vec<Seed>) {
         let signed = self.signed;
         let stock = self.is_stock(group.iter().map(row));
+        let wording = if stock {
+            Wording::Stock
+        } else if self.is_template(group.iter().map(row)) {
+            Wording::Template
+        } else {
+            Wording::Plain
+        };
         let multi_outlet = group
             .iter()
             .any(|e| outlet_key(signed, row(e)) != outlet_key(signed, row(&group[0])));
@@ -416,7 +438,7 @@ impl<'a, 's> Judge<'a, 's> {
         if !stock && multi_outlet && group.len() <= MAX_GROUP {
             self.pair_seeds(group, &mut seeds);
         }
-        (stock, seeds)
+        (wording, seeds)
     }
 
     /// Appends to `seeds` one seed per pair of entries of `group` that

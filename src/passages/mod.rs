@@ -154,6 +154,20 @@ pub struct Passages {
     pub stats: PassageStats,
 }
 
+/// Positions covered by half-open `spans` sorted by start (overlaps count
+/// once).
+pub fn covered_len(spans: impl IntoIterator<Item = (u32, u32)>) -> u32 {
+    let (mut total, mut end) = (0, 0);
+    for (s, e) in spans {
+        let s = s.max(end);
+        if e > s {
+            total += e - s;
+            end = e;
+        }
+    }
+    total
+}
+
 impl Passages {
     /// The pairs of signature [`Row`]s that share a passage of reused or
     /// quoted text (not only a template's), sorted.
@@ -373,26 +387,13 @@ impl Aligner<'_> {
             })
             .collect();
         occ.par_sort_unstable();
-        let total_clusters = index::cluster_count(kept);
+        let judge = index::Judge::new(self.signed, kept);
         let mut found = 0;
-        let mut i = 0;
-        while i < occ.len() {
-            let mut j = i + 1;
-            while j < occ.len() && occ[j].0 == occ[i].0 {
-                j += 1;
-            }
-            let group = &occ[i..j];
-            let rows = group.iter().map(|e| Row(e.1));
-            if index::is_stock(self.signed, kept, rows, total_clusters) {
+        for group in occ.chunk_by(|x, y| x.0 == y.0) {
+            if judge.is_stock(group.iter().map(|e| Row(e.1))) {
                 found += 1;
-                for e in group {
-                    let base = words.words_of(Row(e.1)).start as usize + e.2 as usize;
-                    for w in &mut self.stock[base..base + index::NGRAM] {
-                        *w = true;
-                    }
-                }
+                index::mark_stock(words, group, &mut self.stock);
             }
-            i = j;
         }
         found
     }
@@ -449,9 +450,20 @@ pub fn find(
         params,
     };
     let (found, rechecked_stock) = stage.align_all(&candidates, &seeds, progress, timings);
+    let own_words: Vec<u32> = (0..words.docs() as u32)
+        .into_par_iter()
+        .map(|r| {
+            let range = words.words_of(Row(r));
+            masked[range.start as usize..range.end as usize]
+                .iter()
+                .filter(|&&m| !m)
+                .count() as u32
+        })
+        .collect();
+    let own_total: u64 = own_words.iter().map(|&w| u64::from(w)).sum();
     let stats = PassageStats {
         words: words.len() as u64,
-        boilerplate_words: masked.iter().filter(|&&m| m).count() as u64,
+        boilerplate_words: words.len() as u64 - own_total,
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
         template_fingerprints: index.template_fingerprints,
@@ -463,15 +475,7 @@ pub fn find(
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
     };
     let aligned = candidates.iter().map(|c| (c.a, c.b)).collect();
-    let own_words = (0..words.docs() as u32)
-        .map(|r| {
-            let range = words.words_of(Row(r));
-            masked[range.start as usize..range.end as usize]
-                .iter()
-                .filter(|&&m| !m)
-                .count() as u32
-        })
-        .collect();
+
     Ok(Passages {
         words,
         boilerplate,

@@ -74,18 +74,10 @@ impl SentenceSets {
                 let mut postings = Vec::new();
                 let mut sizes = Vec::new();
                 let mut set = Vec::new();
-                let all = words.all_hashes();
                 for (local, u) in words.unit_range(Row(r)).enumerate() {
                     set.clear();
                     if !stock_units[u] {
-                        let w = &words.units[u].words;
-                        set.extend(
-                            (w.start as usize..w.end as usize)
-                                .filter(|&i| content[i] && !masked[i] && !stock[i])
-                                .map(|i| all[i]),
-                        );
-                        set.sort_unstable();
-                        set.dedup();
+                        words.unit_set(u, |i| content[i] && !masked[i] && !stock[i], &mut set);
                     }
                     sizes.push(set.len() as u32);
                     postings.extend(set.iter().map(|&h| (h, local as u32)));
@@ -122,11 +114,6 @@ impl SentenceSets {
             postings: &self.postings[self.doc_start[r.index()]..self.doc_start[r.index() + 1]],
             sizes: &self.sizes[words.unit_range(r)],
         }
-    }
-
-    /// Heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.postings.capacity() * 8 + self.doc_start.capacity() * 8 + self.sizes.capacity() * 4
     }
 }
 

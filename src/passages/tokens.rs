@@ -303,6 +303,20 @@ impl TokenStore {
         self.hash.is_empty()
     }
 
+    /// The distinct hashes of unit `u`'s words whose global index `i`
+    /// passes `keep(i)`, sorted, into `out` (cleared first).
+    pub fn unit_set(&self, u: usize, keep: impl Fn(usize) -> bool, out: &mut Vec<u32>) {
+        let w = &self.units[u].words;
+        out.clear();
+        out.extend(
+            (w.start as usize..w.end as usize)
+                .filter(|&i| keep(i))
+                .map(|i| self.hash[i]),
+        );
+        out.sort_unstable();
+        out.dedup();
+    }
+
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.hash.capacity() * 13

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use crate::cluster::Duplicates;
 use crate::document::Row;
-use crate::passages::{Passages, TextKind};
+use crate::passages::{Passages, TextKind, covered_len};
 use crate::signed::SignedDocs;
 use crate::story::Stories;
 
@@ -261,21 +261,12 @@ impl<'n> Table<'n> {
     /// passages with the other outlet, overlaps counted once per document.
     fn count_covered_words(&mut self, mut covered: Vec<Covered<'n>>) {
         covered.sort_unstable();
-        let mut i = 0;
-        while i < covered.len() {
-            let (row, other) = (covered[i].0, covered[i].1);
-            let (mut total, mut end) = (0u64, 0u32);
-            while i < covered.len() && covered[i].0 == row && covered[i].1 == other {
-                let s = covered[i].2.max(end);
-                if covered[i].3 > s {
-                    total += u64::from(covered[i].3 - s);
-                    end = covered[i].3;
-                }
-                i += 1;
-            }
+        for group in covered.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+            let (row, other) = (group[0].0, group[0].1);
+            let total = covered_len(group.iter().map(|c| (c.2, c.3)));
             let me = self.names[row.index()].as_str();
             if me != other {
-                self.rows.entry((me, other)).or_default().covered_words += total;
+                self.rows.entry((me, other)).or_default().covered_words += u64::from(total);
             }
         }
     }
