@@ -294,8 +294,8 @@ fn write_outputs(
     Ok(files)
 }
 
-/// Words and passages of reused or quoted text (not a template's) shared by each pair
-/// of signature [`Row`]s: `(a, b, words, passages)`, sorted.
+/// Words and passages of reused text (not quotes, not a template's) shared
+/// by each pair of signature [`Row`]s: `(a, b, words, passages)`, sorted.
 fn passage_pairs(passages: &Passages) -> Vec<(Row, Row, u32, u32)> {
     let mut out: Vec<(Row, Row, u32, u32)> = Vec::new();
     for p in passages

@@ -75,7 +75,7 @@ impl std::fmt::Display for DedupSummary {
 pub struct DedupOutputs<'a> {
     /// The kept records: a file, or `None` for standard output.
     pub kept: Option<&'a Path>,
-    /// `{"id","duplicate_of","similarity"}` for every dropped record.
+    /// `{"id","duplicate_of","similarity","measure"}` for every dropped record.
     pub duplicates: Option<&'a Path>,
     /// Rejected records and renamed ids.
     pub errors: Option<&'a Path>,

@@ -182,8 +182,7 @@ impl DocTable {
     }
 
     fn intern_outlet(&mut self, name: &str) -> u32 {
-        let name = self.aliases.resolve(name).to_string();
-        let name = name.as_str();
+        let name = self.aliases.resolve(name);
         if let Some(&i) = self.outlet_index.get(name) {
             return i;
         }

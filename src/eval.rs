@@ -181,13 +181,15 @@ fn prediction_file(predicted: &Path) -> Result<(std::path::PathBuf, bool)> {
     let (dir, file) = if predicted.is_dir() {
         (predicted.to_path_buf(), predicted.join("documents.jsonl"))
     } else {
-        let dir = predicted.parent().unwrap_or(Path::new("."));
+        let dir = (predicted.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         (dir.to_path_buf(), predicted.to_path_buf())
     };
     if !dir.join("summary.json").is_file() {
         return Err(Error::other(format!(
             "{}: not a complete analyze run (no summary.json: interrupted or still running)",
-            dir.display()
+            predicted.display()
         )));
     }
     Ok((file, true))

@@ -25,6 +25,32 @@ pub fn alive(_pid: u32) -> Option<bool> {
     None
 }
 
+/// Removes the regular files in `dir` whose name `owner` maps to the id of
+/// a process that is gone for sure (killed before it could clean up), never
+/// this process's; returns how many. Files of live processes, other names
+/// and anything that cannot be checked are left alone; failures are ignored
+/// (the file stays, harmless).
+pub fn remove_stale(dir: &Path, owner: impl Fn(&str) -> Option<u32>) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(&owner) else {
+            continue;
+        };
+        if pid == std::process::id() || alive(pid) != Some(false) {
+            continue;
+        }
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if regular && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

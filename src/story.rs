@@ -14,7 +14,8 @@
 //!
 //! Text that is a template's fixed wording, a stock phrase or a running
 //! story's recurring background ([`crate::passages::TextKind::Template`]) is
-//! not evidence of one event: template passages are not passage evidence,
+//! not evidence of one event: template passages are not passage evidence
+//! (2.; nor are quotes, the same public words in independent articles),
 //! and a similarity link (3.) needs the pair to share at least one passage
 //! of reused or quoted text — similar documents whose common text is all
 //! formula are issues of a template, not one event.
@@ -205,12 +206,13 @@ impl Inputs<'_, '_> {
                 evidence: Evidence::Passages(w),
             })
             .collect();
-        let template = |a: Row, b: Row| self.reuse_pairs.binary_search(&(a, b)).is_err();
+        // Similarity links only for pairs sharing reused or quoted text.
+        let shares_reuse = |a: Row, b: Row| self.reuse_pairs.binary_search(&(a, b)).is_ok();
         candidates.extend(
             self.dups
                 .similar
                 .iter()
-                .filter(|p| !template(p.a, p.b))
+                .filter(|p| shares_reuse(p.a, p.b))
                 .map(|p| Link {
                     a: p.a,
                     b: p.b,
@@ -220,7 +222,7 @@ impl Inputs<'_, '_> {
         );
         candidates.extend(self.aligned.iter().filter_map(|&(a, b)| {
             let j = signed.jaccard(a, b);
-            (j >= params.threshold && !template(a, b)).then_some(Link {
+            (j >= params.threshold && shares_reuse(a, b)).then_some(Link {
                 a,
                 b,
                 jaccard: j as f32,

@@ -15,7 +15,7 @@
 //!   (`kill -9`) are recognised later: [`remove_stale`] removes those whose
 //!   process is gone, and never one of a live process.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -76,24 +76,7 @@ fn owner(name: &str) -> Option<u32> {
 /// by a process that was killed); returns how many. Files of live processes,
 /// files of other names and anything that cannot be checked are left alone.
 pub fn remove_stale(dir: &Path) -> usize {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut removed = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(owner) else {
-            continue;
-        };
-        if pid == std::process::id() || crate::process::alive(pid) != Some(false) {
-            continue;
-        }
-        let regular = entry.file_type().is_ok_and(|t| t.is_file());
-        if regular && fs::remove_file(entry.path()).is_ok() {
-            removed += 1;
-        }
-    }
-    removed
+    crate::process::remove_stale(dir, owner)
 }
 
 /// Copies everything read to a spool file.
@@ -155,7 +138,7 @@ mod tests {
         let live = dir.path().join("neardup-stdin-1-abcdef"); // init never dies
         let other = dir.path().join(format!("other-{dead}-abcdef"));
         for p in [&stale, &live, &other] {
-            fs::write(p, "x").unwrap();
+            std::fs::write(p, "x").unwrap();
         }
         assert_eq!(remove_stale(dir.path()), 1);
         assert!(!stale.exists());

@@ -86,8 +86,9 @@ pub enum TextKind {
     /// words both quote, not necessarily one outlet copying another.
     Quote,
     /// Mostly the fixed wording of a template or of a running story's
-    /// background: wording that recurs day after day in many clusters
-    /// ([`index::TEMPLATE_DAYS`]). It is not evidence of one event.
+    /// background, or stock wording: wording that recurs day after day in
+    /// many clusters ([`index::TEMPLATE_DAYS`]) or across many unrelated
+    /// ones. It is not evidence of one event.
     Template,
 }
 
@@ -103,7 +104,8 @@ impl TextKind {
 }
 
 /// Share of a passage's words (on its first side) in template fingerprints
-/// from which it is a template's.
+/// or stock phrases (wording that recurs across many clusters) from which
+/// it is a template's.
 pub const TEMPLATE_SHARE: f64 = 0.5;
 /// Share of a passage's words inside quotation marks, on both sides, from
 /// which it is a quote.

@@ -12,7 +12,8 @@
 //! into still matches each of them; a short sentence inside a long unrelated
 //! line does not). The sorted postings of the two documents are merged, so
 //! the cost is the length of the postings and the shared words, not the
-//! number of sentence pairs.
+//! number of sentence pairs (the shared words are counted in a table of the
+//! sentence pairs only when they fill at least a quarter of it).
 
 use std::ops::Range;
 
@@ -161,7 +162,9 @@ pub fn matching(a: &Side<'_>, b: &Side<'_>) -> Vec<SentencePair> {
             });
         }
     };
-    if na * nb <= DENSE {
+    // A table of all sentence pairs only when the hits fill a good part of
+    // it: otherwise scanning it would cost more than sorting the hits.
+    if na * nb <= DENSE && hits.len() * 4 >= na * nb {
         let mut count = vec![0u16; na * nb];
         for &(x, y) in &hits {
             let c = &mut count[x as usize * nb + y as usize];

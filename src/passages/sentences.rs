@@ -37,7 +37,7 @@ const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
     "cmdr", "adm", "maj", "pres", "rev", "hon", "st", "jr", "sr", "mt", "ft", "inc", "corp", "co",
     "ltd", "bros", "no", "nos", "vs", "v", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "approx", "dept", "est", "fig", "mme", "mlle", "sra", "sr", "dra",
+    "sept", "oct", "nov", "dec", "approx", "dept", "est", "fig", "mme", "mlle", "sra", "dra",
 ];
 
 /// Abbreviations that end a sentence unless a lower-case word follows.
@@ -62,8 +62,8 @@ fn after_abbreviation(text: &str, dot: usize) -> bool {
     if last.chars().count() == 1 && last.chars().all(char::is_uppercase) {
         return true;
     }
-    let lower = word.to_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    let is = |list: &[&str]| list.iter().any(|a| a.eq_ignore_ascii_case(word));
+    if is(ABBREVIATIONS) {
         return true;
     }
     let next_lower = text[dot + 1..]
@@ -71,7 +71,7 @@ fn after_abbreviation(text: &str, dot: usize) -> bool {
         .chars()
         .next()
         .is_some_and(char::is_lowercase);
-    SOFT_ABBREVIATIONS.contains(&lower.as_str()) && next_lower
+    is(SOFT_ABBREVIATIONS) && next_lower
 }
 
 /// The sentences of `text`, as byte ranges, in order.

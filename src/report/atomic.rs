@@ -208,28 +208,10 @@ fn temp_owner(file_name: &str, name: &str) -> Option<u32> {
     }
 }
 
-/// Whether process `pid` is gone for sure; `false` (keep the file) where
-/// that cannot be known.
-fn process_gone(pid: u32) -> bool {
-    crate::process::alive(pid) == Some(false)
-}
-
 /// Removes the temporary files of target `name` in `dir` left by processes
-/// that are gone (killed before they could clean up). Only regular files
-/// are removed; failures are ignored (the file stays, harmless).
+/// that are gone ([`crate::process::remove_stale`]).
 fn remove_stale(dir: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|f| temp_owner(f, name)) else {
-            continue;
-        };
-        if process_gone(pid) && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = fs::remove_file(entry.path());
-        }
-    }
+    crate::process::remove_stale(dir, |f| temp_owner(f, name));
 }
 
 #[cfg(test)]

@@ -21,12 +21,17 @@
 //! - `cluster`: id of the document kept for its near-duplicate cluster
 //!   (itself if kept; its own id for an empty record; `null` if rejected);
 //! - `duplicate_of`: the kept document's id, `null` for a kept one;
-//! - `similarity`: estimated Jaccard to the kept document (1 for the kept
-//!   one, `null` for empty and rejected records);
+//! - `similarity`: estimated similarity to the kept document (1 for the
+//!   kept one, `null` for empty and rejected records);
+//! - `measure` (duplicates only): what `similarity` is — `jaccard`, or
+//!   `containment` (the share of the shorter text inside the longer) for a
+//!   trimmed or re-furnished copy;
 //! - `story`: id of the first document (input order) of the document's story.
 //!
 //! `pairs.jsonl`, verified pairs, sorted by the input order of `a` then `b`:
-//! `{"a":"a1","b":"a7","level":"duplicate","jaccard":0.9375}`.
+//! `{"a":"a1","b":"a7","level":"duplicate","jaccard":0.9375,"containment":0.97}`
+//! (`containment`, the estimated share of the shorter document inside the
+//! longer, on duplicate pairs only).
 //!
 //! `errors.jsonl`, one line per record that was not taken as is:
 //! `{"file":"feed.jsonl","line":7,"action":"rejected","reason":"malformed JSON: ...","raw":"{\"id\":..."}`

@@ -13,9 +13,10 @@
 //! - `docs`: `{id, outlet, date, title, text, story, cluster, dup_of, sim}`
 //!   for every signed document (only the embedded ones when there are more
 //!   than [`MAX_LISTED`]); `text` is `null` unless embedded;
-//! - `stories` and `clusters`: `{first|kept, docs, size}` for those of two
-//!   documents or more, largest first (`docs[i].story` and `.cluster` index
-//!   them);
+//! - `stories` and `clusters`: `{first|kept, docs, size, passages, words}`
+//!   for those of two documents or more, largest first (`docs[i].story` and
+//!   `.cluster` index them; `passages` and `words` count the shared passages
+//!   between their documents whether their texts are embedded or not);
 //! - `passages`: `{id, a, b, as, ae, bs, be, words, sim, match, first}` between
 //!   embedded documents, offsets in UTF-16 code units so the page can slice
 //!   JavaScript strings directly;
@@ -230,6 +231,7 @@ fn parameters(p: &Parameters) -> Map<String, Value> {
     let config = &p.config;
     [
         ("threshold", Value::from(config.threshold)),
+        ("containment", Value::from(config.containment)),
         ("shingle", Value::from(config.shingle)),
         ("num_perm", Value::from(config.num_perm)),
         ("bands", Value::from(p.bands)),

@@ -209,7 +209,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = neardup::config::DEFAULT_REPORT_MAX_DOCS)]
     pub report_max_docs: usize,
 
-    /// Least number of identical words (stock phrases excluded) for a shared passage.
+    /// Least run of identical words (stock phrases excluded) that makes a shared passage on its
+    /// own; reordered and reworded passages need more shared content words instead.
     #[arg(long, value_name = "N", default_value_t = PassageParams::default().min_words)]
     pub min_passage_words: u32,
 
@@ -253,7 +254,7 @@ pub struct DedupArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Write {"id","duplicate_of","similarity"} for every dropped record here.
+    /// Write {"id","duplicate_of","similarity","measure"} for every dropped record here.
     #[arg(long, value_name = "FILE")]
     pub duplicates: Option<PathBuf>,
 
