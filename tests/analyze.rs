@@ -256,6 +256,5 @@ fn outlet_aliases_merge_outlets_filed_under_two_names() {
         "--outlet-alias",
         "bad.csv",
     ]);
-    r.expect_code(2);
-    assert!(r.stderr().contains("bad.csv:2"), "{}", r.stderr());
+    r.expect_stderr(2, &["bad.csv:2"]);
 }

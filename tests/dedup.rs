@@ -241,30 +241,15 @@ fn eval_refuses_empty_truth_and_interrupted_runs() {
     d.write("other.jsonl", "{\"id\":\"nope\",\"cluster\":1}\n");
     d.run(&["analyze", "feed.jsonl", "--out", "out", "-q"]).ok();
     let r = d.run(&["eval", "--truth", "empty.jsonl", "out"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr().contains("empty.jsonl: no labelled document"),
-        "{}",
-        r.stderr()
-    );
+    r.expect_stderr(1, &["empty.jsonl: no labelled document"]);
     // None of the truth's documents in the prediction.
     let r = d.run(&["eval", "--truth", "other.jsonl", "out/documents.jsonl"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr().contains("none of the 1 documents"),
-        "{}",
-        r.stderr()
-    );
+    r.expect_stderr(1, &["none of the 1 documents"]);
     // An interrupted run: documents.jsonl without summary.json.
     std::fs::remove_file(d.join("out/summary.json")).unwrap();
     for target in ["out", "out/documents.jsonl"] {
         let r = d.run(&["eval", "--truth", "truth.jsonl", target]);
-        r.expect_code(1);
-        assert!(
-            r.stderr().contains("not a complete analyze run"),
-            "{}",
-            r.stderr()
-        );
+        r.expect_stderr(1, &["not a complete analyze run"]);
     }
     // An empty dedup --duplicates file is a real prediction: nothing dropped.
     let r = d.run(&["eval", "--truth", "truth.jsonl", "empty.jsonl", "--json"]);

@@ -20,12 +20,7 @@ fn check_bad(file: &str, content: &[u8], needle: &str, rejected: u64) {
     d.write(file, content);
     // fail: exit 1, `FILE:LINE: reason`, nothing finalised.
     let r = d.run(&["analyze", file, "--out", "out"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr().contains(needle),
-        "expected {needle:?} in {}",
-        r.stderr()
-    );
+    r.expect_stderr(1, &[needle]);
     for f in [
         "documents.jsonl",
         "pairs.jsonl",
@@ -38,8 +33,7 @@ fn check_bad(file: &str, content: &[u8], needle: &str, rejected: u64) {
         );
     }
     let r = d.run(&["dedup", file, "-o", "kept.jsonl"]);
-    r.expect_code(1);
-    assert!(r.stderr().contains(needle), "{}", r.stderr());
+    r.expect_stderr(1, &[needle]);
     assert!(!d.join("kept.jsonl").exists());
 
     // skip: reported, counted, every record accounted for.
@@ -201,12 +195,7 @@ fn unreadable_file() {
     let d = Dir::new();
     d.write("good.jsonl", line("a", "some text"));
     let r = d.run(&["analyze", "good.jsonl", "missing.jsonl", "--out", "out"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr().contains("missing.jsonl: cannot read"),
-        "{}",
-        r.stderr()
-    );
+    r.expect_stderr(1, &["missing.jsonl: cannot read"]);
     let r = d.run(&[
         "analyze",
         "good.jsonl",
@@ -231,12 +220,7 @@ fn dangling_link_in_folder_is_unreadable_and_link_loops_end() {
     std::os::unix::fs::symlink(d.join("nowhere.txt"), d.join("corpus/b.txt")).unwrap();
     std::os::unix::fs::symlink(d.join("corpus"), d.join("corpus/loop")).unwrap();
     let r = d.run(&["analyze", "corpus", "--out", "out"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr().contains("corpus/b.txt: cannot read"),
-        "{}",
-        r.stderr()
-    );
+    r.expect_stderr(1, &["corpus/b.txt: cannot read"]);
     d.run(&["analyze", "corpus", "--out", "out", "--on-error", "skip"])
         .ok();
     assert_eq!(read_jsonl(&d.join("out/documents.jsonl")).len(), 2);
@@ -367,12 +351,7 @@ fn first_bad_record_in_input_order_is_reported() {
     v.extend_from_slice(b"{\"id\":\"q\"}\n");
     d.write("a.jsonl", &v);
     let r = d.run(&["dedup", "a.jsonl", "-j", "2"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr().contains("a.jsonl:5001: malformed JSON"),
-        "{}",
-        r.stderr()
-    );
+    r.expect_stderr(1, &["a.jsonl:5001: malformed JSON"]);
 }
 
 #[test]

@@ -37,14 +37,6 @@ fn feed(prefix: &str, n: usize) -> String {
     s
 }
 
-/// `neardup` as a command run in `d`, for runs that need their own
-/// standard streams.
-fn neardup(d: &Dir) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_neardup"));
-    cmd.current_dir(d.path());
-    cmd
-}
-
 /// Every file under `dir` (hidden ones included) and its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -73,10 +65,7 @@ fn partials(dir: &Path) -> Vec<String> {
 
 /// Asserts a usage error whose message contains every one of `names`.
 fn refused(r: &Run, names: &[&str]) {
-    r.expect_code(2);
-    for name in names {
-        assert!(r.stderr().contains(name), "{name:?} not in {}", r.stderr());
-    }
+    r.expect_stderr(2, names);
     assert!(!r.stderr().contains(".partial"), "{}", r.stderr());
 }
 
@@ -162,36 +151,23 @@ fn standard_streams_that_are_inputs_or_outputs_are_refused() {
             .unwrap()
     };
     // `neardup dedup v.jsonl >> v.jsonl` would read its own output.
-    let out = neardup(&d)
-        .args(["dedup", "v.jsonl"])
-        .stdout(append())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("standard output is input v.jsonl"), "{err}");
+    Run::of(d.command(&["dedup", "v.jsonl"]).stdout(append()))
+        .expect_stderr(2, &["standard output is input v.jsonl"]);
     // `neardup dedup - -o v.jsonl < v.jsonl` would replace its input.
-    let out = neardup(&d)
-        .args(["dedup", "-", "-o", "v.jsonl"])
-        .stdin(fs::File::open(d.join("v.jsonl")).unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("output v.jsonl is standard input"), "{err}");
+    let input = fs::File::open(d.join("v.jsonl")).unwrap();
+    Run::of(d.command(&["dedup", "-", "-o", "v.jsonl"]).stdin(input))
+        .expect_stderr(2, &["output v.jsonl is standard input"]);
     // `neardup dedup v.jsonl --duplicates d.jsonl >> d.jsonl`.
     d.write("d.jsonl", "earlier\n");
-    let out = neardup(&d)
-        .args(["dedup", "v.jsonl", "--duplicates", "d.jsonl"])
-        .stdout(
-            fs::OpenOptions::new()
-                .append(true)
-                .open(d.join("d.jsonl"))
-                .unwrap(),
-        )
-        .output()
+    let dups = fs::OpenOptions::new()
+        .append(true)
+        .open(d.join("d.jsonl"))
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    Run::of(
+        d.command(&["dedup", "v.jsonl", "--duplicates", "d.jsonl"])
+            .stdout(dups),
+    )
+    .expect_stderr(2, &["standard output", "d.jsonl"]);
     assert_eq!(fs::read(d.join("v.jsonl")).unwrap(), v.as_bytes());
     assert_eq!(fs::read_to_string(d.join("d.jsonl")).unwrap(), "earlier\n");
 }
@@ -308,8 +284,7 @@ fn concurrent_writers_leave_one_complete_output() {
     );
     for round in 0..3 {
         let spawn = |input: &str| {
-            neardup(&d)
-                .args(["dedup", input, "-o", "same.jsonl", "-q"])
+            d.command(&["dedup", input, "-o", "same.jsonl", "-q"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -337,8 +312,8 @@ fn leftovers_of_killed_runs_are_removed_and_live_ones_kept() {
     let d = Dir::new();
     d.write("v.jsonl", feed("v", 30));
     // A real leftover: a run that waits on standard input, killed with -9.
-    let mut child = neardup(&d)
-        .args(["dedup", "-", "-o", "kept.jsonl", "-q"])
+    let mut child = d
+        .command(&["dedup", "-", "-o", "kept.jsonl", "-q"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -421,12 +396,7 @@ fn write_errors_on_any_output_fail_and_name_it() {
     d.write("v.jsonl", feed("v", 30));
     d.write("kept.jsonl", "earlier\n");
     let r = d.run(&["dedup", "v.jsonl", "-o", "/dev/full"]);
-    r.expect_code(1);
-    assert!(
-        r.stderr().contains("/dev/full: No space left"),
-        "{}",
-        r.stderr()
-    );
+    r.expect_stderr(1, &["/dev/full: No space left"]);
     let r = d.run(&[
         "dedup",
         "v.jsonl",
@@ -435,25 +405,17 @@ fn write_errors_on_any_output_fail_and_name_it() {
         "--duplicates",
         "/dev/full",
     ]);
-    r.expect_code(1);
-    assert!(r.stderr().contains("/dev/full"), "{}", r.stderr());
+    r.expect_stderr(1, &["/dev/full"]);
     assert_eq!(
         fs::read_to_string(d.join("kept.jsonl")).unwrap(),
         "earlier\n"
     );
-    let out = neardup(&d)
-        .args(["dedup", "v.jsonl"])
-        .stdout(
-            fs::OpenOptions::new()
-                .write(true)
-                .open("/dev/full")
-                .unwrap(),
-        )
-        .output()
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("standard output: No space left"), "{err}");
+    Run::of(d.command(&["dedup", "v.jsonl"]).stdout(full))
+        .expect_stderr(1, &["standard output: No space left"]);
     assert!(partials(d.path()).is_empty());
 }
 
@@ -486,7 +448,7 @@ fn analyze_never_reads_its_output_folder() {
     let d = Dir::new();
     d.write("in/a.jsonl", feed("a", 20));
     let r = d.run(&["analyze", "in", "--out", "in"]);
-    refused(&r, &["in", "output folder"]);
+    refused(&r, &["output folder in,"]);
     assert_eq!(snapshot(&d.join("in")).len(), 1, "nothing written");
     for _ in 0..2 {
         d.run(&["analyze", "in", "--out", "in/out", "-q"]).ok();
@@ -510,8 +472,7 @@ fn a_failed_analyze_leaves_the_previous_run_untouched() {
     assert_eq!(before.len(), 8, "{:?}", before.keys());
     d.write("a.jsonl", format!("{}{{bad\n", feed("b", 20)));
     let r = d.run(&["analyze", "a.jsonl", "--out", "out"]);
-    r.expect_code(1);
-    assert!(r.stderr().contains("a.jsonl:23:"), "{}", r.stderr());
+    r.expect_stderr(1, &["a.jsonl:23:"]);
     assert_eq!(snapshot(&d.join("out")), before);
     // A failure while writing (a folder where an output goes) too.
     fs::remove_file(d.join("out/report.html")).unwrap();

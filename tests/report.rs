@@ -14,7 +14,8 @@ fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
-/// Runs the check script, or returns `None` when the browser is unavailable.
+/// Runs the check script and asserts the view made no network request and
+/// no script error; `None` when the browser is unavailable.
 fn check(report: &Path, extra: &[&str]) -> Option<Value> {
     let required = std::env::var_os("NEARDUP_REQUIRE_BROWSER").is_some_and(|v| v == "1");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -41,7 +42,10 @@ fn check(report: &Path, extra: &[&str]) -> Option<Value> {
         "check_report failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(serde_json::from_slice(&out.stdout).expect("check_report prints JSON"))
+    let v: Value = serde_json::from_slice(&out.stdout).expect("check_report prints JSON");
+    // Every view is checked for network requests and script errors.
+    no_network_no_errors(&v);
+    Some(v)
 }
 
 fn no_network_no_errors(v: &Value) {
@@ -79,7 +83,6 @@ fn seeds_story_shows_both_passages_right_to_left() {
     ) else {
         return;
     };
-    no_network_no_errors(&v);
     let marks = v["marks"].as_array().unwrap();
     // Both shared passages, highlighted on both documents of the story.
     for side in ["a", "b"] {
@@ -142,7 +145,6 @@ fn hostile_text_is_shown_as_text_and_ltr_sits_beside_rtl() {
     let Some(v) = check(&d.join("out/report.html"), &["--hash", "cluster=x1"]) else {
         return;
     };
-    no_network_no_errors(&v);
     let blocks = v["textBlocks"].as_array().unwrap();
     assert!(
         blocks.iter().any(|b| b["text"]
@@ -156,7 +158,6 @@ fn hostile_text_is_shown_as_text_and_ltr_sits_beside_rtl() {
     let Some(v) = check(&d.join("out/report.html"), &["--hash", "story=ar0"]) else {
         return;
     };
-    no_network_no_errors(&v);
     let marks = v["marks"].as_array().unwrap();
     assert!(
         !marks.is_empty() && marks.iter().all(|m| m["dir"] == "rtl"),
@@ -185,7 +186,6 @@ fn a_story_without_embedded_texts_shows_its_true_passage_count() {
     ) else {
         return;
     };
-    no_network_no_errors(&v);
     let text = v["viewText"].as_str().unwrap_or_default();
     assert!(
         text.contains("Text not embedded") && text.contains("2 shared passages"),
@@ -202,8 +202,12 @@ fn a_story_without_embedded_texts_shows_its_true_passage_count() {
     ) else {
         return;
     };
+    assert_eq!(v["view"], "compare", "{v}");
     let text = v["viewText"].as_str().unwrap_or_default();
-    assert!(!text.contains("No shared passage"), "{text}");
+    assert!(
+        text.contains("Text not embedded") && !text.contains("No shared passage"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -228,7 +232,6 @@ fn the_heatmap_stays_readable_with_300_outlets() {
     let Some(v) = check(&d.join("out/report.html"), &[]) else {
         return;
     };
-    no_network_no_errors(&v);
     let h = &v["heatmap"];
     assert!(h.is_object(), "{v}");
     // 30 outlets, not 300: it fits a screen and its cells can be read.

@@ -50,6 +50,14 @@ impl Dir {
             .unwrap_or_else(|e| panic!("generating {name}: {e}"));
     }
 
+    /// `neardup ARGS` as a command to run in the folder, for runs that need
+    /// their own standard streams ([`Run::of`] runs it).
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_neardup"));
+        cmd.args(args).current_dir(self.path());
+        cmd
+    }
+
     /// Runs `neardup ARGS` in the folder.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_with_stdin(args, None)
@@ -134,6 +142,18 @@ pub struct Run {
 }
 
 impl Run {
+    /// Runs `cmd` (made by [`Dir::command`]) to its end.
+    pub fn of(cmd: &mut Command) -> Run {
+        let args = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        Run {
+            output: cmd.output().expect("running neardup"),
+            args,
+        }
+    }
+
     pub fn code(&self) -> i32 {
         self.output.status.code().unwrap_or(-1)
     }
@@ -161,6 +181,17 @@ impl Run {
 
     pub fn ok(&self) -> &Run {
         self.expect_code(0)
+    }
+
+    /// Asserts the exit status and that standard error contains every one
+    /// of `needles`.
+    pub fn expect_stderr(&self, code: i32, needles: &[&str]) -> &Run {
+        self.expect_code(code);
+        let err = self.stderr();
+        for needle in needles {
+            assert!(err.contains(needle), "{needle:?} not in:\n{err}");
+        }
+        self
     }
 }
 

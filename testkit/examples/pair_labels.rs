@@ -18,7 +18,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use neardup_testkit::each_json_line;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 #[derive(Deserialize)]
@@ -35,15 +37,12 @@ fn fail(msg: &str) -> ! {
     std::process::exit(2)
 }
 
-fn lines(path: &Path) -> Vec<Value> {
-    let text =
-        std::fs::read_to_string(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            serde_json::from_str(l).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())))
-        })
-        .collect()
+/// The JSON lines of `path`; a bad line stops the scorer naming its file and
+/// line.
+fn lines<T: DeserializeOwned>(path: &Path) -> Vec<T> {
+    let mut out = Vec::new();
+    each_json_line(path, |v| out.push(v)).unwrap_or_else(|e| fail(&e.to_string()));
+    out
 }
 
 /// Precision and recall of `predicted` against `truth` over `pairs`
@@ -76,7 +75,6 @@ fn main() {
     let (labels, corpus, out) = (Path::new(&args[0]), &args[1], Path::new(&args[2]));
     let labels: Vec<Label> = lines(labels)
         .into_iter()
-        .map(|v| serde_json::from_value(v).unwrap_or_else(|e| fail(&e.to_string())))
         .filter(|l: &Label| &l.corpus == corpus)
         .collect();
     let wanted: HashSet<&str> = labels
@@ -85,7 +83,7 @@ fn main() {
         .collect();
     let mut cluster = HashMap::new();
     let mut story = HashMap::new();
-    for d in lines(&out.join("documents.jsonl")) {
+    for d in lines::<Value>(&out.join("documents.jsonl")) {
         let id = d["id"].as_str().unwrap_or_default().to_string();
         if wanted.contains(id.as_str()) {
             cluster.insert(id.clone(), d["cluster"].clone());
@@ -93,7 +91,7 @@ fn main() {
         }
     }
     let mut passages: HashSet<(String, String)> = HashSet::new();
-    for p in lines(&out.join("shared.jsonl")) {
+    for p in lines::<Value>(&out.join("shared.jsonl")) {
         if p["kind"].as_str() == Some("template") {
             continue;
         }

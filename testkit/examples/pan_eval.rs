@@ -18,7 +18,7 @@ use std::path::Path;
 use neardup_testkit::pan::{
     PanCase, PanDetection, covered_share, pan_report, read_detections, read_news_cases, read_texts,
 };
-use neardup_testkit::{NewsSpec, write_news_corpus};
+use neardup_testkit::{NewsSpec, each_json_line, write_news_corpus};
 use serde::Deserialize;
 
 fn fail(msg: &str) -> ! {
@@ -98,13 +98,13 @@ fn clough(args: &[String]) {
     let (data, out) = (Path::new(&args[0]), Path::new(&args[1]));
     let texts = read_texts(&data.join("docs.jsonl")).unwrap_or_else(|e| fail(&e.to_string()));
     let dets = read_detections(out).unwrap_or_else(|e| fail(&e.to_string()));
-    let truth = std::fs::read_to_string(data.join("ground_truth.jsonl"))
+    let mut truth: Vec<Label> = Vec::new();
+    each_json_line(&data.join("ground_truth.jsonl"), |l| truth.push(l))
         .unwrap_or_else(|e| fail(&e.to_string()));
     // Per level: answers, answers with a passage, summed shares, covered
     // and total characters, passages with the source.
     let mut levels: BTreeMap<String, (usize, usize, f64, f64, usize, usize)> = BTreeMap::new();
-    for line in truth.lines().filter(|l| !l.trim().is_empty()) {
-        let l: Label = serde_json::from_str(line).expect("ground_truth line");
+    for l in truth {
         let share = covered_share(&texts, &l.id, &l.source_id, &dets);
         let n = texts.get(&l.id).map_or(0, |t| t.chars().count());
         let e = levels.entry(l.category).or_default();

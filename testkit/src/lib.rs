@@ -92,7 +92,7 @@ pub use news::{
     StockTruth, WireTruth, news_corpus, news_corpus_jsonl, write_news_corpus,
 };
 pub use passage_quality::{PassageQuality, passage_quality};
-pub use quality::{PlantedQuality, planted_quality};
+pub use quality::{PlantedQuality, lines as each_json_line, planted_quality};
 
 use std::fmt;
 use std::fs::File;

@@ -44,7 +44,7 @@ pub struct PlantedQuality {
 
 /// Calls `f` with each JSON line of `path` (blank lines skipped); a line
 /// that does not parse is an error naming the file and line.
-pub(super) fn lines<T: for<'de> Deserialize<'de>>(path: &Path, mut f: impl FnMut(T)) -> Result<()> {
+pub fn lines<T: for<'de> Deserialize<'de>>(path: &Path, mut f: impl FnMut(T)) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     for (i, line) in BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
