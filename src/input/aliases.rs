@@ -49,6 +49,7 @@ impl OutletAliases {
         let mut seen: ahash::AHashMap<String, (String, u64)> = ahash::AHashMap::new();
         for (i, line) in text.lines().enumerate() {
             let n = i as u64 + 1;
+            // (`lines` keeps the `\r` of a last line without `\n`.)
             let line = line.trim_end_matches('\r');
             if line.trim().is_empty() {
                 continue;
@@ -143,8 +144,8 @@ mod tests {
 
     #[test]
     fn aliases_resolve_and_bad_files_name_the_line() {
-        let dir = std::env::temp_dir().join(format!("nd-alias-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let good = dir.join("good.csv");
         std::fs::write(
             &good,
@@ -162,6 +163,5 @@ mod tests {
         assert!(
             OutletAliases::new(vec![("a".into(), "b".into()), ("b".into(), "c".into())]).is_err()
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -53,6 +53,18 @@ impl Seen {
         }
     }
 
+    /// An input: only its identity counts (inputs are compared with outputs
+    /// by [`Seen::same_file`]), so its folder is not resolved.
+    fn input(path: &Path, name: String) -> Seen {
+        let meta = fs::metadata(path).ok();
+        Seen {
+            name,
+            id: meta.as_ref().and_then(file_id),
+            location: None,
+            special: meta.is_some_and(|m| !m.is_file() && !m.is_dir()),
+        }
+    }
+
     /// An open standard stream (0 or 1), when it is a regular file.
     fn stream(fd: i32, name: &str) -> Seen {
         Seen {
@@ -99,7 +111,7 @@ pub fn refuse_clashes(inputs: &Inputs, outputs: &[Output<'_>]) -> Result<()> {
     }
     for source in &inputs.sources {
         let input = match &source.path {
-            Some(p) => Seen::path(p, format!("input {}", source.name)),
+            Some(p) => Seen::input(p, format!("input {}", source.name)),
             None if source.error.is_none() => Seen::stream(0, "standard input"),
             None => continue,
         };
@@ -121,13 +133,20 @@ pub fn outside_folder(mut inputs: Inputs, folder: &Path) -> Result<Inputs> {
         return Ok(inputs); // not there yet: nothing is inside it
     };
     let before = inputs.sources.len();
+    // The files of a walked folder share their parents: each is resolved once.
+    let mut parents: std::collections::HashMap<PathBuf, bool> = Default::default();
     inputs.sources.retain(|s| {
         let path = match &s.path {
             Some(p) => p.clone(),
             None if s.error.is_some() => PathBuf::from(&s.name),
             None => return true, // standard input
         };
-        !location(&path).starts_with(&folder_canon)
+        match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(parent) => !*parents
+                .entry(parent.to_path_buf())
+                .or_insert_with(|| location(&path).starts_with(&folder_canon)),
+            None => !location(&path).starts_with(&folder_canon),
+        }
     });
     let dropped = before - inputs.sources.len();
     if dropped > 0 && inputs.sources.is_empty() {
