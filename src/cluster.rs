@@ -11,7 +11,10 @@
 //! caller derives from [`Keep`]) is a centre and takes every unplaced member
 //! of its component that is a near-duplicate *of it*; then the next unplaced
 //! one, and so on. A star keeps its best-ranked member that is a
-//! near-duplicate of every other member (the centre, at least). So every
+//! near-duplicate of every other member (the centre, at least). Then each
+//! member that is not kept moves to the kept document it is most similar to
+//! among those it has a verified pair with (greedy stars hand a short copy to
+//! the first hub that contains it, not to its closest original). So every
 //! member of a cluster is a near-duplicate of its kept document — never only
 //! of a neighbour of a neighbour (A~B, B~C, A≁C gives two clusters). The
 //! result depends only on the set of verified pairs and the signatures, never
@@ -253,14 +256,16 @@ pub struct Clusters {
 impl Clusters {
     /// Cuts the components of `pairs` into clusters by greedy star
     /// clustering (see the module docs); `rank` orders documents for
-    /// `--keep` (ties by row, which is input order) and `near(a, b)` says
-    /// whether two rows are near-duplicates.
+    /// `--keep` (ties by row, which is input order) and `similarity(a, b)`
+    /// is the similarity of two rows that are near-duplicates, `None` for
+    /// two that are not.
     pub fn build<K: Ord>(
         n: usize,
         pairs: &[Pair],
         rank: impl Fn(Row) -> K + Sync,
-        near: impl Fn(Row, Row) -> bool + Sync,
+        similarity: impl Fn(Row, Row) -> Option<f32> + Sync,
     ) -> Clusters {
+        let near = |a: Row, b: Row| similarity(a, b).is_some();
         let mut uf = UnionFind::new(n);
         let mut degree = vec![0u32; n];
         for p in pairs {
@@ -293,11 +298,14 @@ impl Clusters {
             })
             .collect();
         let mut count = n - members.iter().map(Vec::len).sum::<usize>();
-        let mut size = vec![0u32; n];
         for (r, c) in placed.into_iter().flatten() {
             kept[r.index()] = c;
-            size[c.index()] += 1;
             count += usize::from(r == c);
+        }
+        move_to_closest(&mut kept, pairs, &similarity);
+        let mut size = vec![0u32; n];
+        for c in &kept {
+            size[c.index()] += 1;
         }
         Clusters {
             kept,
@@ -309,6 +317,36 @@ impl Clusters {
                 .unwrap_or(0)
                 .max(u32::from(n > 0)) as usize,
         }
+    }
+}
+
+/// Moves every member that is not kept to the kept row it has the highest
+/// verified similarity with, when that beats its similarity to its own kept
+/// row; ties stay. Kept rows and the cluster count do not change, and every
+/// member stays a near-duplicate of its kept row. One pass over `pairs`.
+fn move_to_closest(
+    kept: &mut [Row],
+    pairs: &[Pair],
+    similarity: &impl Fn(Row, Row) -> Option<f32>,
+) {
+    let is_kept = |r: Row, kept: &[Row]| kept[r.index()] == r;
+    // Per moving member, the best (similarity, kept row) found so far.
+    let mut best: ahash::AHashMap<Row, (f32, Row)> = ahash::AHashMap::new();
+    for p in pairs {
+        for (m, k) in [(p.a, p.b), (p.b, p.a)] {
+            if is_kept(m, kept) || !is_kept(k, kept) || kept[m.index()] == k {
+                continue;
+            }
+            let s = p.similarity();
+            let own = || similarity(m, kept[m.index()]).unwrap_or(0.0);
+            let entry = best.entry(m).or_insert_with(|| (own(), kept[m.index()]));
+            if s > entry.0 || (s == entry.0 && k < entry.1 && entry.1 != kept[m.index()]) {
+                *entry = (s, k);
+            }
+        }
+    }
+    for (m, (_, k)) in best {
+        kept[m.index()] = k;
     }
 }
 
@@ -478,7 +516,7 @@ mod tests {
                 }
             }
             // Everyone near everyone: clusters are the components.
-            let clusters = Clusters::build(n, &pairs, |r| r, |_, _| true);
+            let clusters = Clusters::build(n, &pairs, |r| r, |_, _| Some(1.0));
             let comp = bfs_components(n, &pairs);
             for x in 0..n {
                 for y in 0..n {
@@ -502,9 +540,42 @@ mod tests {
             5,
             &pairs,
             |r| std::cmp::Reverse(lengths[r.index()]),
-            |_, _| true,
+            |_, _| Some(1.0),
         );
         assert_eq!(c.kept, [1, 1, 1, 3, 3].map(Row));
+        assert_eq!((c.count, c.largest), (2, 3));
+    }
+
+    #[test]
+    fn a_copy_joins_its_closest_original_not_the_first_hub() {
+        // 0 is a roundup containing 1, 2 and 3 (containment 0.82); 1 is a
+        // near-copy of 4 (0.95), and 4 of 5. 0 has the most pairs and takes
+        // 1 first; 1 then moves to 4, its closest kept row.
+        let contained = |a, b| Pair {
+            jaccard: 0.3,
+            containment: 0.82,
+            contained: true,
+            ..pair(a, b)
+        };
+        let close = |a, b| Pair {
+            jaccard: 0.95,
+            ..pair(a, b)
+        };
+        let pairs = [
+            contained(0, 1),
+            contained(0, 2),
+            contained(0, 3),
+            close(1, 4),
+            close(4, 5),
+        ];
+        let sim = |a: Row, b: Row| {
+            pairs
+                .iter()
+                .find(|p| (p.a, p.b) == (a.min(b), a.max(b)))
+                .map(Pair::similarity)
+        };
+        let c = Clusters::build(6, &pairs, |r| r, sim);
+        assert_eq!(c.kept, [0, 4, 0, 0, 4, 4].map(Row));
         assert_eq!((c.count, c.largest), (2, 3));
     }
 
@@ -513,7 +584,7 @@ mod tests {
         // 0~1, 1~2, 2~3, but 0 and 2 are not near-duplicates.
         let pairs = [pair(0, 1), pair(1, 2), pair(2, 3)];
         let near = |a: Row, b: Row| pairs.iter().any(|p| (p.a, p.b) == (a.min(b), a.max(b)));
-        let c = Clusters::build(4, &pairs, |r| r, near);
+        let c = Clusters::build(4, &pairs, |r| r, |a, b| near(a, b).then_some(0.9));
         // 1 and 2 have the most pairs: 1 is a centre and takes 0 and 2 (0 is
         // not near 2, so 1 is kept); 3 is left alone, not chained through 2.
         assert_eq!(c.kept, [1, 1, 1, 3].map(Row));

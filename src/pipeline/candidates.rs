@@ -116,8 +116,13 @@ pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
     let docs = &corpus.docs;
     let row_docs = &corpus.row_docs;
     let sure = config.threshold + config.doubt_margin();
-    let near =
-        |a: Row, b: Row| find_pair(pairs, a, b).is_some() || corpus.sigs.jaccard(a, b) >= sure;
+    let near = |a: Row, b: Row| match find_pair(pairs, a, b) {
+        Some(p) => Some(p.similarity()),
+        None => {
+            let j = corpus.sigs.jaccard(a, b);
+            (j >= sure).then_some(j as f32)
+        }
+    };
     let n = corpus.sigs.len();
     match config.keep {
         Keep::First => Clusters::build(n, pairs, |r| r, near),
