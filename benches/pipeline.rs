@@ -102,7 +102,10 @@ fn lsh_and_cluster(c: &mut Criterion) {
         b.iter(|| {
             let cands = candidate_pairs(&sigs, lsh, 1 << 30);
             let pairs = verify(&sigs, &cands, config.threshold);
-            let near = |a: Row, b: Row| sigs.jaccard(a, b) >= config.threshold;
+            let near = |a: Row, b: Row| {
+                let j = sigs.jaccard(a, b);
+                (j >= config.threshold).then_some(1.0 + j as f32)
+            };
             black_box(Clusters::build(sigs.len(), &pairs, |r| r, near))
         })
     });

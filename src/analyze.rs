@@ -235,6 +235,7 @@ fn summarize(corpus: &Corpus, config: &Config, found: &Found) -> Summary {
             dropped_by_size: stories.dropped_by_size,
             dropped_by_window: stories.dropped_by_window,
             dropped_by_density: stories.dropped_by_density,
+            split_components: stories.split_components,
         },
         parameters: Parameters {
             config: config.clone(),

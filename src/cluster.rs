@@ -7,14 +7,17 @@
 //! signature. Verified pairs are joined with a union-find (union by size, path
 //! halving) into connected components, and each component is cut into
 //! clusters without chaining, by greedy star clustering (Aslam et al. 2004):
-//! the member with the most verified pairs (then the first by a rank the
+//! the member with the most verified pairs in which the other side may be
+//! its duplicate (a contained copy is a duplicate of the text holding it,
+//! not the reverse; then the first by a rank the
 //! caller derives from [`Keep`]) is a centre and takes every unplaced member
 //! of its component that is a near-duplicate *of it*; then the next unplaced
 //! one, and so on. A star keeps its best-ranked member that is a
 //! near-duplicate of every other member (the centre, at least). Then each
-//! member that is not kept moves to the kept document it is most similar to
-//! among those it has a verified pair with (greedy stars hand a short copy to
-//! the first hub that contains it, not to its closest original). So every
+//! member that is not kept moves to the kept document it is closest to
+//! among those it has a verified pair with, a Jaccard near-duplicate before
+//! a text that contains it ([`Pair::closeness`]; greedy stars hand a short
+//! copy to the first hub that contains it, not to its closest original). So every
 //! member of a cluster is a near-duplicate of its kept document — never only
 //! of a neighbour of a neighbour (A~B, B~C, A≁C gives two clusters). The
 //! result depends only on the set of verified pairs and the signatures, never
@@ -66,6 +69,17 @@ impl Pair {
             self.containment
         } else {
             self.jaccard
+        }
+    }
+
+    /// How close the pair is, for choosing among kept documents: a Jaccard
+    /// near-duplicate (`1 + jaccard`) is closer than any contained copy
+    /// (`containment`), whose container may hold much else.
+    pub fn closeness(&self) -> f32 {
+        if self.contained {
+            self.containment
+        } else {
+            1.0 + self.jaccard
         }
     }
 }
@@ -256,22 +270,25 @@ pub struct Clusters {
 impl Clusters {
     /// Cuts the components of `pairs` into clusters by greedy star
     /// clustering (see the module docs); `rank` orders documents for
-    /// `--keep` (ties by row, which is input order) and `similarity(a, b)`
-    /// is the similarity of two rows that are near-duplicates, `None` for
-    /// two that are not.
+    /// `--keep` (ties by row, which is input order) and `closeness(kept,
+    /// member)` is how close `member` is to `kept` ([`Pair::closeness`]) when
+    /// `member` may be a near-duplicate of `kept` (it may be directional: a
+    /// contained copy is a duplicate of the text holding it, not the
+    /// reverse), `None` otherwise.
     pub fn build<K: Ord>(
         n: usize,
         pairs: &[Pair],
         rank: impl Fn(Row) -> K + Sync,
-        similarity: impl Fn(Row, Row) -> Option<f32> + Sync,
+        closeness: impl Fn(Row, Row) -> Option<f32> + Sync,
     ) -> Clusters {
-        let near = |a: Row, b: Row| similarity(a, b).is_some();
+        let near = |a: Row, b: Row| closeness(a, b).is_some();
         let mut uf = UnionFind::new(n);
         let mut degree = vec![0u32; n];
         for p in pairs {
             uf.union(p.a.0, p.b.0);
-            degree[p.a.index()] += 1;
-            degree[p.b.index()] += 1;
+            // A row's degree counts the rows that may be its duplicates.
+            degree[p.a.index()] += u32::from(near(p.a, p.b));
+            degree[p.b.index()] += u32::from(near(p.b, p.a));
         }
         // Members of every component with more than one, by root.
         let mut members: Vec<Vec<Row>> = Vec::new();
@@ -302,7 +319,7 @@ impl Clusters {
             kept[r.index()] = c;
             count += usize::from(r == c);
         }
-        move_to_closest(&mut kept, pairs, &similarity);
+        move_to_closest(&mut kept, pairs, &closeness);
         let mut size = vec![0u32; n];
         for c in &kept {
             size[c.index()] += 1;
@@ -320,15 +337,11 @@ impl Clusters {
     }
 }
 
-/// Moves every member that is not kept to the kept row it has the highest
-/// verified similarity with, when that beats its similarity to its own kept
+/// Moves every member that is not kept to the kept row it is closest to
+/// among those it has a verified pair with, when that beats its own kept
 /// row; ties stay. Kept rows and the cluster count do not change, and every
 /// member stays a near-duplicate of its kept row. One pass over `pairs`.
-fn move_to_closest(
-    kept: &mut [Row],
-    pairs: &[Pair],
-    similarity: &impl Fn(Row, Row) -> Option<f32>,
-) {
+fn move_to_closest(kept: &mut [Row], pairs: &[Pair], closeness: &impl Fn(Row, Row) -> Option<f32>) {
     let is_kept = |r: Row, kept: &[Row]| kept[r.index()] == r;
     // Per moving member, the best (similarity, kept row) found so far.
     let mut best: ahash::AHashMap<Row, (f32, Row)> = ahash::AHashMap::new();
@@ -337,8 +350,10 @@ fn move_to_closest(
             if is_kept(m, kept) || !is_kept(k, kept) || kept[m.index()] == k {
                 continue;
             }
-            let s = p.similarity();
-            let own = || similarity(m, kept[m.index()]).unwrap_or(0.0);
+            let Some(s) = closeness(k, m) else {
+                continue;
+            };
+            let own = || closeness(kept[m.index()], m).unwrap_or(0.0);
             let entry = best.entry(m).or_insert_with(|| (own(), kept[m.index()]));
             if s > entry.0 || (s == entry.0 && k < entry.1 && entry.1 != kept[m.index()]) {
                 *entry = (s, k);
@@ -356,39 +371,47 @@ const KEEP_SEARCH: usize = 64;
 
 /// Greedy star clustering of one component's `members` (sorted by centre
 /// preference): the first unplaced member is a centre and takes every
-/// unplaced member near it. Each star keeps its best-ranked member that is
-/// near every other member (the centre always is). Returns `(member, kept)`
-/// for every member.
+/// unplaced member linked to it (`near` either way). Each star keeps its
+/// best-ranked member that every other member may be a duplicate of (`near(kept,
+/// member)`), else the centre; members that may not be duplicates of the
+/// kept one go back to the unplaced. Returns `(member, kept)` for every
+/// member.
 fn stars<K: Ord>(
     members: &[Row],
     rank: &impl Fn(Row) -> K,
     near: &impl Fn(Row, Row) -> bool,
 ) -> Vec<(Row, Row)> {
     let mut out = Vec::with_capacity(members.len());
-    let mut unplaced: Vec<Row> = members.to_vec();
-    while let Some(&centre) = unplaced.first() {
-        let mut star = vec![centre];
-        let mut rest = Vec::with_capacity(unplaced.len());
-        for &m in &unplaced[1..] {
-            if near(centre, m) {
-                star.push(m);
-            } else {
-                rest.push(m);
-            }
+    let mut placed = vec![false; members.len()];
+    for (c, &centre) in members.iter().enumerate() {
+        if placed[c] {
+            continue;
         }
-        unplaced = rest;
+        let at: Vec<usize> = std::iter::once(c)
+            .chain((c + 1..members.len()).filter(|&i| {
+                let m = members[i];
+                !placed[i] && (near(centre, m) || near(m, centre))
+            }))
+            .collect();
+        let star: Vec<Row> = at.iter().map(|&i| members[i]).collect();
         let mut keep = centre;
         if star.len() <= KEEP_SEARCH {
             let mut by_rank = star.clone();
             by_rank.sort_by_cached_key(|&r| (rank(r), r));
             if let Some(&best) = by_rank
                 .iter()
-                .find(|&&x| x == centre || star.iter().all(|&m| m == x || near(x, m)))
+                .find(|&&x| star.iter().all(|&m| m == x || near(x, m)))
             {
                 keep = best;
             }
         }
-        out.extend(star.into_iter().map(|m| (m, keep)));
+        for i in at {
+            let m = members[i];
+            if m == keep || near(keep, m) {
+                placed[i] = true;
+                out.push((m, keep));
+            }
+        }
     }
     out
 }
@@ -572,7 +595,7 @@ mod tests {
             pairs
                 .iter()
                 .find(|p| (p.a, p.b) == (a.min(b), a.max(b)))
-                .map(Pair::similarity)
+                .map(Pair::closeness)
         };
         let c = Clusters::build(6, &pairs, |r| r, sim);
         assert_eq!(c.kept, [0, 4, 0, 0, 4, 4].map(Row));

@@ -41,6 +41,9 @@ pub struct StoryGuard {
     pub dropped_by_window: u64,
     /// Links dropped because too few documents of the two stories are linked.
     pub dropped_by_density: u64,
+    /// Components of links that the size guard split into several stories
+    /// along their weakest links.
+    pub split_components: u64,
 }
 
 /// Counts of `summary.json`.

@@ -42,7 +42,11 @@
 //!   documents merge only once the links between them number at least
 //!   [`MERGE_DENSITY`] times the smaller story's size (a link-count form of
 //!   average linkage);
-//! - no link makes a story larger than [`StoryParams::max_size`].
+//! - no link makes a story larger than [`StoryParams::max_size`]: a
+//!   component that would grow past it is split along its weakest links
+//!   (links are applied strongest first, so the links dropped are weaker
+//!   than every link inside the pieces), and [`Stories::split`] names the
+//!   pieces.
 //!
 //! The result depends only on the links, never on thread scheduling.
 
@@ -97,6 +101,13 @@ pub struct Stories {
     pub dropped_by_window: u64,
     /// Links dropped because too few documents of the two stories are linked.
     pub dropped_by_density: u64,
+    /// Components of the links that the size guard split into several
+    /// stories.
+    pub split_components: u64,
+    /// The stories (by their first row, sorted) that are pieces of a split
+    /// component: parts of a larger web of links, less likely to be one
+    /// event than a story that stands alone.
+    pub split: Vec<Row>,
 }
 
 /// Builds stories from near-duplicates, passage pairs `(a, b, words,
@@ -138,7 +149,10 @@ pub fn build(
     inputs.order_by_strength(&mut candidates);
     let applied = inputs.apply(&mut uf, candidates);
     let labels = label(&mut uf, n);
+    let split = split_pieces(&labels.first, &applied.size_dropped);
     Stories {
+        split_components: split.components,
+        split: split.pieces,
         first: labels.first,
         count: labels.count,
         largest: labels.largest,
@@ -164,6 +178,8 @@ struct Inputs<'a, 's> {
 /// `(a, b)`, and how many candidates each guard dropped.
 struct Applied {
     links: Vec<Link>,
+    /// The links the size guard dropped.
+    size_dropped: Vec<(Row, Row)>,
     dropped_by_size: u64,
     dropped_by_window: u64,
     dropped_by_density: u64,
@@ -286,6 +302,7 @@ impl Inputs<'_, '_> {
             }
         }
         let mut links = Vec::new();
+        let mut size_dropped = Vec::new();
         let (mut dropped_by_size, mut dropped_by_window) = (0, 0);
         let mut seen = ahash::AHashSet::new();
         let mut pending: ahash::AHashMap<(u32, u32), u32> = ahash::AHashMap::new();
@@ -308,6 +325,7 @@ impl Inputs<'_, '_> {
             let (sa, sb) = (uf.set_size(ra), uf.set_size(rb));
             if (sa + sb) as usize > params.max_size {
                 dropped_by_size += 1;
+                size_dropped.push((l.a, l.b));
                 continue;
             }
             // Two stories of several documents merge only when enough of
@@ -340,10 +358,40 @@ impl Inputs<'_, '_> {
         links.sort_by_key(|l| (l.a, l.b));
         Applied {
             links,
+            size_dropped,
             dropped_by_size,
             dropped_by_window,
             dropped_by_density,
         }
+    }
+}
+
+/// The components the size guard split, and their pieces.
+struct Split {
+    components: u64,
+    pieces: Vec<Row>,
+}
+
+/// Joins the stories (`first`: the first row of every row's story) along
+/// the links the size guard dropped: each group of two stories or more is
+/// one split component, and its stories are its pieces.
+fn split_pieces(first: &[Row], size_dropped: &[(Row, Row)]) -> Split {
+    let mut uf = UnionFind::new(first.len());
+    for &(a, b) in size_dropped {
+        uf.union(first[a.index()].0, first[b.index()].0);
+    }
+    let mut pieces: Vec<Row> = size_dropped
+        .iter()
+        .flat_map(|&(a, b)| [first[a.index()], first[b.index()]])
+        .collect();
+    pieces.sort_unstable();
+    pieces.dedup();
+    let mut roots: Vec<u32> = pieces.iter().map(|p| uf.find(p.0)).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    Split {
+        components: roots.len() as u64,
+        pieces,
     }
 }
 
@@ -371,5 +419,23 @@ fn label(uf: &mut UnionFind, n: usize) -> Labels {
         first,
         count,
         largest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_components_join_stories_along_dropped_links() {
+        // Stories {0,1}, {2,3}, {4}, {5}: links 1-2 and 3-4 were dropped by
+        // the size guard, so {0,1}, {2,3} and {4} are the pieces of one
+        // split component; {5} stands alone.
+        let first = [0, 0, 2, 2, 4, 5].map(Row);
+        let split = split_pieces(&first, &[(Row(1), Row(2)), (Row(3), Row(4))]);
+        assert_eq!(split.components, 1);
+        assert_eq!(split.pieces, [0, 2, 4].map(Row));
+        let none = split_pieces(&first, &[]);
+        assert_eq!((none.components, none.pieces.len()), (0, 0));
     }
 }

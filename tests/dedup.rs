@@ -444,6 +444,37 @@ fn trimmed() -> String {
 }
 
 #[test]
+fn the_text_holding_a_copy_is_never_its_duplicate() {
+    // The trimmed copy comes first in the input, and `--keep first` would
+    // keep it; but the original holds 120 words the copy lacks, so the copy
+    // is the duplicate, in dedup as in analyze.
+    let original = words(3, 300);
+    let d = Dir::new();
+    let mut text = line("trim60", &original[..180].join(" "));
+    text.push_str(&line("orig", &original.join(" ")));
+    d.write("t.jsonl", text);
+    d.run(&[
+        "dedup",
+        "t.jsonl",
+        "-o",
+        "kept.jsonl",
+        "--duplicates",
+        "dups.jsonl",
+    ])
+    .ok();
+    let dups = read_jsonl(&d.join("dups.jsonl"));
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    assert_eq!(
+        (&dups[0]["id"], &dups[0]["duplicate_of"]),
+        (&"trim60".into(), &"orig".into())
+    );
+    d.run(&["analyze", "t.jsonl", "--out", "out"]).ok();
+    let docs = read_jsonl(&d.join("out/documents.jsonl"));
+    assert_eq!(docs[0]["duplicate_of"], "orig", "{docs:?}");
+    assert!(docs[1]["duplicate_of"].is_null(), "{docs:?}");
+}
+
+#[test]
 fn trimmed_copies_are_contained_duplicates() {
     let d = Dir::new();
     d.write("t.jsonl", trimmed());

@@ -111,16 +111,32 @@ pub fn find_duplicates(
 /// A member must be a near-duplicate of its cluster's kept document: a
 /// verified pair, or (where banding gave a star or a chain instead of every
 /// pair) coarse signatures that clear the threshold by the margin that
-/// accepts a pair without refinement.
+/// accepts a pair without refinement. In a pair accepted on containment,
+/// the larger document (by estimated shingles) is a duplicate of the
+/// smaller only when `--threshold` of it is shared ([`may_hold_copy`]).
 pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
     let docs = &corpus.docs;
     let row_docs = &corpus.row_docs;
     let sure = config.threshold + config.doubt_margin();
-    let near = |a: Row, b: Row| match find_pair(pairs, a, b) {
-        Some(p) => Some(p.similarity()),
+    // How close `member` is to `kept` when it may be its duplicate
+    // ([`Pair::closeness`]).
+    let sigs = &corpus.sigs;
+    let near = |kept: Row, member: Row| match find_pair(pairs, kept, member) {
+        Some(p)
+            if p.contained
+                && !may_hold_copy(
+                    p,
+                    sigs.shingles(kept),
+                    sigs.shingles(member),
+                    config.threshold,
+                ) =>
+        {
+            None
+        }
+        Some(p) => Some(p.closeness()),
         None => {
-            let j = corpus.sigs.jaccard(a, b);
-            (j >= sure).then_some(j as f32)
+            let j = sigs.jaccard(kept, member);
+            (j >= sure).then_some(1.0 + j as f32)
         }
     };
     let n = corpus.sigs.len();
@@ -142,6 +158,16 @@ pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
             near,
         ),
     }
+}
+
+/// Whether `member` (of `member_size` shingles) may be a duplicate of
+/// `kept` in pair `p` accepted on containment: at least `threshold` of its
+/// shingles are in `kept` (as for every Jaccard pair), so a document that
+/// holds a copy and much text of its own is never dropped as the copy's
+/// duplicate.
+fn may_hold_copy(p: &Pair, kept_size: u32, member_size: u32, threshold: f64) -> bool {
+    member_size <= kept_size
+        || f64::from(p.containment) * f64::from(kept_size) / f64::from(member_size) >= threshold
 }
 
 /// Decides `doubtful` pairs on the finer signatures of their documents and

@@ -204,14 +204,20 @@ fn listed_groups<G>(
 }
 
 /// Which rows the report embeds the text of (by [`Row::index`]): members of
-/// the largest stories, then of the largest near-duplicate clusters, up to
-/// `limit` documents.
+/// the largest stories that stand alone, then of the largest near-duplicate
+/// clusters, then of the stories that are pieces of a component split at
+/// `--max-story` ([`Stories::split`]: webs of links, least likely to be one
+/// event), up to `limit` documents.
 pub fn embedded_rows(dups: &Duplicates, stories: &Stories, limit: usize) -> Vec<bool> {
     let mut embed = vec![false; stories.first.len()];
     let mut count = 0;
-    for (_, members) in groups(&stories.first)
+    let (pieces, whole): (Vec<_>, Vec<_>) = groups(&stories.first)
+        .into_iter()
+        .partition(|(head, _)| stories.split.binary_search(head).is_ok());
+    for (_, members) in whole
         .into_iter()
         .chain(groups(&dups.clusters.kept))
+        .chain(pieces)
     {
         if count + members.len() > limit {
             continue;

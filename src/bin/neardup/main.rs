@@ -84,7 +84,7 @@ fn analyze(a: &AnalyzeArgs) -> Result<(), Error> {
         let c = &summary.counts;
         eprintln!(
             "read {} = ok {} + empty {} + rejected {}; {} near-duplicate clusters ({} duplicates), \
-             {} stories, {} shared passages; wrote {}",
+             {} stories (largest {}, {} split at --max-story), {} shared passages; wrote {}",
             c.read,
             c.ok,
             c.empty,
@@ -92,6 +92,8 @@ fn analyze(a: &AnalyzeArgs) -> Result<(), Error> {
             c.clusters,
             c.duplicates,
             c.stories,
+            c.largest_story,
+            summary.story_guard.split_components,
             c.passages,
             a.out.display()
         );

@@ -55,6 +55,10 @@
         return c;
       })));
     view.appendChild(header);
+    if (kind === 'story') {
+      var tl = timeline(members, inGroup, hd);
+      if (tl) view.appendChild(tl);
+    }
     if (emb < members.length) {
       view.appendChild(el('div', { class: 'notice' }, emb === 0
         ? 'Text not embedded \u2014 ' + num(G.passages || 0) + ((G.passages || 0) === 1 ? ' shared passage' : ' shared passages') + ' (in shared.jsonl). The texts of this ' + (kind === 'story' ? 'story' : 'cluster') + '\u2019s documents are not embedded in this report (only the largest stories are); their ids, outlets, dates and titles are listed below.'
@@ -143,6 +147,54 @@
     current.fill = fill;
     cleanups.push(function () { fillers.clear(); });
     return (kind === 'story' ? 'Story: ' : 'Cluster: ') + (docTitle(hd) || String(hd.id));
+  }
+
+  // A story's timeline: one row per outlet (the 10 with most documents, the
+  // rest folded into "others"), one dot per outlet and day, sized by its
+  // documents; a dot links to its first document. Null when fewer than two
+  // members are dated.
+  function timeline(members, inGroup, hd) {
+    var day = function (m) { var d = docs[m].date; return d ? Date.parse(String(d).slice(0, 10) + 'T00:00:00Z') / 86400000 : null; };
+    var dated = members.filter(function (m) { return day(m) != null; });
+    if (dated.length < 2) return null;
+    var lo = Math.min.apply(null, dated.map(day)), hi = Math.max.apply(null, dated.map(day));
+    var span = Math.max(1, hi - lo);
+    var oc = outletCounts(dated);
+    var shown = oc.slice(0, oc.length > 11 ? 10 : 11).map(function (e) { return e[0]; });
+    var rowOf = function (m) { var k = shown.indexOf(docs[m].outlet); return k < 0 ? shown.length : k; };
+    var rows = shown.length + (oc.length > shown.length ? 1 : 0);
+    var cells = new Map();
+    dated.forEach(function (m) {
+      var key = rowOf(m) + ':' + day(m);
+      if (!cells.has(key)) cells.set(key, []);
+      cells.get(key).push(m);
+    });
+    var grid = el('div', { class: 'timeline-rows', role: 'list' });
+    for (var r = 0; r < rows; r++) {
+      var name = r < shown.length ? (shown[r] != null ? outlets[shown[r]] : 'no outlet') : 'others';
+      var track = el('div', { class: 'timeline-track' });
+      grid.appendChild(el('div', { class: 'timeline-row', role: 'listitem' }, el('span', { class: 'timeline-name', dir: 'auto' }, name), track));
+      cells.forEach(function (ms, key) {
+        if (+key.split(':')[0] !== r) return;
+        var x = (day(ms[0]) - lo) / span * 100;
+        var when = String(docs[ms[0]].date).slice(0, 10);
+        var label = name + ', ' + when + ': ' + ms.length + (ms.length === 1 ? ' document' : ' documents') +
+          ms.slice(0, 5).map(function (m) { return '\n\u2022 ' + (docTitle(docs[m]) || docs[m].id); }).join('');
+        var dot = el('a', { class: 'timeline-dot', href: '#story=' + enc(hd.id) + '&doc=' + enc(docs[ms[0]].id), title: label, 'aria-label': label });
+        dot.style.left = x + '%';
+        dot.style.setProperty('--h', String(hueAt(inGroup.get(ms[0]))));
+        dot.style.setProperty('--s', String(Math.min(22, 8 + 3 * Math.sqrt(ms.length - 1))) + 'px');
+        track.appendChild(dot);
+      });
+    }
+    var undated = members.length - dated.length;
+    var lo_s = new Date(lo * 86400000).toISOString().slice(0, 10), hi_s = new Date(hi * 86400000).toISOString().slice(0, 10);
+    return el('section', { class: 'panel timeline', 'aria-label': 'Timeline' },
+      el('div', { class: 'panel-head' }, el('h2', null, 'Timeline'),
+        el('p', { class: 'panel-sub' }, 'When each outlet ran the story: one dot per outlet and day, larger for more documents.')),
+      grid,
+      el('div', { class: 'timeline-axis' }, el('span', null, lo_s), el('span', null, hi === lo ? '' : hi_s)),
+      undated ? el('p', { class: 'muted' }, num(undated) + (undated === 1 ? ' document is' : ' documents are') + ' undated.') : null);
   }
 
   function fact(v, label) { return el('span', { class: 'fact' }, el('strong', null, v), ' ' + label); }
