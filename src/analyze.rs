@@ -39,7 +39,7 @@ use crate::document::{DocId, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
 use crate::passages::snippets::{Snippets, wanted_spans};
-use crate::passages::{self, Passages, TextKind};
+use crate::passages::{self, Passages, SharedPassage, TextKind};
 use crate::pipeline::{Corpus, cluster, find_duplicates, read_and_sign};
 use crate::progress::{Progress, Unit};
 use crate::report::html;
@@ -154,12 +154,13 @@ fn find_all(
         });
     }
     let stories = timings.time("stories", || {
+        let (evidence, lead_pairs) = passage_pairs(&passages);
         story::build(
             &signed,
             &dups,
-            &passage_pairs(&passages),
+            &evidence,
             &passages.aligned,
-            &reuse,
+            &lead_pairs,
             &doc_words(&passages),
             &config.stories,
         )
@@ -295,14 +296,28 @@ fn write_outputs(
     Ok(files)
 }
 
-/// Words and passages of reused text (not quotes, not a template's) shared
-/// by each pair of signature [`Row`]s: `(a, b, words, passages)`, sorted.
-fn passage_pairs(passages: &Passages) -> Vec<(Row, Row, u32, u32)> {
+/// Story evidence from the passages: the words and passages of reused text
+/// (not quotes, not a template's) shared by each pair of signature [`Row`]s,
+/// `(a, b, words, passages)`, and the pairs sharing reused or quoted text,
+/// both sorted and both only for pairs with such a passage in the lead of
+/// one of the two documents ([`Passages::in_lead`]): a follow-up that
+/// re-uses another event's background further down is not that event.
+fn passage_pairs(passages: &Passages) -> (Vec<(Row, Row, u32, u32)>, Vec<(Row, Row)>) {
+    let shared = |p: &&SharedPassage| p.text != TextKind::Template;
+    let mut lead: Vec<(Row, Row)> = passages
+        .passages
+        .iter()
+        .filter(shared)
+        .filter(|p| passages.in_lead(p))
+        .map(|p| (p.a, p.b))
+        .collect();
+    lead.dedup();
+    let has_lead = |a: Row, b: Row| lead.binary_search(&(a, b)).is_ok();
     let mut out: Vec<(Row, Row, u32, u32)> = Vec::new();
     for p in passages
         .passages
         .iter()
-        .filter(|p| p.text == TextKind::Reuse)
+        .filter(|p| p.text == TextKind::Reuse && has_lead(p.a, p.b))
     {
         match out.last_mut() {
             Some(last) if last.0 == p.a && last.1 == p.b => {
@@ -312,7 +327,7 @@ fn passage_pairs(passages: &Passages) -> Vec<(Row, Row, u32, u32)> {
             _ => out.push((p.a, p.b, p.words, 1)),
         }
     }
-    out
+    (out, lead)
 }
 
 /// Words of every signed document, by signature [`Row`].

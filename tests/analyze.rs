@@ -258,3 +258,46 @@ fn outlet_aliases_merge_outlets_filed_under_two_names() {
     ]);
     r.expect_stderr(2, &["bad.csv:2"]);
 }
+
+#[test]
+fn background_below_the_leads_links_no_story() {
+    // Day one: outlet A's report (a 90-word lead, then a 60-word background
+    // paragraph); outlet B rewrites it the same day from the top (its lead
+    // is A's lead). Day two: outlet C reports another event (a new
+    // 150-word lead) and closes with A's background paragraph.
+    let (lead, background) = (words(11, 90), words(12, 60));
+    let (other_lead, filler) = (words(13, 150), words(14, 60));
+    let join = |parts: &[&[String]]| parts.concat().join(" ");
+    let record = |id: &str, outlet: &str, date: &str, text: String| {
+        serde_json::json!({"id": id, "outlet": outlet, "date": date, "text": text}).to_string()
+            + "\n"
+    };
+    let mut body = record("a", "A", "2020-01-01", join(&[&lead, &background]));
+    body += &record("b", "B", "2020-01-01", join(&[&lead[..60], &filler]));
+    body += &record("c", "C", "2020-01-02", join(&[&other_lead, &background]));
+    for i in 0..6 {
+        body += &record(
+            &format!("x{i}"),
+            "X",
+            "2020-01-03",
+            words(200 + i, 150).join(" "),
+        );
+    }
+    let d = Dir::new();
+    d.write("f.jsonl", body);
+    d.run(&["analyze", "f.jsonl", "--out", "out"]).ok();
+    let docs = read_jsonl(&d.join("out/documents.jsonl"));
+    let story = |id: &str| docs.iter().find(|x| x["id"] == id).unwrap()["story"].clone();
+    // The rewrite shares A's lead: one story.
+    assert_eq!(story("a"), story("b"), "{docs:?}");
+    // The follow-up shares only background, far below both leads.
+    assert_ne!(story("a"), story("c"), "{docs:?}");
+    // The shared background is still reported as a passage.
+    let shared = read_jsonl(&d.join("out/shared.jsonl"));
+    assert!(
+        shared
+            .iter()
+            .any(|p| p["a"]["id"] == "a" && p["b"]["id"] == "c"),
+        "{shared:?}"
+    );
+}

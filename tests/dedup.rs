@@ -408,27 +408,6 @@ fn chained_near_duplicates_are_not_one_cluster() {
     }
 }
 
-/// Pseudo-random words (syllables and a number), deterministic.
-fn words(seed: u64, n: usize) -> Vec<String> {
-    let mut state = seed;
-    (0..n)
-        .map(|i| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let k = (state >> 33) as usize;
-            let syll = ["ka", "lo", "mi", "ren", "tas", "vu", "zen", "pri", "dol"];
-            let w: String = (0..3).map(|j| syll[(k >> (j * 4)) % syll.len()]).collect();
-            // A sentence every 12 words.
-            if i % 12 == 11 {
-                format!("{w}{}.", k % 89)
-            } else {
-                format!("{w}{}", k % 89)
-            }
-        })
-        .collect()
-}
-
 /// An original of 300 words, its first 180 words (Jaccard about 0.6 with it,
 /// wholly contained), its first 60 words (Jaccard about 0.2, contained) and
 /// unrelated documents.

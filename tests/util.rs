@@ -215,3 +215,24 @@ pub fn read_json(path: &Path) -> Value {
 pub fn line(id: &str, text: &str) -> String {
     serde_json::json!({"id": id, "text": text}).to_string() + "\n"
 }
+
+/// Pseudo-random words (syllables and a number), deterministic.
+pub fn words(seed: u64, n: usize) -> Vec<String> {
+    let mut state = seed;
+    (0..n)
+        .map(|i| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let k = (state >> 33) as usize;
+            let syll = ["ka", "lo", "mi", "ren", "tas", "vu", "zen", "pri", "dol"];
+            let w: String = (0..3).map(|j| syll[(k >> (j * 4)) % syll.len()]).collect();
+            // A sentence every 12 words.
+            if i % 12 == 11 {
+                format!("{w}{}.", k % 89)
+            } else {
+                format!("{w}{}", k % 89)
+            }
+        })
+        .collect()
+}

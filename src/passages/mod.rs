@@ -170,6 +170,12 @@ pub fn covered_len(spans: impl IntoIterator<Item = (u32, u32)>) -> u32 {
     total
 }
 
+/// Share of a document's words, from its start, that is its lead: where a
+/// news article tells what is new (at least [`LEAD_WORDS`] words).
+pub const LEAD: f64 = 0.2;
+/// Least words of a lead.
+pub const LEAD_WORDS: u32 = 30;
+
 impl Passages {
     /// The pairs of signature [`Row`]s that share a passage of reused or
     /// quoted text (not only a template's), sorted.
@@ -182,6 +188,19 @@ impl Passages {
             .collect();
         out.dedup();
         out
+    }
+
+    /// Whether passage `p` starts within the lead ([`LEAD`]) of one of its
+    /// two documents. Text shared only below both leads is background (a
+    /// running story's paragraph, a quoted statement re-used by a
+    /// follow-up), not the news itself.
+    pub fn in_lead(&self, p: &SharedPassage) -> bool {
+        let starts_in_lead = |r: Row, start: u32| {
+            let w = self.words.words_of(r);
+            let lead = (LEAD * w.len() as f64).ceil().max(f64::from(LEAD_WORDS)) as u32;
+            start - w.start < lead
+        };
+        starts_in_lead(p.a, p.a_words.start) || starts_in_lead(p.b, p.b_words.start)
     }
 }
 
