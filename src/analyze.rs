@@ -296,13 +296,16 @@ fn write_outputs(
     Ok(files)
 }
 
+/// Rows `a < b`, the words and the passages of reused text they share.
+type PassagePair = (Row, Row, u32, u32);
+
 /// Story evidence from the passages: the words and passages of reused text
 /// (not quotes, not a template's) shared by each pair of signature [`Row`]s,
 /// `(a, b, words, passages)`, and the pairs sharing reused or quoted text,
 /// both sorted and both only for pairs with such a passage in the lead of
 /// one of the two documents ([`Passages::in_lead`]): a follow-up that
 /// re-uses another event's background further down is not that event.
-fn passage_pairs(passages: &Passages) -> (Vec<(Row, Row, u32, u32)>, Vec<(Row, Row)>) {
+fn passage_pairs(passages: &Passages) -> (Vec<PassagePair>, Vec<(Row, Row)>) {
     let shared = |p: &&SharedPassage| p.text != TextKind::Template;
     let mut lead: Vec<(Row, Row)> = passages
         .passages
@@ -313,7 +316,7 @@ fn passage_pairs(passages: &Passages) -> (Vec<(Row, Row, u32, u32)>, Vec<(Row, R
         .collect();
     lead.dedup();
     let has_lead = |a: Row, b: Row| lead.binary_search(&(a, b)).is_ok();
-    let mut out: Vec<(Row, Row, u32, u32)> = Vec::new();
+    let mut out: Vec<PassagePair> = Vec::new();
     for p in passages
         .passages
         .iter()
