@@ -148,11 +148,9 @@ fn find_all(
         timings,
     )?;
     let reuse = passages.reuse_pairs();
-    if config.containment > 0.0 {
-        timings.time("contained copies", || {
-            add_contained_copies(corpus, config, &mut dups, &passages, &reuse)
-        });
-    }
+    timings.time("duplicates revised", || {
+        revise_duplicates(corpus, config, &mut dups, &passages, &reuse)
+    });
     let stories = timings.time("stories", || {
         let (evidence, lead_pairs) = passage_pairs(&passages);
         story::build(
@@ -180,26 +178,39 @@ fn find_all(
     })
 }
 
-/// Adds the contained copies that shared passages reveal
-/// ([`passages::contained`]) to the verified pairs, and rebuilds the
-/// clusters if there were any. Such a pair's similarity is the covered share
-/// of the shorter document (its `containment`).
-fn add_contained_copies(
+/// Revises the near-duplicate pairs with what the passages showed, then
+/// rebuilds the clusters if they changed: pairs that are two issues of one
+/// template ([`Passages::template_siblings`]) are dropped, and (unless
+/// `--containment 0`) pairs whose non-template passages hold most of the
+/// shorter document ([`passages::contained`]) are added, with the share of
+/// the shorter document they cover as their `containment`.
+fn revise_duplicates(
     corpus: &Corpus,
     config: &Config,
     dups: &mut Duplicates,
     passages: &Passages,
     reuse: &[(Row, Row)],
 ) {
-    let found = passages::contained::find(passages, reuse);
-    let added = dups.add_pairs(found.iter().map(|c| Pair {
-        a: c.a,
-        b: c.b,
-        jaccard: corpus.sigs.jaccard(c.a, c.b) as f32,
-        containment: c.coverage,
-        contained: true,
-    }));
-    if added > 0 {
+    let siblings = &passages.template_siblings;
+    let before = dups.pairs.len();
+    dups.pairs
+        .retain(|p| siblings.binary_search(&(p.a, p.b)).is_err());
+    let mut changed = dups.pairs.len() != before;
+    if config.containment > 0.0 {
+        let found = passages::contained::find(passages, reuse);
+        let found = found
+            .iter()
+            .filter(|c| siblings.binary_search(&(c.a, c.b)).is_err());
+        let added = dups.add_pairs(found.map(|c| Pair {
+            a: c.a,
+            b: c.b,
+            jaccard: corpus.sigs.jaccard(c.a, c.b) as f32,
+            containment: c.coverage,
+            contained: true,
+        }));
+        changed |= added > 0;
+    }
+    if changed {
         dups.clusters = cluster(corpus, config, &dups.pairs);
     }
 }
@@ -220,6 +231,7 @@ fn summarize(corpus: &Corpus, config: &Config, found: &Found) -> Summary {
         duplicate_pairs: dups.pairs.len() as u64,
         contained_pairs: dups.pairs.iter().filter(|p| p.contained).count() as u64,
         refined_pairs: dups.refined,
+        template_sibling_pairs: passages.template_siblings.len() as u64,
         story_pairs: stories.links.len() as u64,
         stories: stories.count as u64 + stats.empty,
         largest_story: stories.largest as u64,

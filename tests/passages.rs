@@ -9,7 +9,10 @@
 //! corpora are scored with PAN's measures (Potthast et al. 2010).
 
 use neardup_testkit::pan::{PanReport, pan_eval};
-use neardup_testkit::{NewsSpec, PassageQuality, Script, passage_quality, write_news_corpus};
+use neardup_testkit::{
+    NewsSpec, PassageQuality, Script, TemplateSpec, passage_quality, template_corpus,
+    write_news_corpus,
+};
 
 use crate::util::*;
 
@@ -167,107 +170,35 @@ fn passages_say_how_they_matched_and_passage_match_limits_them() {
     }
 }
 
-/// A corpus with one planted template: a congratulation formula with
-/// slots (title, name, country, occasion) run by 8 outlets over 12 days,
-/// each time inside an article of its own; plus a wire story copied by
-/// three outlets on one day. Returns the JSONL and the template documents'
-/// ids.
-fn template_corpus() -> (String, Vec<String>) {
-    let mut state = 5u64;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as usize
-    };
-    let syll = [
-        "ka", "lo", "mi", "ren", "tas", "vu", "zen", "pri", "dol", "sek", "ar", "bo",
-    ];
-    // Words of a vocabulary of some thousands, so unrelated texts share few
-    // character shingles, as real ones do.
-    let mut word = || {
-        let n = next();
-        let stem: String = (0..2 + n % 2)
-            .map(|i| syll[(n >> (i * 4 + 3)) % syll.len()])
-            .collect();
-        format!(
-            "{stem}{}",
-            syll[(n >> 20) % syll.len()].repeat(1 + (n >> 24) % 2)
-        )
-    };
-    let mut prose = |n: usize| (0..n).map(|_| word()).collect::<Vec<_>>().join(" ");
-    let countries = [
-        "Norway", "Chile", "Kenya", "Peru", "Japan", "Ghana", "Nepal", "Fiji", "Oman", "Laos",
-        "Chad", "Mali",
-    ];
-    let names = [
-        "Adams", "Baker", "Costa", "Dubois", "Eriksen", "Fofana", "Garcia", "Hoshino", "Ibrahim",
-        "Jensen", "Kato", "Lopez",
-    ];
-    let occasions = [
-        "the national day",
-        "the independence day",
-        "the anniversary of the republic",
-    ];
-    let mut lines = Vec::new();
-    let mut ids = Vec::new();
-    for k in 0..24 {
-        // Every issue of the formula has its own slots.
-        let (c, n, o) = (
-            countries[k % 12],
-            names[(k * 5 + k / 12) % 12],
-            occasions[(k + k / 12) % 3],
-        );
-        let formula = format!(
-            "The king sent a cable of congratulation to President {n} of {c} on the occasion of \
-             {o} of {c}, in which he expressed in his own name and in the name of the people and \
-             the government of the kingdom his sincerest congratulations and best wishes for good \
-             health and happiness to the president and for further progress and prosperity to \
-             the friendly people of {c}."
-        );
-        let text = format!("{}. {formula} {}.", prose(70), prose(70));
-        let id = format!("t{k:02}");
-        lines.push(serde_json::json!({
-            "id": id, "source": format!("outlet{}", k % 8),
-            "date": format!("2024-03-{:02}", 1 + (k % 12) * 2), "text": text,
-        }));
-        ids.push(id);
-    }
-    let wire = format!("{}. {}. {}.", prose(60), prose(60), prose(60));
-    for k in 0..3 {
-        lines.push(serde_json::json!({
-            "id": format!("w{k}"), "source": format!("outlet{k}"), "date": "2024-03-05",
-            "text": format!("{} {wire}", prose(20)),
-        }));
-    }
-    for k in 0..30 {
-        lines.push(serde_json::json!({
-            "id": format!("x{k:02}"), "source": format!("outlet{}", k % 8),
-            "date": format!("2024-03-{:02}", 1 + k % 28), "text": prose(150),
-        }));
-    }
-    let body = lines.iter().map(|l| format!("{l}\n")).collect();
-    (body, ids)
-}
-
 #[test]
-fn a_planted_template_is_reported_as_template_and_links_no_story() {
+fn planted_templates_are_templates_not_duplicates_nor_stories() {
+    // Two release families (the document is the formula: issues are
+    // Jaccard 0.6-0.85 apart, each issue run by 3 outlets) and one
+    // embedded family, over 8 outlets and 24 days; a wire story; unrelated
+    // articles.
+    let corpus = template_corpus(&TemplateSpec::default());
     let d = Dir::new();
-    let (body, ids) = template_corpus();
-    d.write("t.jsonl", body);
+    d.write("t.jsonl", corpus.jsonl());
     d.run(&["analyze", "t.jsonl", "--out", "out", "--date-field", "date"])
         .ok();
-    let is_template_doc = |id: &serde_json::Value| ids.iter().any(|t| id == t);
+    let issue = |id: &serde_json::Value| {
+        let t = corpus.docs.iter().find(|t| id == &t.id).unwrap();
+        t.issue.clone()
+    };
     let shared = read_jsonl(&d.join("out/shared.jsonl"));
-    let between: Vec<_> = shared
+    // Between issues of the embedded family, the shared text is the formula.
+    let embedded: Vec<_> = shared
         .iter()
-        .filter(|p| is_template_doc(&p["a"]["id"]) && is_template_doc(&p["b"]["id"]))
+        .filter(|p| {
+            let (a, b) = (issue(&p["a"]["id"]), issue(&p["b"]["id"]));
+            matches!((&a, &b), (Some(x), Some(y)) if x.starts_with('e') && y.starts_with('e'))
+        })
         .collect();
-    assert!(!between.is_empty(), "the formula is shared text");
+    assert!(!embedded.is_empty(), "the formula is shared text");
     assert!(
-        between.iter().all(|p| p["kind"] == "template"),
+        embedded.iter().all(|p| p["kind"] == "template"),
         "{:?}",
-        between
+        embedded
             .iter()
             .filter(|p| p["kind"] != "template")
             .collect::<Vec<_>>()
@@ -278,21 +209,42 @@ fn a_planted_template_is_reported_as_template_and_links_no_story() {
             .iter()
             .any(|p| p["a"]["id"] == "w0" && p["kind"] == "reuse")
     );
-    // No two template siblings in one cluster or story.
     let docs = read_jsonl(&d.join("out/documents.jsonl"));
-    let of = |field: &str| -> Vec<String> {
-        docs.iter()
-            .filter(|x| is_template_doc(&x["id"]))
-            .map(|x| x[field].as_str().unwrap().to_string())
-            .collect()
-    };
-    for field in ["cluster", "story"] {
-        let mut v = of(field);
-        v.sort();
-        let n = v.len();
-        v.dedup();
-        assert_eq!(v.len(), n, "template siblings share a {field}");
+    let mut siblings_joined = Vec::new();
+    let mut copies_apart = Vec::new();
+    for (i, x) in docs.iter().enumerate() {
+        for y in &docs[i + 1..] {
+            let (Some(ix), Some(iy)) = (issue(&x["id"]), issue(&y["id"])) else {
+                continue;
+            };
+            for field in ["cluster", "story"] {
+                if ix != iy && x[field] == y[field] {
+                    siblings_joined.push((field, x["id"].clone(), y["id"].clone()));
+                }
+            }
+            // Copies of one issue are one article.
+            if ix == iy && x["cluster"] != y["cluster"] {
+                copies_apart.push((x["id"].clone(), y["id"].clone()));
+            }
+        }
     }
+    assert!(
+        siblings_joined.is_empty(),
+        "{} template sibling pairs joined, such as {:?}",
+        siblings_joined.len(),
+        &siblings_joined[..siblings_joined.len().min(6)]
+    );
+    assert!(
+        copies_apart.is_empty(),
+        "copies of one issue apart: {copies_apart:?}"
+    );
+    let summary = read_json(&d.join("out/summary.json"));
+    assert!(
+        summary["counts"]["template_sibling_pairs"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
     // The wire story is one story.
     let story = |id: &str| docs.iter().find(|x| x["id"] == id).unwrap()["story"].clone();
     assert_eq!(story("w0"), story("w1"));

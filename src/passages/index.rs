@@ -235,11 +235,12 @@ pub fn outlet_key(signed: &SignedDocs<'_>, row: Row) -> u64 {
 pub fn build(
     signed: &SignedDocs<'_>,
     kept: &[Row],
+    issues: &[Row],
     words: &TokenStore,
     masked: &[bool],
 ) -> IndexResult {
     let entries = index_entries(words, masked);
-    let judge = Judge::new(signed, kept);
+    let judge = Judge::new(signed, kept).with_issues(issues);
     // Group boundaries, then each group on its own (in parallel).
     let bounds = group_bounds(&entries);
     let results: Vec<(Wording, Vec<Seed>)> = bounds
@@ -356,6 +357,28 @@ pub(super) struct Judge<'a, 's> {
     cluster_size: Vec<u32>,
     /// Number of clusters.
     total_clusters: usize,
+    /// Per row, the first row of its issue ([`issues`]), for
+    /// [`Judge::is_template`]; the clusters when not set.
+    issues: Option<&'a [Row]>,
+}
+
+/// Jaccard from which two near-duplicates are one issue of a text: the same
+/// words, not a template's formula with other slots.
+pub const ISSUE_JACCARD: f64 = 0.9;
+
+/// Per row, the first row of its issue: rows joined by near-duplicate pairs
+/// of estimated Jaccard at least [`ISSUE_JACCARD`]. Template siblings are
+/// often near-duplicates on signatures alone (the formula is most of the
+/// text) and share a cluster, but not an issue.
+pub fn issues(rows: usize, pairs: &[crate::cluster::Pair]) -> Vec<Row> {
+    let mut uf = crate::cluster::UnionFind::new(rows);
+    for p in pairs
+        .iter()
+        .filter(|p| f64::from(p.jaccard) >= ISSUE_JACCARD)
+    {
+        uf.union(p.a.0, p.b.0);
+    }
+    (0..rows as u32).map(|r| Row(uf.find(r))).collect()
 }
 
 impl<'a, 's> Judge<'a, 's> {
@@ -371,6 +394,16 @@ impl<'a, 's> Judge<'a, 's> {
             kept,
             cluster_size,
             total_clusters: cluster_count(kept),
+            issues: None,
+        }
+    }
+
+    /// The same judge, counting the `issues` of [`issues`] instead of
+    /// clusters when it tells a template.
+    pub(super) fn with_issues(self, issues: &'a [Row]) -> Judge<'a, 's> {
+        Judge {
+            issues: Some(issues),
+            ..self
         }
     }
 
@@ -380,12 +413,13 @@ impl<'a, 's> Judge<'a, 's> {
     }
 
     /// Whether a phrase found in `rows` that is not stock is a template's:
-    /// in at least [`STOCK_MIN_CLUSTERS`] clusters, dated on at least
+    /// in at least [`STOCK_MIN_CLUSTERS`] issues ([`issues`]; clusters when not set), dated on at least
     /// [`TEMPLATE_DAYS`] distinct days spanning more than
     /// [`TEMPLATE_SPAN_DAYS`].
     pub(super) fn is_template(&self, rows: impl Iterator<Item = Row>) -> bool {
         let rows: Vec<Row> = rows.collect();
-        let mut clusters: Vec<Row> = rows.iter().map(|r| self.kept[r.index()]).collect();
+        let of = self.issues.unwrap_or(self.kept);
+        let mut clusters: Vec<Row> = rows.iter().map(|r| of[r.index()]).collect();
         clusters.sort_unstable();
         clusters.dedup();
         if clusters.len() < STOCK_MIN_CLUSTERS as usize {

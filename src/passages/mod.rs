@@ -152,6 +152,9 @@ pub struct Passages {
     pub aligned: Vec<(Row, Row)>,
     /// Words of every signed document outside its boilerplate, by row.
     pub own_words: Vec<u32>,
+    /// Near-duplicate pairs (on Jaccard) that are issues of one template
+    /// ([`template_siblings`]), sorted.
+    pub template_siblings: Vec<(Row, Row)>,
     /// Counts.
     pub stats: PassageStats,
 }
@@ -440,7 +443,8 @@ pub fn find(
         boilerplate::find(signed, kept, &words)
     });
     let mut index = timings.time("passages: index", || {
-        index::build(signed, kept, &words, &masked)
+        let issues = index::issues(signed.len(), &dups.pairs);
+        index::build(signed, kept, &issues, &words, &masked)
     });
     let seeds = std::mem::take(&mut index.seeds);
     // With only exact matches wanted, sentences are never compared as sets.
@@ -471,6 +475,9 @@ pub fn find(
         params,
     };
     let (found, rechecked_stock) = stage.align_all(&candidates, &seeds, progress, timings);
+    let template_siblings = timings.time("passages: template siblings", || {
+        template_siblings(&words, &masked, &stage.stock, &stage.template, &dups.pairs)
+    });
     let own_words: Vec<u32> = (0..words.docs() as u32)
         .into_par_iter()
         .map(|r| {
@@ -503,8 +510,70 @@ pub fn find(
         passages: found.into_iter().flatten().collect(),
         aligned,
         own_words,
+        template_siblings,
         stats,
     })
+}
+
+/// Share of its own words (outside boilerplate) from which a document is
+/// mostly a template's fixed wording.
+pub const FORMULA_SHARE: f64 = 0.5;
+/// Least share of the slot words of the document with fewer that the other
+/// must have for two issues of one template to be one article.
+pub const SLOT_AGREEMENT: f64 = 0.8;
+
+/// The near-duplicate pairs (accepted on Jaccard) that are two issues of one
+/// template, not one article: one of the two is mostly template or stock
+/// wording ([`FORMULA_SHARE`] of its own words), and the words outside that
+/// wording — the slots: names, places, figures, dates — mostly differ
+/// (fewer than [`SLOT_AGREEMENT`] of the smaller set of slot words is in
+/// the other). Two outlets running the same issue agree on its slots.
+fn template_siblings(
+    words: &TokenStore,
+    masked: &[bool],
+    stock: &[bool],
+    template: &[bool],
+    pairs: &[crate::cluster::Pair],
+) -> Vec<(Row, Row)> {
+    let recurring = |i: usize| template[i] || stock[i];
+    // The share of a row's own words in recurring wording, and its slot words.
+    let profile = |r: Row| {
+        let range = words.words_of(r);
+        let (s, e) = (range.start as usize, range.end as usize);
+        let own = (s..e).filter(|&i| !masked[i]).count().max(1);
+        let formula = (s..e).filter(|&i| !masked[i] && recurring(i)).count();
+        let mut slots: Vec<u32> = (s..e)
+            .filter(|&i| !masked[i] && !recurring(i))
+            .map(|i| words.all_hashes()[i])
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        (formula as f64 / own as f64, slots)
+    };
+    pairs
+        .par_iter()
+        .filter(|p| !p.contained)
+        .filter_map(|p| {
+            let (fa, sa) = profile(p.a);
+            let (fb, sb) = profile(p.b);
+            if fa.max(fb) < FORMULA_SHARE {
+                return None;
+            }
+            let (small, large) = if sa.len() <= sb.len() {
+                (&sa, &sb)
+            } else {
+                (&sb, &sa)
+            };
+            if small.is_empty() {
+                return None;
+            }
+            let agree = small
+                .iter()
+                .filter(|h| large.binary_search(h).is_ok())
+                .count();
+            (agree as f64 / (small.len() as f64) < SLOT_AGREEMENT).then_some((p.a, p.b))
+        })
+        .collect()
 }
 
 /// What comparing sentences as sets needs: per word, whether it is a content

@@ -81,6 +81,7 @@ mod raw;
 mod rewrite;
 mod rng;
 mod sets;
+pub mod templates;
 mod text;
 mod vocab;
 
@@ -93,6 +94,7 @@ pub use news::{
 };
 pub use passage_quality::{PassageQuality, passage_quality};
 pub use quality::{PlantedQuality, lines as each_json_line, planted_quality};
+pub use templates::{TemplateCorpus, TemplateSpec, template_corpus};
 
 use std::fmt;
 use std::fs::File;
