@@ -317,8 +317,13 @@ type PassagePair = (Row, Row, u32, u32);
 /// both sorted and both only for pairs with such a passage in the lead of
 /// one of the two documents ([`Passages::in_lead`]): a follow-up that
 /// re-uses another event's background further down is not that event.
+/// Two issues of one template ([`Passages::template_siblings`]) give
+/// neither.
 fn passage_pairs(passages: &Passages) -> (Vec<PassagePair>, Vec<(Row, Row)>) {
-    let shared = |p: &&SharedPassage| p.text != TextKind::Template;
+    let siblings = &passages.template_siblings;
+    let shared = |p: &&SharedPassage| {
+        p.text != TextKind::Template && siblings.binary_search(&(p.a, p.b)).is_err()
+    };
     let mut lead: Vec<(Row, Row)> = passages
         .passages
         .iter()

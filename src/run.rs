@@ -72,9 +72,10 @@ pub struct Counts {
     pub contained_pairs: u64,
     /// Candidate pairs decided on the finer signatures.
     pub refined_pairs: u64,
-    /// Pairs similar enough to be near-duplicates that analyze found to be
-    /// two issues of one template (slots that differ), not counted in
-    /// `duplicate_pairs`; 0 in dedup.
+    /// Pairs that analyze found to be two issues of one template (slots
+    /// that differ): near-duplicates on signatures, dropped from
+    /// `duplicate_pairs`, and pairs sharing a passage, which link no
+    /// story; 0 in dedup.
     pub template_sibling_pairs: u64,
     /// Verified story pairs (not near-duplicates).
     pub story_pairs: u64,

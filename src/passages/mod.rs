@@ -152,8 +152,11 @@ pub struct Passages {
     pub aligned: Vec<(Row, Row)>,
     /// Words of every signed document outside its boilerplate, by row.
     pub own_words: Vec<u32>,
-    /// Near-duplicate pairs (on Jaccard) that are issues of one template
-    /// ([`template_siblings`]), sorted.
+    /// Pairs that are two issues of one template, sorted: one of the two is
+    /// mostly ([`FORMULA_SHARE`]) template or stock wording, and their other
+    /// words, the slots, mostly differ ([`SLOT_AGREEMENT`]). Among the
+    /// near-duplicates on Jaccard and the pairs sharing a passage of reused
+    /// or quoted text.
     pub template_siblings: Vec<(Row, Row)>,
     /// Counts.
     pub stats: PassageStats,
@@ -258,8 +261,11 @@ impl Aligner<'_> {
     }
 
     /// What the passage of words `a` and `b` (global indexes) is: a
-    /// template's when most of `a` is template or stock wording, a quote when both
-    /// sides are mostly inside quotation marks, else reuse.
+    /// template's when most of `a` is template or stock wording and its
+    /// other words — the slots — are not the same on both sides
+    /// ([`slots_agree`]: one issue of a template run by two outlets is
+    /// reuse), a quote when both sides are mostly inside quotation marks,
+    /// else reuse.
     fn text_kind(&self, a: Range<u32>, b: Range<u32>) -> TextKind {
         let share = |r: &Range<u32>, f: &dyn Fn(u32) -> bool| {
             r.clone().filter(|&i| f(i)).count() as f64 / r.len().max(1) as f64
@@ -267,7 +273,11 @@ impl Aligner<'_> {
         let words = self.words;
         // Stock wording (in many unrelated clusters) recurs as templates do.
         let recurring = |i: u32| self.template[i as usize] || self.stock[i as usize];
-        if share(&a, &recurring) >= TEMPLATE_SHARE {
+        let slots = |r: &Range<u32>| {
+            let r = r.start as usize..r.end as usize;
+            slot_words(words, r, self.masked, &|i| recurring(i as u32))
+        };
+        if share(&a, &recurring) >= TEMPLATE_SHARE && !same_slots(&slots(&a), &slots(&b)) {
             TextKind::Template
         } else if share(&a, &|i| words.quoted(i)) >= QUOTE_SHARE
             && share(&b, &|i| words.quoted(i)) >= QUOTE_SHARE
@@ -476,7 +486,24 @@ pub fn find(
     };
     let (found, rechecked_stock) = stage.align_all(&candidates, &seeds, progress, timings);
     let template_siblings = timings.time("passages: template siblings", || {
-        template_siblings(&words, &masked, &stage.stock, &stage.template, &dups.pairs)
+        // Near-duplicates on Jaccard, and pairs that share a passage that
+        // is not all template wording (story evidence).
+        let mut pairs: Vec<(Row, Row)> = dups
+            .pairs
+            .iter()
+            .filter(|p| !p.contained)
+            .map(|p| (p.a, p.b))
+            .chain(
+                found
+                    .iter()
+                    .flatten()
+                    .filter(|p| p.text != TextKind::Template)
+                    .map(|p| (p.a, p.b)),
+            )
+            .collect();
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        template_siblings(&words, &masked, &stage.stock, &stage.template, &pairs)
     });
     let own_words: Vec<u32> = (0..words.docs() as u32)
         .into_par_iter()
@@ -522,8 +549,8 @@ pub const FORMULA_SHARE: f64 = 0.5;
 /// must have for two issues of one template to be one article.
 pub const SLOT_AGREEMENT: f64 = 0.8;
 
-/// The near-duplicate pairs (accepted on Jaccard) that are two issues of one
-/// template, not one article: one of the two is mostly template or stock
+/// The `pairs` (sorted) that are two issues of one template, not one
+/// article nor one event: one of the two is mostly template or stock
 /// wording ([`FORMULA_SHARE`] of its own words), and the words outside that
 /// wording — the slots: names, places, figures, dates — mostly differ
 /// (fewer than [`SLOT_AGREEMENT`] of the smaller set of slot words is in
@@ -533,47 +560,85 @@ fn template_siblings(
     masked: &[bool],
     stock: &[bool],
     template: &[bool],
-    pairs: &[crate::cluster::Pair],
+    pairs: &[(Row, Row)],
 ) -> Vec<(Row, Row)> {
     let recurring = |i: usize| template[i] || stock[i];
     // The share of a row's own words in recurring wording, and its slot words.
     let profile = |r: Row| {
         let range = words.words_of(r);
-        let (s, e) = (range.start as usize, range.end as usize);
-        let own = (s..e).filter(|&i| !masked[i]).count().max(1);
-        let formula = (s..e).filter(|&i| !masked[i] && recurring(i)).count();
-        let mut slots: Vec<u32> = (s..e)
-            .filter(|&i| !masked[i] && !recurring(i))
-            .map(|i| words.all_hashes()[i])
-            .collect();
-        slots.sort_unstable();
-        slots.dedup();
-        (formula as f64 / own as f64, slots)
+        let range = range.start as usize..range.end as usize;
+        let own = range.clone().filter(|&i| !masked[i]).count().max(1);
+        let formula = range
+            .clone()
+            .filter(|&i| !masked[i] && recurring(i))
+            .count();
+        (
+            formula as f64 / own as f64,
+            slot_words(words, range, masked, &recurring),
+        )
     };
     pairs
         .par_iter()
-        .filter(|p| !p.contained)
-        .filter_map(|p| {
-            let (fa, sa) = profile(p.a);
-            let (fb, sb) = profile(p.b);
-            if fa.max(fb) < FORMULA_SHARE {
-                return None;
-            }
-            let (small, large) = if sa.len() <= sb.len() {
-                (&sa, &sb)
-            } else {
-                (&sb, &sa)
-            };
-            if small.is_empty() {
-                return None;
-            }
-            let agree = small
-                .iter()
-                .filter(|h| large.binary_search(h).is_ok())
-                .count();
-            (agree as f64 / (small.len() as f64) < SLOT_AGREEMENT).then_some((p.a, p.b))
+        .filter_map(|&(a, b)| {
+            let (fa, sa) = profile(a);
+            let (fb, sb) = profile(b);
+            (fa.max(fb) >= FORMULA_SHARE && slots_agree(&sa, &sb) == Some(false)).then_some((a, b))
         })
         .collect()
+}
+
+/// The slot words of the words in `range` (global indexes): the distinct
+/// hashes of those outside boilerplate (`masked`) and outside `recurring`
+/// (template or stock) wording, sorted.
+fn slot_words(
+    words: &TokenStore,
+    range: Range<usize>,
+    masked: &[bool],
+    recurring: &dyn Fn(usize) -> bool,
+) -> Vec<u32> {
+    let mut slots: Vec<u32> = range
+        .filter(|&i| !masked[i] && !recurring(i))
+        .map(|i| words.all_hashes()[i])
+        .collect();
+    slots.sort_unstable();
+    slots.dedup();
+    slots
+}
+
+/// Jaccard of their slot words from which two passages are one issue of a
+/// template (their slot words: the words outside template and stock
+/// wording).
+pub const SAME_SLOTS: f64 = 0.72;
+
+/// Whether the slot words (sorted) of two passages are the same: at least
+/// [`MIN_SLOTS`] and a Jaccard of at least [`SAME_SLOTS`] (a template's
+/// passage often holds words of its formula that fingerprints missed, the
+/// same on both sides, so the share of the smaller set would overrate two
+/// issues).
+fn same_slots(a: &[u32], b: &[u32]) -> bool {
+    if a.len().min(b.len()) < MIN_SLOTS {
+        return false;
+    }
+    let common = a.iter().filter(|h| b.binary_search(h).is_ok()).count();
+    common as f64 >= SAME_SLOTS * (a.len() + b.len() - common) as f64
+}
+
+/// Least slot words on each side for two texts to be judged by their slots.
+pub const MIN_SLOTS: usize = 3;
+
+/// Whether two sets of slot words (sorted) are one issue's: at least
+/// [`SLOT_AGREEMENT`] of the smaller set is in the other; `None` when one
+/// has fewer than [`MIN_SLOTS`] (too few to tell).
+fn slots_agree(a: &[u32], b: &[u32]) -> Option<bool> {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.len() < MIN_SLOTS {
+        return None;
+    }
+    let agree = small
+        .iter()
+        .filter(|h| large.binary_search(h).is_ok())
+        .count();
+    Some(agree as f64 >= SLOT_AGREEMENT * small.len() as f64)
 }
 
 /// What comparing sentences as sets needs: per word, whether it is a content
@@ -662,4 +727,25 @@ fn candidates(seeds: &[index::Seed], sentence_pairs: &[(Row, Row, u32)]) -> Vec<
     }
     out.sort_by_key(|c| (c.a, c.b));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_tell_issues_of_a_template_apart() {
+        // Two cables to other countries: of 10 slot words, 3 differ.
+        let a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        let b = [1, 2, 3, 4, 5, 6, 7, 11, 12, 13];
+        assert_eq!(slots_agree(&a, &b), Some(false));
+        assert!(!same_slots(&a, &b));
+        // One issue run twice, one word edited.
+        let c = [1, 2, 3, 4, 5, 6, 7, 8, 9, 14];
+        assert_eq!(slots_agree(&a, &c), Some(true));
+        assert!(same_slots(&a, &c));
+        // Too few slot words to tell.
+        assert_eq!(slots_agree(&[1, 2], &a), None);
+        assert!(!same_slots(&[1, 2], &[1, 2]));
+    }
 }

@@ -113,7 +113,7 @@ pub fn find_duplicates(
 /// pair) coarse signatures that clear the threshold by the margin that
 /// accepts a pair without refinement. In a pair accepted on containment,
 /// the larger document (by estimated shingles) is a duplicate of the
-/// smaller only when `--threshold` of it is shared ([`may_hold_copy`]).
+/// smaller only when `--threshold` of it is shared.
 pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
     let docs = &corpus.docs;
     let row_docs = &corpus.row_docs;
