@@ -242,3 +242,41 @@ fn the_heatmap_stays_readable_with_300_outlets() {
         "{note}"
     );
 }
+
+#[test]
+fn a_story_page_draws_its_timeline() {
+    // One wire text run by three outlets over three days: one story.
+    let wire = words(21, 120).join(" ");
+    let record = |id: &str, outlet: &str, date: &str| {
+        serde_json::json!({"id": id, "outlet": outlet, "date": date, "text": format!("{} {wire}", words(id.len() as u64 * 7 + 3, 10).join(" ")) })
+            .to_string()
+            + "\n"
+    };
+    let mut body = record("w1", "Alpha", "2021-05-01");
+    body += &record("w22", "Beta", "2021-05-02");
+    body += &record("w333", "Gamma", "2021-05-03");
+    for i in 0..4 {
+        body += &record(&format!("x{i}"), "Delta", "2021-05-09")
+            .replace(&wire, &words(300 + i, 120).join(" "));
+    }
+    let d = Dir::new();
+    d.write("w.jsonl", body);
+    d.run(&["analyze", "w.jsonl", "--out", "out"]).ok();
+    let docs = read_jsonl(&d.join("out/documents.jsonl"));
+    assert_eq!(docs[0]["story"], docs[2]["story"], "{docs:?}");
+    let Some(v) = check(&d.join("out/report.html"), &["--story", "w1"]) else {
+        return;
+    };
+    let tl = &v["timeline"];
+    assert_eq!(
+        tl["rows"],
+        serde_json::json!(["Alpha", "Beta", "Gamma"]),
+        "{v}"
+    );
+    assert_eq!(tl["dots"], 3, "{v}");
+    let axis = tl["axis"].as_str().unwrap_or_default();
+    assert!(
+        axis.contains("2021-05-01") && axis.contains("2021-05-03"),
+        "{axis}"
+    );
+}

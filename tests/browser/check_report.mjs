@@ -11,6 +11,7 @@
 //    "textBlocks": [{"dir_attr": "auto", "computed": "rtl", "text": "first 80 chars"}],
 //    "viewText": "the text of the view's header and notices",
 //    "heatmap": {"width": 700, "height": 680, "note": "legend text"} or null,
+//    "timeline": {"rows": ["outlet", ...], "dots": N, "axis": "first … last date"} or null,
 //    "screenshot": "OUT.png"}
 //
 // `requests` lists every request other than the report file itself (a
@@ -142,12 +143,19 @@ try {
     const canvas = document.querySelector('#nd-view canvas.heatmap-canvas');
     const note = document.querySelector('#nd-view .heatmap .legend-note');
     const heatmap = canvas ? { width: canvas.getBoundingClientRect().width, height: canvas.getBoundingClientRect().height, note: note ? note.textContent : '' } : null;
-    return { marks, textBlocks, viewText, heatmap, view: document.documentElement.getAttribute('data-view'), ui: getComputedStyle(document.body).direction };
+    const tl = document.querySelector('#nd-view .timeline');
+    const timeline = tl ? {
+      rows: Array.from(tl.querySelectorAll('.timeline-name')).map((e) => e.textContent || ''),
+      dots: tl.querySelectorAll('a.timeline-dot').length,
+      axis: (tl.querySelector('.timeline-axis') || {}).textContent || '',
+    } : null;
+    return { marks, textBlocks, viewText, heatmap, timeline, view: document.documentElement.getAttribute('data-view'), ui: getComputedStyle(document.body).direction };
   });
   out.marks = found.marks;
   out.textBlocks = found.textBlocks;
   out.viewText = found.viewText;
   out.heatmap = found.heatmap;
+  out.timeline = found.timeline;
   out.view = found.view;
   out.uiDirection = found.ui;
   out.title = await page.title();
