@@ -10,6 +10,15 @@
 //! recurs in many documents of unknown outlet is found too. Words of
 //! boilerplate sentences are masked: they never match, so they never become
 //! part of a shared passage.
+//!
+//! Furniture often has a variable part: a photo credit ("NAME/The Dallas
+//! Morning News via AP"), a link line with another article's title ("Read
+//! more: TITLE"), a tag list. Such lines are learnt as **patterns with a
+//! slot**: short sentences (at most [`PATTERN_MAX_WORDS`] words) of an
+//! outlet that begin, or end, with the same [`PATTERN_WORDS`] words, in at
+//! least [`PATTERN_SHARE`] of the outlet's clusters (and
+//! [`PATTERN_MIN_DOCS`]), with at least [`PATTERN_VARIANTS`] different
+//! texts. Every short sentence of the outlet that fits a pattern is masked.
 
 use crate::document::{NONE, Row};
 use crate::signed::SignedDocs;
@@ -20,6 +29,29 @@ use super::tokens::TokenStore;
 pub const MIN_DOCS: u32 = 3;
 /// Least share of an outlet's clusters a sentence must appear in.
 pub const MIN_SHARE: f64 = 0.05;
+/// Longest sentence, in words, that a pattern with a slot masks.
+pub const PATTERN_MAX_WORDS: usize = 12;
+/// Fixed words at the start or the end of a pattern with a slot.
+pub const PATTERN_WORDS: usize = 3;
+/// Least number of different sentences that make a pattern with a slot.
+pub const PATTERN_VARIANTS: u32 = 3;
+/// Least share of an outlet's clusters a pattern with a slot must appear
+/// in: three times a whole sentence's, since short sentences that open
+/// with the same three words ("It's not a …") are common in prose.
+pub const PATTERN_SHARE: f64 = 0.15;
+/// Least number of an outlet's clusters a pattern with a slot must appear
+/// in.
+pub const PATTERN_MIN_DOCS: u32 = 5;
+
+/// Where the variable part of a boilerplate pattern is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Slot {
+    /// After the fixed words ("Read more: …").
+    After,
+    /// Before the fixed words ("… via AP").
+    Before,
+}
 
 /// The outlet group of a row for boilerplate: its outlet, or the pool of
 /// documents without one.
@@ -38,8 +70,12 @@ pub struct Boilerplate {
     pub clusters: u32,
     /// Clusters of the outlet in all.
     pub outlet_clusters: u32,
-    /// An occurrence: signature [`Row`] and word range, to show its text.
+    /// An occurrence: signature [`Row`] and word range, to show its text
+    /// (of a pattern: its fixed words).
     pub example: (Row, std::ops::Range<u32>),
+    /// `None` for a whole sentence; for a pattern, where its variable part
+    /// is.
+    pub slot: Option<Slot>,
 }
 
 /// Finds boilerplate sentences and returns them with, for every word of the
@@ -103,6 +139,7 @@ pub fn find(
                 clusters: distinct,
                 outlet_clusters: total,
                 example: (first.row, first.words.clone()),
+                slot: None,
             });
             for o in &occ[i..j] {
                 let u = &words.units[o.3 as usize];
@@ -113,5 +150,87 @@ pub fn find(
         }
         i = j;
     }
+    patterns(
+        signed,
+        kept,
+        words,
+        &clusters_of_group,
+        &mut found,
+        &mut masked,
+    );
     (found, masked)
+}
+
+/// Learns the patterns with a slot (see the module docs), appends them to
+/// `found` and masks the sentences that fit them.
+fn patterns(
+    signed: &SignedDocs<'_>,
+    kept: &[Row],
+    words: &TokenStore,
+    clusters_of_group: &ahash::AHashMap<u32, u32>,
+    found: &mut Vec<Boilerplate>,
+    masked: &mut [bool],
+) {
+    // (group, slot, hash of the fixed words, cluster, sentence hash, unit).
+    let mut occ: Vec<(u32, Slot, u64, u32, u64, u32)> = Vec::new();
+    for (i, u) in words.units.iter().enumerate() {
+        let n = u.words.len();
+        if !(PATTERN_WORDS < n && n <= PATTERN_MAX_WORDS) {
+            continue;
+        }
+        let hashes = &words.all_hashes()[u.words.start as usize..u.words.end as usize];
+        let g = group(signed, u.row);
+        let cluster = kept[u.row.index()].0;
+        for (slot, fixed) in [
+            (Slot::After, &hashes[..PATTERN_WORDS]),
+            (Slot::Before, &hashes[n - PATTERN_WORDS..]),
+        ] {
+            occ.push((g, slot, fixed_hash(fixed), cluster, u.hash, i as u32));
+        }
+    }
+    occ.sort_unstable();
+    for run in occ.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
+        let mut clusters: Vec<u32> = run.iter().map(|o| o.3).collect();
+        clusters.dedup();
+        let mut variants: Vec<u64> = run.iter().map(|o| o.4).collect();
+        variants.sort_unstable();
+        variants.dedup();
+        let (g, slot) = (run[0].0, run[0].1);
+        let total = clusters_of_group.get(&g).copied().unwrap_or(1);
+        let distinct = clusters.len() as u32;
+        if distinct < PATTERN_MIN_DOCS
+            || f64::from(distinct) < PATTERN_SHARE * f64::from(total)
+            || (variants.len() as u32) < PATTERN_VARIANTS
+        {
+            continue;
+        }
+        let first = &words.units[run[0].5 as usize];
+        let w = first.words.clone();
+        let fixed = match slot {
+            Slot::After => w.start..w.start + PATTERN_WORDS as u32,
+            Slot::Before => w.end - PATTERN_WORDS as u32..w.end,
+        };
+        found.push(Boilerplate {
+            outlet: g,
+            hash: run[0].2,
+            clusters: distinct,
+            outlet_clusters: total,
+            example: (first.row, fixed),
+            slot: Some(slot),
+        });
+        for o in run {
+            for w in words.units[o.5 as usize].words.clone() {
+                masked[w as usize] = true;
+            }
+        }
+    }
+}
+
+/// A hash of a few word hashes.
+fn fixed_hash(hashes: &[u32]) -> u64 {
+    hashes.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| {
+        (h ^ u64::from(w))
+            .wrapping_mul(0x1000_0000_01b3)
+            .rotate_left(17)
+    })
 }

@@ -138,6 +138,8 @@ struct BoilerplateJson<'a> {
     text: &'a str,
     documents: u32,
     share: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slot: Option<crate::passages::boilerplate::Slot>,
 }
 
 #[derive(Serialize)]
@@ -520,6 +522,7 @@ fn boilerplate_json<'a>(passages: &Passages, snippets: &'a Snippets) -> Vec<Boil
                     .map_or("", |s| s.text.as_str()),
                 documents: b.clusters,
                 share: round4(f64::from(b.clusters) / f64::from(b.outlet_clusters.max(1))),
+                slot: b.slot,
             }
         })
         .collect()

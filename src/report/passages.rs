@@ -132,6 +132,8 @@ struct BoilerplateLine<'a> {
     text: &'a str,
     documents: u32,
     share: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slot: Option<crate::passages::boilerplate::Slot>,
 }
 
 /// Writes `boilerplate.jsonl`.
@@ -162,6 +164,7 @@ pub fn write_boilerplate(
                 text,
                 documents: b.clusters,
                 share: round4(f64::from(b.clusters) / f64::from(b.outlet_clusters.max(1))),
+                slot: b.slot,
             },
         )?;
     }

@@ -2,7 +2,7 @@
   function boilerplatePanel(onlyOutlet) {
     var panel = el('section', { class: 'panel', id: 'boilerplate' },
       el('div', { class: 'panel-head' }, el('h2', null, 'Boilerplate'),
-        el('p', { class: 'panel-sub' }, 'Sentences that recur in many documents of one outlet (signatures, datelines, calls to action); they are left out of shared passages.')));
+        el('p', { class: 'panel-sub' }, 'Sentences that recur in many documents of one outlet (signatures, datelines, calls to action), and short lines that begin or end alike (\u2026 marks their variable part: photo credits, link lines); they are left out of shared passages.')));
     var groups = new Map();
     boilerplate.forEach(function (b) {
       if (!b) return;
@@ -20,7 +20,11 @@
         el('thead', null, el('tr', null, el('th', null, 'Sentence'), el('th', { class: 'num' }, 'Documents'), el('th', { class: 'num' }, 'Share'))));
       var body = el('tbody');
       items.forEach(function (b) {
-        body.appendChild(el('tr', null, el('td', null, tb('div', String(b.text == null ? '' : b.text), 'bp-text')),
+        // A pattern with a slot shows its variable part as an ellipsis.
+        var t = String(b.text == null ? '' : b.text);
+        if (b.slot === 'after') t = t + ' \u2026';
+        else if (b.slot === 'before') t = '\u2026 ' + t;
+        body.appendChild(el('tr', null, el('td', null, tb('div', t, 'bp-text')),
           el('td', { class: 'num' }, num(b.documents)), el('td', { class: 'num' }, pct(b.share))));
       });
       table.appendChild(body);
