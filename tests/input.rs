@@ -15,7 +15,7 @@ fn feed(bad: &[u8]) -> Vec<u8> {
 }
 
 /// Runs analyze and dedup under fail and skip on `file` and checks both.
-fn check_bad(file: &str, content: &[u8], needle: &str, rejected: u64) {
+pub(crate) fn check_bad(file: &str, content: &[u8], needle: &str, rejected: u64) {
     let d = Dir::new();
     d.write(file, content);
     // fail: exit 1, `FILE:LINE: reason`, nothing finalised.

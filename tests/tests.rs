@@ -10,6 +10,8 @@ mod input;
 // Inputs that could hang a run or make it lie: pipes, devices, endless lines,
 // names that are not UTF-8, corrupt compressed streams, BOMs, stale spools.
 mod hostile_input;
+// Parquet input: rows read as JSON lines, bad files.
+mod parquet;
 // `neardup analyze` outputs on seeds and small corpora.
 mod analyze;
 // `neardup dedup` outputs.

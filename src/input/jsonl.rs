@@ -129,6 +129,7 @@ impl BlockWriter {
         let what = match source.compression {
             Compression::Gzip => "corrupt or truncated gzip stream",
             Compression::Zstd => "corrupt or truncated zstd stream",
+            Compression::Parquet => "corrupt Parquet data",
             Compression::None => {
                 let last = line - 1;
                 let reason = if last == 0 {

@@ -4,7 +4,8 @@
 //!   sources (sorted folder walks, link loops avoided, special files skipped
 //!   in walks, file names that are not UTF-8 refused);
 //! - [`scan`] streams them as blocks of whole records on a background thread
-//!   (decompressing `.gz`/`.zst` in `open`, cutting lines in `jsonl`,
+//!   (decompressing `.gz`/`.zst` in `open`, reading `.parquet` rows as JSON
+//!   lines in `parquet`, cutting lines in `jsonl`,
 //!   enforcing the size limit as soon as a line passes it, reporting
 //!   corrupt streams at the line where decoding failed);
 //! - [`spool`] keeps a copy of each input that can be read only once
@@ -17,6 +18,8 @@
 pub mod aliases;
 mod jsonl;
 mod open;
+#[cfg(feature = "parquet")]
+mod parquet;
 pub mod record;
 pub mod scan;
 pub mod source;

@@ -79,18 +79,44 @@ pub(super) fn open_stream(
     spool: &SpoolMode,
     count: &Arc<AtomicU64>,
 ) -> io::Result<Raw> {
-    let counted = Counting {
-        inner: open_raw(i, source, spool)?,
-        count: Arc::clone(count),
+    let counted = || -> io::Result<Counting<Raw>> {
+        Ok(Counting {
+            inner: open_raw(i, source, spool)?,
+            count: Arc::clone(count),
+        })
     };
     Ok(match source.compression {
-        Compression::None => Box::new(counted),
+        Compression::None => Box::new(counted()?),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(
             256 << 10,
-            counted,
+            counted()?,
         ))),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(counted)?),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(counted()?)?),
+        Compression::Parquet => open_parquet(source, count)?,
     })
+}
+
+/// A Parquet source's rows as JSON lines. Parquet is read from its footer
+/// first, so it needs a file that can be read at any offset.
+fn open_parquet(source: &Source, count: &Arc<AtomicU64>) -> io::Result<Raw> {
+    let Some(path) = source.path.as_deref().filter(|_| !source.once) else {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "Parquet is read from a regular file, not from a pipe or standard input",
+        ));
+    };
+    #[cfg(feature = "parquet")]
+    {
+        Ok(Box::new(super::parquet::ParquetLines::open(path, count)?))
+    }
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = (path, count);
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this neardup was built without Parquet support (cargo feature `parquet`)",
+        ))
+    }
 }
 
 /// Reads into `buf`, retrying when interrupted; `Ok(0)` at the end.

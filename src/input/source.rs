@@ -45,6 +45,9 @@ pub enum Compression {
     Gzip,
     /// Zstandard (several frames are read as one stream).
     Zstd,
+    /// A Parquet file, its rows read as JSON lines (cargo feature
+    /// `parquet`).
+    Parquet,
 }
 
 /// Where a text document's outlet comes from (`--outlet-from`).
@@ -107,6 +110,9 @@ pub struct Inputs {
 /// name has no extension we read.
 pub fn classify(name: &str) -> Option<(Format, Compression)> {
     let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".parquet") {
+        return Some((Format::Jsonl, Compression::Parquet));
+    }
     let (rest, compression) = if let Some(r) = lower.strip_suffix(".gz") {
         (r, Compression::Gzip)
     } else if let Some(r) = lower.strip_suffix(".zst") {
@@ -211,7 +217,7 @@ pub fn resolve(inputs: &[PathBuf], outlet_from: OutletFrom) -> Result<Inputs> {
                 if classify(&file_name).is_none() {
                     return Err(Error::usage(format!(
                         "{name}: unsupported file type (expected .txt, .md, .jsonl or .ndjson, \
-                         the last two optionally .gz or .zst)"
+                         the last two optionally .gz or .zst, or .parquet)"
                     )));
                 }
                 let id = strip_extensions(&file_name).to_string();

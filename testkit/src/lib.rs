@@ -75,6 +75,7 @@ mod dedup;
 mod edit;
 pub mod news;
 pub mod pan;
+pub mod parquet_file;
 pub mod passage_quality;
 pub mod quality;
 mod raw;
