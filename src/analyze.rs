@@ -148,10 +148,10 @@ fn find_all(
         timings,
     )?;
     let reuse = passages.reuse_pairs();
-    timings.time("duplicates revised", || {
+    timings.stage(progress, "duplicates revised", || {
         revise_duplicates(corpus, config, &mut dups, &passages, &reuse)
     });
-    let stories = timings.time("stories", || {
+    let stories = timings.stage(progress, "stories", || {
         let (evidence, lead_pairs) = passage_pairs(&passages);
         story::build(
             &signed,
@@ -164,7 +164,7 @@ fn find_all(
         )
     });
     let embed = embedded_rows(&dups, &stories, config.report_max_docs);
-    let snippets = timings.time("passages: text", || {
+    let snippets = timings.stage(progress, "passages: text", || {
         Snippets::collect(corpus, signed.len(), wanted_spans(&passages), &|r| {
             embed[r.index()]
         })

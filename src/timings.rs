@@ -23,4 +23,18 @@ impl Timings {
         self.add(stage, t.elapsed());
         out
     }
+
+    /// Runs `f` as a stage of unknown size: shown by `progress` (a stage
+    /// that knows its size shows it from inside `f`) and timed.
+    pub fn stage<T>(
+        &mut self,
+        progress: &dyn crate::progress::Progress,
+        stage: &str,
+        f: impl FnOnce() -> T,
+    ) -> T {
+        progress.begin(stage, None, crate::progress::Unit::Items);
+        let out = self.time(stage, f);
+        progress.end();
+        out
+    }
 }

@@ -449,10 +449,10 @@ pub fn find(
         TokenStore::build(texts, signed.len(), normalize, progress)
     })?;
     let kept = &dups.clusters.kept;
-    let (boilerplate, masked) = timings.time("passages: boilerplate", || {
+    let (boilerplate, masked) = timings.stage(progress, "passages: boilerplate", || {
         boilerplate::find(signed, kept, &words)
     });
-    let mut index = timings.time("passages: index", || {
+    let mut index = timings.stage(progress, "passages: index", || {
         let issues = index::issues(signed.len(), &dups.pairs);
         index::build(signed, kept, &issues, &words, &masked)
     });
@@ -461,7 +461,9 @@ pub fn find(
     let loose = if params.loosest == Match::Exact {
         SentenceEvidence::none(&words)
     } else {
-        sentence_evidence(
+        // One bar for its three timed steps.
+        progress.begin("passages: sentences", None, Unit::Items);
+        let evidence = sentence_evidence(
             signed,
             kept,
             &words,
@@ -469,7 +471,9 @@ pub fn find(
             &index.stock,
             normalize,
             timings,
-        )
+        );
+        progress.end();
+        evidence
     };
     let (content, bag, sets) = (&loose.content, &loose.bag, &loose.sets);
     let candidates = candidates(&seeds, &bag.pairs);
@@ -485,7 +489,7 @@ pub fn find(
         params,
     };
     let (found, rechecked_stock) = stage.align_all(&candidates, &seeds, progress, timings);
-    let template_siblings = timings.time("passages: template siblings", || {
+    let template_siblings = timings.stage(progress, "passages: template siblings", || {
         // Near-duplicates on Jaccard, and pairs that share a passage that
         // is not all template wording (story evidence).
         let mut pairs: Vec<(Row, Row)> = dups

@@ -70,7 +70,7 @@ pub fn find_duplicates(
         margin: config.doubt_margin(),
         containment: config.containment,
     };
-    let (mut pairs, doubtful) = timings.time("verify", || {
+    let (mut pairs, doubtful) = timings.stage(progress, "verify", || {
         verify_with_margin(&corpus.sigs, &candidates, &rule)
     });
     progress.advance(candidates.len() as u64);
@@ -94,7 +94,7 @@ pub fn find_duplicates(
         pairs.sort_by_key(|p| (p.a, p.b));
         timings.add("refine", start.elapsed());
     }
-    let clusters = timings.time("cluster", || cluster(corpus, config, &pairs));
+    let clusters = timings.stage(progress, "cluster", || cluster(corpus, config, &pairs));
     Ok(Duplicates {
         lsh,
         candidates: candidates.len() as u64,
