@@ -74,20 +74,40 @@ fn after_abbreviation(text: &str, dot: usize) -> bool {
     is(SOFT_ABBREVIATIONS) && next_lower
 }
 
+/// Whether a sentence may end at a character starting with byte `b`: a line
+/// break, an ASCII terminator, or the lead byte of a multi-byte terminator
+/// (Arabic and Urdu `D8`/`DB`, `…` `E2`, CJK `E3`/`EF`). Other bytes are
+/// skipped without decoding a character.
+fn may_end(b: u8) -> bool {
+    matches!(
+        b,
+        b'\n' | b'\r' | b'.' | b'!' | b'?' | 0xD8 | 0xDB | 0xE2 | 0xE3 | 0xEF
+    )
+}
+
 /// The sentences of `text`, as byte ranges, in order.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Continuation bytes are never in `may_end`, so `i` is on a
+        // character boundary whenever it is decoded.
+        if !may_end(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let mut resume = i + c.len_utf8();
         let end_here = if c == '\n' || c == '\r' {
             Some(i)
         } else if is_strong_terminator(c) || c == '.' {
-            let prev_digit = text[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|p| p.is_ascii_digit());
-            let next = chars.peek().map(|&(_, n)| n);
+            // An ASCII digit byte is always a whole character.
+            let prev_digit = i > 0 && bytes[i - 1].is_ascii_digit();
+            let next = text[resume..].chars().next();
             let glued = c == '.' && next.is_some_and(|n| n.is_alphanumeric());
             let decimal = c == '.' && prev_digit && next.is_some_and(|n| n.is_ascii_digit());
             let abbreviation = c == '.' && !glued && after_abbreviation(text, i);
@@ -95,16 +115,14 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 None
             } else {
                 // Swallow repeated terminators and closing quotes.
-                let mut end = i + c.len_utf8();
-                while let Some(&(j, n)) = chars.peek() {
+                while let Some(n) = text[resume..].chars().next() {
                     if is_closer(n) || is_strong_terminator(n) || n == '.' {
-                        end = j + n.len_utf8();
-                        chars.next();
+                        resume += n.len_utf8();
                     } else {
                         break;
                     }
                 }
-                Some(end)
+                Some(resume)
             }
         } else {
             None
@@ -113,6 +131,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             push_trimmed(text, start..end, &mut out);
             start = end;
         }
+        i = resume;
     }
     push_trimmed(text, start..text.len(), &mut out);
     out
