@@ -80,3 +80,47 @@ fn threads_above_the_bound_are_a_usage_error() {
     r.expect_stderr(2, &["between 1 and 1024"]);
     d.run(&["dedup", "a.jsonl", "-j", "3", "-q"]).ok();
 }
+
+#[test]
+fn progress_lines_for_logs() {
+    let d = Dir::new();
+    let mut body = String::new();
+    for i in 0..30 {
+        body += &line(&format!("d{i}"), &words(i, 80).join(" "));
+    }
+    d.write("f.jsonl", body);
+    // Standard error is not a terminal here: no progress unless asked.
+    let quiet = d.run(&["analyze", "f.jsonl", "--out", "a"]);
+    quiet.ok();
+    assert!(!quiet.stderr().contains("started"), "{}", quiet.stderr());
+    let r = d.run(&["analyze", "f.jsonl", "--out", "b", "--progress"]);
+    r.ok();
+    let err = r.stderr();
+    for stage in [
+        "read + sign",
+        "words",
+        "passages: index",
+        "stories",
+        "write",
+    ] {
+        assert!(
+            err.contains(&format!("neardup: {stage}: started")),
+            "{stage}: {err}"
+        );
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&format!("neardup: {stage}: done in "))),
+            "{stage}: {err}"
+        );
+    }
+    // Every stage that starts ends.
+    assert_eq!(
+        err.matches(": started").count(),
+        err.matches(": done in ").count(),
+        "{err}"
+    );
+    d.run(&["dedup", "f.jsonl", "-o", "k.jsonl", "--progress"])
+        .ok();
+    d.run(&["analyze", "f.jsonl", "--out", "c", "--progress", "--quiet"])
+        .expect_code(2);
+}

@@ -60,17 +60,13 @@ pub fn find_duplicates(
         }
     })?;
     progress.end();
-    progress.begin(
-        "verify + cluster",
-        Some(candidates.len() as u64),
-        Unit::Items,
-    );
+    progress.begin("verify", Some(candidates.len() as u64), Unit::Items);
     let rule = Rule {
         threshold: config.threshold,
         margin: config.doubt_margin(),
         containment: config.containment,
     };
-    let (mut pairs, doubtful) = timings.stage(progress, "verify", || {
+    let (mut pairs, doubtful) = timings.time("verify", || {
         verify_with_margin(&corpus.sigs, &candidates, &rule)
     });
     progress.advance(candidates.len() as u64);

@@ -70,7 +70,7 @@ fn prepare(common: &CommonArgs) -> Result<Inputs, Error> {
 fn analyze(a: &AnalyzeArgs) -> Result<(), Error> {
     let config = a.to_config().map_err(Error::usage)?;
     let inputs = prepare(&a.common)?;
-    let bars = Bars::new(a.common.quiet);
+    let bars = Bars::new(a.common.quiet, a.common.progress);
     let summary = neardup::analyze::analyze(&config, inputs, &a.out, &bars)?;
     if a.common.profile {
         let stages: Vec<(String, f64)> = summary
@@ -104,7 +104,7 @@ fn analyze(a: &AnalyzeArgs) -> Result<(), Error> {
 fn dedup_command(d: &DedupArgs) -> Result<(), Error> {
     let config = d.common.to_config().map_err(Error::usage)?;
     let inputs = prepare(&d.common)?;
-    let bars = Bars::new(d.common.quiet);
+    let bars = Bars::new(d.common.quiet, d.common.progress);
     let outputs = DedupOutputs {
         kept: d.output.as_deref(),
         duplicates: d.duplicates.as_deref(),

@@ -115,6 +115,12 @@ pub struct CommonArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Report progress on standard error even when it is not a terminal (a
+    /// log file, a batch job): a line when each stage starts and ends, and
+    /// every 10 seconds how far it got, with an estimated time left.
+    #[arg(long, conflicts_with = "quiet")]
+    pub progress: bool,
+
     /// Print where the time went (wall time per stage) on standard error.
     #[arg(long)]
     pub profile: bool,
