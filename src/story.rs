@@ -20,6 +20,12 @@
 //! of reused or quoted text — similar documents whose common text is all
 //! formula are issues of a template, not one event.
 //!
+//! The caller passes as passage evidence (and as pairs sharing reused text)
+//! only pairs with such a passage starting in the *lead* of one of the two
+//! articles ([`crate::passages::Passages::in_lead`]), and never two issues of
+//! one template: the news of an article is in its lead; a paragraph shared
+//! further down both is a running story's background.
+//!
 //! The third kind only looks at pairs the earlier stages already found, so
 //! it costs nothing more on a large corpus: a separate banding at a low
 //! threshold would make background pairs (J ≈ 0.1) candidates by the

@@ -4,14 +4,16 @@
 //!
 //! 1. [`tokens`]: every document cut into sentences and normalized words,
 //!    each word keeping the byte range of the original text it came from;
-//! 2. [`boilerplate`]: sentences an outlet repeats across its own articles are
+//! 2. [`boilerplate`]: sentences an outlet repeats across its own articles,
+//!    and short lines that begin or end alike (patterns with a slot), are
 //!    masked, so furniture never matches;
 //! 3. [`content`]: which words are content words (not function words of the
 //!    language, not in a large share of the corpus);
 //! 4. [`index`]: winnowed word 5-grams sorted by hash give the pairs of
 //!    documents (of different outlets) that share at least 8 words in a row,
 //!    and tell stock phrases (in article after article of the same outlets)
-//!    from copy (once per outlet, in many outlets);
+//!    from copy (once per outlet, in many outlets), and template wording
+//!    (recurring day after day in many issues) from both;
 //! 5. [`bags`]: sentences hashed as sets of content words (MinHash bands) give
 //!    the pairs that share sentences whose words were shuffled, moved or
 //!    partly replaced;
@@ -20,7 +22,13 @@
 //!    `exact`, `reordered` or `rewritten`. A pair of otherwise unrelated
 //!    documents (estimated Jaccard below [`index::UNRELATED`]) whose passages
 //!    total fewer than [`PassageParams::isolated_words`] words shares a formula
-//!    or a name with its titles, not text: such matches are dropped.
+//!    or a name with its titles, not text: such matches are dropped. Each
+//!    passage gets its [`TextKind`]: a template's wording, unless its slots
+//!    agree on both sides; a quote; else reuse;
+//! 7. template siblings: near-duplicate pairs and pairs sharing a passage
+//!    where one side is mostly template wording and the slots differ are two
+//!    issues of one template ([`Passages::template_siblings`]), for the
+//!    caller to keep out of clusters and stories.
 //!
 //! Passages are returned as word ranges; [`snippets`] reads the spans of the
 //! original texts they cover, which the writers in [`crate::report`] use.
