@@ -47,7 +47,9 @@ use crate::report::model::{self, embedded_rows};
 use crate::report::outlets::{outlet_rows, write_outlets};
 use crate::report::passages::{write_boilerplate, write_shared};
 use crate::report::paths::{Output, outside_folder, refuse_clashes};
-use crate::report::{AtomicFile, commit_all, json, round4, write_line, write_notice};
+use crate::report::{
+    AtomicFile, commit_all, json, round4, write_line, write_lines_par, write_notice,
+};
 use crate::run::{Counts, Parameters, StoryGuard, Summary};
 use crate::signed::SignedDocs;
 use crate::story::{self, Stories};
@@ -378,7 +380,8 @@ fn write_documents(
     let docs = &corpus.docs;
     let signed = corpus.signed();
     let mut out = AtomicFile::create(out_dir.join("documents.jsonl"))?;
-    for d in docs.doc_ids() {
+    let ids: Vec<DocId> = docs.doc_ids().collect();
+    write_lines_par(&mut out, &ids, |&d| {
         let status = docs.status(d);
         let id = docs.id(d);
         let kept = dups.kept_of(&signed, d);
@@ -396,7 +399,7 @@ fn write_documents(
             (Status::Empty, _) => (Some(id), None, None, None),
             _ => (None, None, None, None),
         };
-        let line = json::DocumentLine {
+        json::DocumentLine {
             id,
             outlet: docs.outlet(d),
             location: json::Location {
@@ -409,9 +412,8 @@ fn write_documents(
             similarity,
             measure,
             story: story_of(&signed, stories, d).map(|s| docs.id(s)),
-        };
-        write_line(&mut out, &line)?;
-    }
+        }
+    })?;
     Ok(out)
 }
 

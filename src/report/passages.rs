@@ -43,7 +43,7 @@ use crate::passages::snippets::{Snippet, Snippets, byte_span};
 use crate::passages::{Boilerplate, Passages};
 use crate::signed::SignedDocs;
 
-use super::{AtomicFile, round4, write_line};
+use super::{AtomicFile, round4, write_line, write_lines_par};
 
 #[derive(Serialize)]
 struct SideLine<'a> {
@@ -102,7 +102,7 @@ pub fn write_shared(
     out: &mut AtomicFile,
 ) -> Result<()> {
     let empty = Snippet::default();
-    for p in &passages.passages {
+    write_lines_par(out, &passages.passages, |p| {
         let (da, db) = (signed.doc(p.a), signed.doc(p.b));
         let (sa, sb) = (
             byte_span(passages, &p.a_words),
@@ -112,7 +112,7 @@ pub fn write_shared(
             snippets.get(p.a, &sa).unwrap_or(&empty),
             snippets.get(p.b, &sb).unwrap_or(&empty),
         );
-        let line = SharedLine {
+        SharedLine {
             a: side_line(signed, da, &sa, ta),
             b: side_line(signed, db, &sb, tb),
             words: p.words,
@@ -120,10 +120,8 @@ pub fn write_shared(
             kind: p.text.name(),
             matched: p.kind.name(),
             first: first_side(signed, da, db),
-        };
-        write_line(out, &line)?;
-    }
-    Ok(())
+        }
+    })
 }
 
 #[derive(Serialize)]
