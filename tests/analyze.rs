@@ -260,12 +260,12 @@ fn outlet_aliases_merge_outlets_filed_under_two_names() {
 }
 
 #[test]
-fn background_below_the_leads_links_no_story() {
-    // Day one: outlet A's report (a 90-word lead, then a 60-word background
+fn background_below_the_leads_links_no_story_but_a_long_passage_does() {
+    // Day one: outlet A's report (a 90-word lead, then a 45-word background
     // paragraph); outlet B rewrites it the same day from the top (its lead
     // is A's lead). Day two: outlet C reports another event (a new
     // 150-word lead) and closes with A's background paragraph.
-    let (lead, background) = (words(11, 90), words(12, 60));
+    let (lead, background) = (words(11, 90), words(12, 45));
     let (other_lead, filler) = (words(13, 150), words(14, 60));
     let join = |parts: &[&[String]]| parts.concat().join(" ");
     let record = |id: &str, outlet: &str, date: &str, text: String| {
@@ -275,6 +275,11 @@ fn background_below_the_leads_links_no_story() {
     let mut body = record("a", "A", "2020-01-01", join(&[&lead, &background]));
     body += &record("b", "B", "2020-01-01", join(&[&lead[..60], &filler]));
     body += &record("c", "C", "2020-01-02", join(&[&other_lead, &background]));
+    // Two independent reports of one event, each with its own lead, quoting
+    // the same 70-word statement further down: long enough to count.
+    let statement = words(16, 70);
+    body += &record("p", "P", "2020-01-05", join(&[&words(17, 150), &statement]));
+    body += &record("q", "Q", "2020-01-05", join(&[&words(18, 150), &statement]));
     for i in 0..6 {
         body += &record(
             &format!("x{i}"),
@@ -292,6 +297,7 @@ fn background_below_the_leads_links_no_story() {
     assert_eq!(story("a"), story("b"), "{docs:?}");
     // The follow-up shares only background, far below both leads.
     assert_ne!(story("a"), story("c"), "{docs:?}");
+    assert_eq!(story("p"), story("q"), "{docs:?}");
     // The shared background is still reported as a passage.
     let shared = read_jsonl(&d.join("out/shared.jsonl"));
     assert!(

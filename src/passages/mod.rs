@@ -189,6 +189,11 @@ pub fn covered_len(spans: impl IntoIterator<Item = (u32, u32)>) -> u32 {
 pub const LEAD: f64 = 0.2;
 /// Least words of a lead.
 pub const LEAD_WORDS: u32 = 30;
+/// Shared words from which a passage counts wherever it sits: several
+/// sentences copied are more than a background paragraph (on the labelled
+/// pairs, follow-ups re-used 25–47 words of another event's text, while
+/// independent reports of one event quoting one statement shared 45–77).
+pub const LONG_PASSAGE: u32 = 60;
 
 impl Passages {
     /// The pairs of signature [`Row`]s that share a passage of reused or
@@ -205,16 +210,18 @@ impl Passages {
     }
 
     /// Whether passage `p` starts within the lead ([`LEAD`]) of one of its
-    /// two documents. Text shared only below both leads is background (a
-    /// running story's paragraph, a quoted statement re-used by a
-    /// follow-up), not the news itself.
+    /// two documents, or is long ([`LONG_PASSAGE`]). Shorter text shared only
+    /// below both leads is background (a running story's paragraph, a quoted
+    /// statement re-used by a follow-up), not the news itself.
     pub fn in_lead(&self, p: &SharedPassage) -> bool {
         let starts_in_lead = |r: Row, start: u32| {
             let w = self.words.words_of(r);
             let lead = (LEAD * w.len() as f64).ceil().max(f64::from(LEAD_WORDS)) as u32;
             start - w.start < lead
         };
-        starts_in_lead(p.a, p.a_words.start) || starts_in_lead(p.b, p.b_words.start)
+        p.words >= LONG_PASSAGE
+            || starts_in_lead(p.a, p.a_words.start)
+            || starts_in_lead(p.b, p.b_words.start)
     }
 }
 
