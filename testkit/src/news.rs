@@ -71,7 +71,7 @@ pub use super::rewrite::Rewrite;
 use super::rewrite::{REWRITES, rewrite_region, synonym_table};
 use super::rng::{Rng, derive};
 use super::text::{
-    COMMA, END, NUM, QCLOSE, QOPEN, QUESTION, Tok, num_tok, punct, push_after, push_word,
+    COMMA, END, NUM, Paras, QCLOSE, QOPEN, QUESTION, Tok, num_tok, punct, push_after, push_word,
     target_bytes, title, topic, word_tok,
 };
 use super::vocab::{push_capitalized, vocab};
@@ -818,8 +818,6 @@ struct Sent {
     text: String,
     tag: u32,
 }
-
-pub(crate) type Paras = Vec<Vec<Vec<Tok>>>;
 
 /// One sentence of 14–30 words (mean 22).
 fn sentence(script: Script, topic: &[u32], rng: &mut Rng) -> Vec<Tok> {

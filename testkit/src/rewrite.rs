@@ -7,9 +7,8 @@
 //! plants them when [`super::news::NewsSpec::rewrites`] is on.
 
 use super::Script;
-use super::news::Paras;
 use super::rng::{Rng, derive};
-use super::text::{COMMA, END, NUM, QCLOSE, QOPEN, QUESTION, Tok};
+use super::text::{COMMA, END, NUM, Paras, QCLOSE, QOPEN, QUESTION, Tok};
 use super::vocab::vocab;
 
 /// A rewriting edit of a copied region.

@@ -35,6 +35,9 @@ pub(crate) struct Tok {
     pub(crate) flags: u8,
 }
 
+/// A region of text: paragraphs of sentences of tokens.
+pub(crate) type Paras = Vec<Vec<Vec<Tok>>>;
+
 /// Punctuation of a script.
 pub(crate) struct Punct {
     /// Comma.
