@@ -422,6 +422,20 @@ fn trimmed() -> String {
     out
 }
 
+/// The records `dedup FILE` drops, from its `--duplicates` file.
+fn dropped(d: &Dir, file: &str) -> Vec<serde_json::Value> {
+    d.run(&[
+        "dedup",
+        file,
+        "-o",
+        "kept.jsonl",
+        "--duplicates",
+        "dups.jsonl",
+    ])
+    .ok();
+    read_jsonl(&d.join("dups.jsonl"))
+}
+
 #[test]
 fn the_text_holding_a_copy_is_never_its_duplicate() {
     // The trimmed copy comes first in the input, and `--keep first` would
@@ -432,16 +446,7 @@ fn the_text_holding_a_copy_is_never_its_duplicate() {
     let mut text = line("trim60", &original[..180].join(" "));
     text.push_str(&line("orig", &original.join(" ")));
     d.write("t.jsonl", text);
-    d.run(&[
-        "dedup",
-        "t.jsonl",
-        "-o",
-        "kept.jsonl",
-        "--duplicates",
-        "dups.jsonl",
-    ])
-    .ok();
-    let dups = read_jsonl(&d.join("dups.jsonl"));
+    let dups = dropped(&d, "t.jsonl");
     assert_eq!(dups.len(), 1, "{dups:?}");
     assert_eq!(
         (&dups[0]["id"], &dups[0]["duplicate_of"]),
@@ -457,16 +462,7 @@ fn the_text_holding_a_copy_is_never_its_duplicate() {
 fn trimmed_copies_are_contained_duplicates() {
     let d = Dir::new();
     d.write("t.jsonl", trimmed());
-    d.run(&[
-        "dedup",
-        "t.jsonl",
-        "-o",
-        "kept.jsonl",
-        "--duplicates",
-        "dups.jsonl",
-    ])
-    .ok();
-    let dups = read_jsonl(&d.join("dups.jsonl"));
+    let dups = dropped(&d, "t.jsonl");
     // The signatures see the long trimmed copy: contained, Jaccard too low.
     assert_eq!(dups.len(), 1, "{dups:?}");
     assert_eq!(dups[0]["id"], "trim60");

@@ -278,7 +278,7 @@ impl Aligner<'_> {
     /// What the passage of words `a` and `b` (global indexes) is: a
     /// template's when most of `a` is template or stock wording and its
     /// other words — the slots — are not the same on both sides
-    /// ([`slots_agree`]: one issue of a template run by two outlets is
+    /// ([`same_slots`]: one issue of a template run by two outlets is
     /// reuse), a quote when both sides are mostly inside quotation marks,
     /// else reuse.
     fn text_kind(&self, a: Range<u32>, b: Range<u32>) -> TextKind {
@@ -582,26 +582,32 @@ fn template_siblings(
     pairs: &[(Row, Row)],
 ) -> Vec<(Row, Row)> {
     let recurring = |i: usize| template[i] || stock[i];
-    // The share of a row's own words in recurring wording, and its slot words.
-    let profile = |r: Row| {
-        let range = words.words_of(r);
-        let range = range.start as usize..range.end as usize;
-        let own = range.clone().filter(|&i| !masked[i]).count().max(1);
-        let formula = range
-            .clone()
-            .filter(|&i| !masked[i] && recurring(i))
-            .count();
-        (
-            formula as f64 / own as f64,
-            slot_words(words, range, masked, &recurring),
-        )
+    let own = |r: Row| {
+        let w = words.words_of(r);
+        w.start as usize..w.end as usize
     };
+    // Per row of the pairs, the share of its own words in recurring wording
+    // (computed once: a row is in many pairs).
+    let mut rows: Vec<Row> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+    rows.par_sort_unstable();
+    rows.dedup();
+    let formula: Vec<f64> = rows
+        .par_iter()
+        .map(|&r| {
+            let range = own(r);
+            let own_words = range.clone().filter(|&i| !masked[i]).count().max(1);
+            let recurring_words = range.filter(|&i| !masked[i] && recurring(i)).count();
+            recurring_words as f64 / own_words as f64
+        })
+        .collect();
+    let formula_of = |r: Row| rows.binary_search(&r).map_or(0.0, |i| formula[i]);
+    // Slot words only for the pairs where one side is mostly formula.
     pairs
         .par_iter()
+        .filter(|&&(a, b)| formula_of(a).max(formula_of(b)) >= FORMULA_SHARE)
         .filter_map(|&(a, b)| {
-            let (fa, sa) = profile(a);
-            let (fb, sb) = profile(b);
-            (fa.max(fb) >= FORMULA_SHARE && slots_agree(&sa, &sb) == Some(false)).then_some((a, b))
+            let slots = |r| slot_words(words, own(r), masked, &recurring);
+            (slots_agree(&slots(a), &slots(b)) == Some(false)).then_some((a, b))
         })
         .collect()
 }
@@ -638,7 +644,7 @@ fn same_slots(a: &[u32], b: &[u32]) -> bool {
     if a.len().min(b.len()) < MIN_SLOTS {
         return false;
     }
-    let common = a.iter().filter(|h| b.binary_search(h).is_ok()).count();
+    let common = common_words(a, b);
     common as f64 >= SAME_SLOTS * (a.len() + b.len() - common) as f64
 }
 
@@ -653,11 +659,12 @@ fn slots_agree(a: &[u32], b: &[u32]) -> Option<bool> {
     if small.len() < MIN_SLOTS {
         return None;
     }
-    let agree = small
-        .iter()
-        .filter(|h| large.binary_search(h).is_ok())
-        .count();
-    Some(agree as f64 >= SLOT_AGREEMENT * small.len() as f64)
+    Some(common_words(small, large) as f64 >= SLOT_AGREEMENT * small.len() as f64)
+}
+
+/// Number of the words of sorted `a` that are in sorted `b`.
+fn common_words(a: &[u32], b: &[u32]) -> usize {
+    a.iter().filter(|h| b.binary_search(h).is_ok()).count()
 }
 
 /// What comparing sentences as sets needs: per word, whether it is a content
