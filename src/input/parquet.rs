@@ -20,7 +20,6 @@
 //! - the file's on-disk bytes are counted (for progress) in proportion to
 //!   the rows converted.
 
-use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -36,8 +35,9 @@ const BATCH_ROWS: usize = 1024;
 pub struct ParquetLines {
     /// Rows of the file, read row group by row group.
     rows: parquet::record::reader::RowIter<'static>,
-    /// Converted bytes not yet handed out.
-    pending: VecDeque<u8>,
+    /// Converted bytes; those before `pos` are handed out.
+    pending: Vec<u8>,
+    pos: usize,
     /// On-disk bytes and rows of the file, rows converted so far.
     bytes: u64,
     total_rows: u64,
@@ -60,7 +60,8 @@ impl ParquetLines {
         let total_rows = reader.metadata().file_metadata().num_rows().max(0) as u64;
         Ok(ParquetLines {
             rows: parquet::record::reader::RowIter::from_file_into(Box::new(reader)),
-            pending: VecDeque::new(),
+            pending: Vec::new(),
+            pos: 0,
             bytes,
             total_rows,
             done_rows: 0,
@@ -71,13 +72,14 @@ impl ParquetLines {
     /// Converts up to [`BATCH_ROWS`] rows into `pending`; false at the end
     /// of the file.
     fn fill(&mut self) -> io::Result<bool> {
+        self.pending.clear();
+        self.pos = 0;
         let mut converted = 0u64;
         for row in self.rows.by_ref() {
             let row = row.map_err(|e| decode_error(&e))?;
-            let line = serde_json::to_vec(&row.to_json_value())
+            serde_json::to_writer(&mut self.pending, &row.to_json_value())
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-            self.pending.extend(line);
-            self.pending.push_back(b'\n');
+            self.pending.push(b'\n');
             converted += 1;
             if converted == BATCH_ROWS as u64 {
                 break;
@@ -99,13 +101,13 @@ fn decode_error(e: &parquet::errors::ParquetError) -> io::Error {
 
 impl Read for ParquetLines {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pending.is_empty() && !self.fill()? {
+        if self.pos == self.pending.len() && !self.fill()? {
             return Ok(0);
         }
-        let n = buf.len().min(self.pending.len());
-        for (slot, byte) in buf.iter_mut().zip(self.pending.drain(..n)) {
-            *slot = byte;
-        }
+        let rest = &self.pending[self.pos..];
+        let n = buf.len().min(rest.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.pos += n;
         Ok(n)
     }
 }
