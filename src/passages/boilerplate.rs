@@ -21,6 +21,7 @@
 //! texts. Every short sentence of the outlet that fits a pattern is masked.
 
 use crate::document::{NONE, Row};
+use crate::minhash::mix64;
 use crate::signed::SignedDocs;
 
 use super::tokens::TokenStore;
@@ -142,10 +143,7 @@ pub fn find(
                 slot: None,
             });
             for o in &occ[i..j] {
-                let u = &words.units[o.3 as usize];
-                for w in u.words.clone() {
-                    masked[w as usize] = true;
-                }
+                mask_unit(words, o.3, masked.as_mut_slice());
             }
         }
         i = j;
@@ -190,6 +188,10 @@ fn patterns(
     }
     occ.sort_unstable();
     for run in occ.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
+        // Most runs are a single sentence: no pattern.
+        if run.len() < PATTERN_MIN_DOCS as usize {
+            continue;
+        }
         let mut clusters: Vec<u32> = run.iter().map(|o| o.3).collect();
         clusters.dedup();
         let mut variants: Vec<u64> = run.iter().map(|o| o.4).collect();
@@ -219,18 +221,21 @@ fn patterns(
             slot: Some(slot),
         });
         for o in run {
-            for w in words.units[o.5 as usize].words.clone() {
-                masked[w as usize] = true;
-            }
+            mask_unit(words, o.5, masked);
         }
     }
 }
 
-/// A hash of a few word hashes.
+/// Masks the words of sentence (unit) `unit` of `words`.
+fn mask_unit(words: &TokenStore, unit: u32, masked: &mut [bool]) {
+    for w in words.units[unit as usize].words.clone() {
+        masked[w as usize] = true;
+    }
+}
+
+/// A hash of a few word hashes, mixed as a sentence's hash is.
 fn fixed_hash(hashes: &[u32]) -> u64 {
-    hashes.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &w| {
-        (h ^ u64::from(w))
-            .wrapping_mul(0x1000_0000_01b3)
-            .rotate_left(17)
-    })
+    hashes
+        .iter()
+        .fold(0x5151_5151u64, |h, &w| mix64(h ^ u64::from(w)))
 }
