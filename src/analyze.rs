@@ -193,16 +193,15 @@ fn revise_duplicates(
     passages: &Passages,
     reuse: &[(Row, Row)],
 ) {
-    let siblings = &passages.template_siblings;
     let before = dups.pairs.len();
     dups.pairs
-        .retain(|p| siblings.binary_search(&(p.a, p.b)).is_err());
+        .retain(|p| !passages.are_template_siblings(p.a, p.b));
     let mut changed = dups.pairs.len() != before;
     if config.containment > 0.0 {
         let found = passages::contained::find(passages, reuse);
         let found = found
             .iter()
-            .filter(|c| siblings.binary_search(&(c.a, c.b)).is_err());
+            .filter(|c| !passages.are_template_siblings(c.a, c.b));
         let added = dups.add_pairs(found.map(|c| Pair {
             a: c.a,
             b: c.b,
@@ -322,9 +321,8 @@ type PassagePair = (Row, Row, u32, u32);
 /// Two issues of one template ([`Passages::template_siblings`]) give
 /// neither.
 fn passage_pairs(passages: &Passages) -> (Vec<PassagePair>, Vec<(Row, Row)>) {
-    let siblings = &passages.template_siblings;
     let shared = |p: &&SharedPassage| {
-        p.text != TextKind::Template && siblings.binary_search(&(p.a, p.b)).is_err()
+        p.text != TextKind::Template && !passages.are_template_siblings(p.a, p.b)
     };
     let mut lead: Vec<(Row, Row)> = passages
         .passages

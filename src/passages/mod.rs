@@ -209,6 +209,12 @@ impl Passages {
         out
     }
 
+    /// Whether rows `a < b` are two issues of one template
+    /// ([`Passages::template_siblings`]).
+    pub fn are_template_siblings(&self, a: Row, b: Row) -> bool {
+        self.template_siblings.binary_search(&(a, b)).is_ok()
+    }
+
     /// Whether passage `p` starts within the lead ([`LEAD`]) of one of its
     /// two documents, or is long ([`LONG_PASSAGE`]). Shorter text shared only
     /// below both leads is background (a running story's paragraph, a quoted
