@@ -140,12 +140,19 @@ fn find_all(
 ) -> Result<Found> {
     let signed = corpus.signed();
     let mut dups = find_duplicates(corpus, config, progress, timings)?;
+    let budget = config.budget();
+    let space = passages::Space {
+        words: budget.passage_words(),
+        sort: budget.passage_sort(),
+        dir: budget.temp_dir(),
+    };
     let passages = passages::find(
         &signed,
         corpus,
         &dups,
         config.normalize,
         &config.passages,
+        &space,
         progress,
         timings,
     )?;
@@ -161,7 +168,7 @@ fn find_all(
             &evidence,
             &passages.aligned,
             &lead_pairs,
-            &doc_words(&passages),
+            doc_words(&passages),
             &config.stories,
         )
     });
@@ -351,10 +358,8 @@ fn passage_pairs(passages: &Passages) -> (Vec<PassagePair>, Vec<(Row, Row)>) {
 }
 
 /// Words of every signed document, by signature [`Row`].
-fn doc_words(passages: &Passages) -> Vec<u32> {
-    (0..passages.words.docs() as u32)
-        .map(|r| passages.words.words_of(Row(r)).len() as u32)
-        .collect()
+fn doc_words(passages: &Passages) -> &[u32] {
+    &passages.doc_words
 }
 
 /// The first document of `d`'s story (`None` for a rejected record).

@@ -33,7 +33,7 @@ impl DocId {
 /// empty and rejected records have a `DocId` and no row, so a record's row
 /// is at most its `DocId`. [`DocTable::sig_row`] maps a document to its row,
 /// [`SignedDocs::doc`](crate::signed::SignedDocs::doc) a row to its document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Row(pub u32);
 
 impl Row {

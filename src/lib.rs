@@ -120,6 +120,7 @@ pub mod report;
 pub mod run;
 pub mod shingle;
 pub mod signed;
+pub mod spill;
 pub mod story;
 pub mod timings;
 

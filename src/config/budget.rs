@@ -12,6 +12,8 @@
 //! | 1/8 | finer signatures made in the first read | dropped; refinement reads its documents again |
 //! | 1/8 | band entries of one LSH batch | fewer bands per batch |
 //! | 1/4 | finer signatures remade by refinement's second read | fewer slots, or the coarse estimate |
+//! | 1/4 | word records of the passage stage (analyze) | a temporary file, read back by position |
+//! | 1/8 | records of one sort of the passage stage | sorted runs on disk, merged |
 
 use std::path::PathBuf;
 
@@ -57,8 +59,20 @@ impl MemoryBudget {
         self.limit / 4
     }
 
-    /// The folder of temporary files (spilled signatures and band entries,
-    /// the spool of standard input).
+    /// Word records of the passage stage kept in memory (past it, in a
+    /// temporary file).
+    pub fn passage_words(&self) -> u64 {
+        self.limit / 4
+    }
+
+    /// Records each sort of the passage stage holds in memory (past it,
+    /// sorted runs on disk).
+    pub fn passage_sort(&self) -> u64 {
+        self.limit / 8
+    }
+
+    /// The folder of temporary files (spilled signatures, band entries,
+    /// word records and sorted runs, the spool of standard input).
     pub fn temp_dir(&self) -> PathBuf {
         self.temp_dir.clone().unwrap_or_else(std::env::temp_dir)
     }

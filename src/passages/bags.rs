@@ -30,8 +30,12 @@ use crate::document::Row;
 use crate::minhash::mix64;
 use crate::signed::SignedDocs;
 
-use super::index::{Judge, shared_runs};
+use super::Space;
+use super::doc::{Bits, Knowledge, Level};
+use super::index::{GROUP_BATCH, Judge, shared_runs};
 use super::tokens::TokenStore;
+use crate::error::Result;
+use crate::spill::Sorter;
 
 /// Keys per sentence.
 pub const BANDS: usize = 8;
@@ -51,8 +55,8 @@ pub struct BagIndex {
     /// Pairs `(a, b, keys)`, `a < b`, sorted and distinct, that share
     /// `keys` sentence keys.
     pub pairs: Vec<(Row, Row, u32)>,
-    /// Per unit of the store: a stock sentence.
-    pub stock_units: Vec<bool>,
+    /// Per sentence of the store (by global number): a stock sentence.
+    pub stock_units: Bits,
     /// Keys indexed.
     pub keys: u64,
     /// Distinct keys found to be stock.
@@ -106,101 +110,97 @@ fn keys(set: &[u32]) -> [u64; BANDS] {
     out
 }
 
-/// An index entry: the high 32 bits of a key, then the sentence's global
-/// unit index in the low 32 (a flat sort key of 8 bytes; a chance collision
-/// of two 32-bit keys only adds a candidate that alignment then rejects).
-type Entry = u64;
+/// A sentence key entry: `(key, sentence hash, row, sentence number)`,
+/// rows and sentences by number; the key is the high 32 bits of a band key
+/// (a chance collision of two 32-bit keys only adds a candidate that
+/// alignment then rejects).
+type Entry = (u32, u64, u32, u32);
 
-/// The key of an entry.
-#[inline]
-fn key(e: Entry) -> u32 {
-    (e >> 32) as u32
-}
-
-/// The unit (global index in the store) of an entry.
-#[inline]
-fn unit(e: Entry) -> usize {
-    (e & 0xFFFF_FFFF) as usize
-}
-
-/// Builds the sentence index of `words` (masked words excluded; `content`
-/// marks the content words, per word of the store).
+/// Builds the sentence index of `words`: the keys of every sentence's
+/// content words (boilerplate excluded, as `know` marks them) are sorted
+/// within `space`, then judged key by key.
 pub fn build(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     words: &TokenStore,
-    masked: &[bool],
-    content: &[bool],
-) -> BagIndex {
-    let mut entries = entries(words, masked, content);
-    entries.par_sort_unstable();
-    let judge = Judge::new(signed, kept);
-    let bounds = shared_runs(&entries, |&x, &y| key(x) == key(y));
-    let results: Vec<(bool, Vec<(Row, Row)>)> = bounds
-        .par_iter()
-        .map(|&(i, j)| {
-            let group = &entries[i..j];
-            let rows = group.iter().map(|&e| words.units[unit(e)].row);
-            if judge.is_stock(rows) {
-                return (true, Vec::new());
+    know: &Knowledge,
+    space: &Space,
+) -> Result<BagIndex> {
+    let mut entries: Sorter<Entry> = space.sorter();
+    know.map_docs(words, Level::Content, |d| {
+        let mut set = Vec::new();
+        let mut out = Vec::new();
+        let first = words.unit_range(d.row).start;
+        for (k, u) in d.tokens.units.iter().enumerate() {
+            set.clear();
+            set.extend(
+                (u.words.start as usize..u.words.end as usize)
+                    .filter(|&i| d.content[i] && !d.masked[i])
+                    .map(|i| d.tokens.hashes[i]),
+            );
+            set.sort_unstable();
+            set.dedup();
+            if set.len() >= MIN_CONTENT {
+                let n = first + k as u32;
+                out.extend(keys(&set).map(|key| ((key >> 32) as u32, u.hash, d.row.0, n)));
             }
-            let mut pairs = Vec::new();
-            if group.len() <= MAX_GROUP {
-                for (x, &ea) in group.iter().enumerate() {
-                    for &eb in &group[x + 1..] {
-                        let (ua, ub) = (&words.units[unit(ea)], &words.units[unit(eb)]);
-                        let (ra, rb) = (ua.row, ub.row);
-                        // Identical sentences are the exact index's job.
-                        if ua.hash != ub.hash && judge.may_pair(ra, rb) {
-                            pairs.push((ra.min(rb), ra.max(rb)));
+        }
+        out
+    }, |e| entries.extend(e))?;
+    let keys = entries.len();
+    let judge = Judge::new(signed, kept);
+    let mut stock_units = Bits::new(words.units());
+    let mut stock_keys = 0;
+    let mut pairs: Sorter<(u32, u32)> = space.sorter();
+    entries.finish()?.for_each_batch(GROUP_BATCH, |x, y| x.0 == y.0, |batch| {
+        let bounds = shared_runs(batch, |x, y| x.0 == y.0);
+        let results: Vec<(bool, Vec<(u32, u32)>)> = bounds
+            .par_iter()
+            .map(|&(i, j)| {
+                let group = &batch[i..j];
+                if judge.is_stock(group.iter().map(|e| Row(e.2))) {
+                    return (true, Vec::new());
+                }
+                let mut pairs = Vec::new();
+                if group.len() <= MAX_GROUP {
+                    for (x, ea) in group.iter().enumerate() {
+                        for eb in &group[x + 1..] {
+                            let (ra, rb) = (Row(ea.2), Row(eb.2));
+                            if ea.1 != eb.1 && judge.may_pair(ra, rb) {
+                                pairs.push((ra.0.min(rb.0), ra.0.max(rb.0)));
+                            }
                         }
                     }
                 }
-            }
-            (false, pairs)
-        })
-        .collect();
-    let mut stock_units = vec![false; words.units.len()];
-    let mut stock_keys = 0;
-    let mut pairs = Vec::new();
-    for (&(i, j), (stock, p)) in bounds.iter().zip(results) {
-        if stock {
-            stock_keys += 1;
-            for &e in &entries[i..j] {
-                stock_units[unit(e)] = true;
-            }
-        }
-        pairs.extend(p);
-    }
-    pairs.par_sort_unstable();
-    let kept_pairs = pairs
-        .chunk_by(|x, y| x == y)
-        .map(|run| (run[0].0, run[0].1, run.len() as u32))
-        .collect();
-    BagIndex {
-        pairs: kept_pairs,
-        stock_units,
-        keys: entries.len() as u64,
-        stock_keys,
-    }
-}
-
-/// The keys of every sentence of every document, unsorted.
-fn entries(words: &TokenStore, masked: &[bool], content: &[bool]) -> Vec<Entry> {
-    (0..words.docs() as u32)
-        .into_par_iter()
-        .flat_map_iter(|r| {
-            let mut set = Vec::new();
-            let mut out = Vec::new();
-            for u in words.unit_range(Row(r)) {
-                words.unit_set(u, |i| content[i] && !masked[i], &mut set);
-                if set.len() >= MIN_CONTENT {
-                    out.extend(keys(&set).map(|k| (k >> 32) << 32 | u as u64));
+                (false, pairs)
+            })
+            .collect();
+        for (&(i, j), (stock, p)) in bounds.iter().zip(results) {
+            if stock {
+                stock_keys += 1;
+                for e in &batch[i..j] {
+                    stock_units.set(e.3 as usize);
                 }
             }
-            out
-        })
-        .collect()
+            pairs.extend(p)?;
+        }
+        Ok(())
+    })?;
+    let mut counted = Vec::new();
+    pairs.finish()?.for_each_batch(GROUP_BATCH, |x, y| x == y, |batch| {
+        counted.extend(
+            batch
+                .chunk_by(|x, y| x == y)
+                .map(|run| (Row(run[0].0), Row(run[0].1), run.len() as u32)),
+        );
+        Ok(())
+    })?;
+    Ok(BagIndex {
+        pairs: counted,
+        stock_units,
+        keys,
+        stock_keys,
+    })
 }
 
 #[cfg(test)]

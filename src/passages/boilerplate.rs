@@ -24,7 +24,11 @@ use crate::document::{NONE, Row};
 use crate::minhash::mix64;
 use crate::signed::SignedDocs;
 
-use super::tokens::TokenStore;
+use super::Space;
+use super::doc::Bits;
+use super::tokens::{TokenStore, Tokens};
+use crate::error::Result;
+use crate::spill::Sorter;
 
 /// Least number of clusters of an outlet a sentence must appear in.
 pub const MIN_DOCS: u32 = 3;
@@ -71,39 +75,60 @@ pub struct Boilerplate {
     pub clusters: u32,
     /// Clusters of the outlet in all.
     pub outlet_clusters: u32,
-    /// An occurrence: signature [`Row`] and word range, to show its text
-    /// (of a pattern: its fixed words).
+    /// An occurrence: signature [`Row`] and original byte range, to show
+    /// its text (of a pattern: its fixed words).
     pub example: (Row, std::ops::Range<u32>),
     /// `None` for a whole sentence; for a pattern, where its variable part
     /// is.
     pub slot: Option<Slot>,
 }
 
-/// Finds boilerplate sentences and returns them with, for every word of the
-/// store, whether it is masked. `kept` gives the kept row of every row's
-/// near-duplicate cluster.
+/// Finds boilerplate sentences and returns them with, for every sentence
+/// of the store (by global number), whether it is masked. `kept` gives the
+/// kept row of every row's near-duplicate cluster. The occurrences are
+/// sorted within `space` (spilled to disk past its budget).
 pub fn find(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     words: &TokenStore,
-) -> (Vec<Boilerplate>, Vec<bool>) {
-    // (group, hash, cluster (its kept row's number), unit index), sorted and
-    // counted.
-    let mut occ: Vec<(u32, u64, u32, u32)> = words
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| {
-            (
-                group(signed, u.row),
-                u.hash,
-                kept[u.row.index()].0,
-                i as u32,
-            )
-        })
-        .collect();
-    occ.sort_unstable();
-    // Clusters per group.
+    space: &Space,
+) -> Result<(Vec<Boilerplate>, Bits)> {
+    // (outlet, sentence hash, cluster, sentence number): each outlet's
+    // sentences grouped, clusters in order within a group.
+    let mut occ: Sorter<(u32, u64, u32, u32)> = space.sorter();
+    // (outlet, slot side, hash of the fixed words, cluster, sentence hash,
+    // sentence number) of the short sentences.
+    let mut pat: Sorter<(u32, u8, u64, u32, u64, u32)> = space.sorter();
+    words.map_docs(
+        false,
+        || (),
+        |_, r, t| {
+            let g = group(signed, r);
+            let cluster = kept[r.index()].0;
+            let first = words.unit_range(r).start;
+            let mut o = Vec::with_capacity(t.units.len());
+            let mut p = Vec::new();
+            for (k, u) in t.units.iter().enumerate() {
+                let n = first + k as u32;
+                o.push((g, u.hash, cluster, n));
+                let len = u.words.len();
+                if PATTERN_WORDS < len && len <= PATTERN_MAX_WORDS {
+                    let h = &t.hashes[u.words.start as usize..u.words.end as usize];
+                    for (slot, fixed) in [
+                        (Slot::After, &h[..PATTERN_WORDS]),
+                        (Slot::Before, &h[len - PATTERN_WORDS..]),
+                    ] {
+                        p.push((g, slot as u8, fixed_hash(fixed), cluster, u.hash, n));
+                    }
+                }
+            }
+            (o, p)
+        },
+        |_, (o, p)| {
+            occ.extend(o)?;
+            pat.extend(p)
+        },
+    )?;
     let mut clusters_of_group: ahash::AHashMap<u32, u32> = ahash::AHashMap::new();
     {
         let mut seen: Vec<(u32, u32)> = (0..words.docs() as u32)
@@ -116,122 +141,115 @@ pub fn find(
             *clusters_of_group.entry(g).or_default() += 1;
         }
     }
+    let total_of = |g: u32| clusters_of_group.get(&g).copied().unwrap_or(1);
     let mut found = Vec::new();
-    let mut masked = vec![false; words.len()];
-    let mut i = 0;
-    while i < occ.len() {
-        let (g, h) = (occ[i].0, occ[i].1);
-        let mut j = i;
-        let mut distinct = 0u32;
-        let mut last_cluster = u32::MAX;
-        while j < occ.len() && occ[j].0 == g && occ[j].1 == h {
-            if occ[j].2 != last_cluster {
-                distinct += 1;
-                last_cluster = occ[j].2;
+    // Per entry of `found`: the sentence of its example.
+    let mut examples: Vec<u32> = Vec::new();
+    let mut masked = Bits::new(words.units());
+    occ.finish()?
+        .for_each_batch(BATCH, |x, y| (x.0, x.1) == (y.0, y.1), |batch| {
+            for run in batch.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+                let (g, h) = (run[0].0, run[0].1);
+                let mut distinct = 0u32;
+                let mut last_cluster = u32::MAX;
+                for o in run {
+                    if o.2 != last_cluster {
+                        distinct += 1;
+                        last_cluster = o.2;
+                    }
+                }
+                let total = total_of(g);
+                if distinct >= MIN_DOCS && f64::from(distinct) >= MIN_SHARE * f64::from(total) {
+                    found.push(Boilerplate {
+                        outlet: g,
+                        hash: h,
+                        clusters: distinct,
+                        outlet_clusters: total,
+                        example: (Row(0), 0..0),
+                        slot: None,
+                    });
+                    examples.push(run[0].3);
+                    for o in run {
+                        masked.set(o.3 as usize);
+                    }
+                }
             }
-            j += 1;
-        }
-        let total = clusters_of_group.get(&g).copied().unwrap_or(1);
-        if distinct >= MIN_DOCS && f64::from(distinct) >= MIN_SHARE * f64::from(total) {
-            let first = &words.units[occ[i].3 as usize];
-            found.push(Boilerplate {
-                outlet: g,
-                hash: h,
-                clusters: distinct,
-                outlet_clusters: total,
-                example: (first.row, first.words.clone()),
-                slot: None,
-            });
-            for o in &occ[i..j] {
-                mask_unit(words, o.3, masked.as_mut_slice());
+            Ok(())
+        })?;
+    pat.finish()?
+        .for_each_batch(BATCH, |x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2), |batch| {
+            for run in batch.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
+                if run.len() < PATTERN_MIN_DOCS as usize {
+                    continue;
+                }
+                let mut clusters: Vec<u32> = run.iter().map(|o| o.3).collect();
+                clusters.dedup();
+                let mut variants: Vec<u64> = run.iter().map(|o| o.4).collect();
+                variants.sort_unstable();
+                variants.dedup();
+                let g = run[0].0;
+                let slot = if run[0].1 == Slot::After as u8 {
+                    Slot::After
+                } else {
+                    Slot::Before
+                };
+                let total = total_of(g);
+                let distinct = clusters.len() as u32;
+                if distinct < PATTERN_MIN_DOCS
+                    || f64::from(distinct) < PATTERN_SHARE * f64::from(total)
+                    || (variants.len() as u32) < PATTERN_VARIANTS
+                {
+                    continue;
+                }
+                found.push(Boilerplate {
+                    outlet: g,
+                    hash: run[0].2,
+                    clusters: distinct,
+                    outlet_clusters: total,
+                    example: (Row(0), 0..0),
+                    slot: Some(slot),
+                });
+                examples.push(run[0].5);
+                for o in run {
+                    masked.set(o.5 as usize);
+                }
             }
-        }
-        i = j;
-    }
-    patterns(
-        signed,
-        kept,
-        words,
-        &clusters_of_group,
-        &mut found,
-        &mut masked,
-    );
-    (found, masked)
+            Ok(())
+        })?;
+    set_examples(words, &mut found, &examples)?;
+    Ok((found, masked))
 }
 
-/// Learns the patterns with a slot (see the module docs), appends them to
-/// `found` and masks the sentences that fit them.
-fn patterns(
-    signed: &SignedDocs<'_>,
-    kept: &[Row],
-    words: &TokenStore,
-    clusters_of_group: &ahash::AHashMap<u32, u32>,
-    found: &mut Vec<Boilerplate>,
-    masked: &mut [bool],
-) {
-    // (group, slot, hash of the fixed words, cluster, sentence hash, unit).
-    let mut occ: Vec<(u32, Slot, u64, u32, u64, u32)> = Vec::new();
-    for (i, u) in words.units.iter().enumerate() {
-        let n = u.words.len();
-        if !(PATTERN_WORDS < n && n <= PATTERN_MAX_WORDS) {
-            continue;
+/// Records sorted at a time by [`find`].
+const BATCH: usize = 1 << 16;
+
+/// Sets the example of every entry of `found` from the sentence number in
+/// `examples`: its row and the original bytes of the sentence (of a
+/// pattern, of its fixed words).
+fn set_examples(words: &TokenStore, found: &mut [Boilerplate], examples: &[u32]) -> Result<()> {
+    let mut tokens = Tokens::default();
+    let mut buf = Vec::new();
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| examples[i]);
+    let mut loaded: Option<Row> = None;
+    for i in order {
+        let row = words.row_of_unit(examples[i]);
+        if loaded != Some(row) {
+            words.read(row, &mut tokens, true, &mut buf)?;
+            loaded = Some(row);
         }
-        let hashes = &words.all_hashes()[u.words.start as usize..u.words.end as usize];
-        let g = group(signed, u.row);
-        let cluster = kept[u.row.index()].0;
-        for (slot, fixed) in [
-            (Slot::After, &hashes[..PATTERN_WORDS]),
-            (Slot::Before, &hashes[n - PATTERN_WORDS..]),
-        ] {
-            occ.push((g, slot, fixed_hash(fixed), cluster, u.hash, i as u32));
-        }
-    }
-    occ.sort_unstable();
-    for run in occ.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
-        // Most runs are a single sentence: no pattern.
-        if run.len() < PATTERN_MIN_DOCS as usize {
-            continue;
-        }
-        let mut clusters: Vec<u32> = run.iter().map(|o| o.3).collect();
-        clusters.dedup();
-        let mut variants: Vec<u64> = run.iter().map(|o| o.4).collect();
-        variants.sort_unstable();
-        variants.dedup();
-        let (g, slot) = (run[0].0, run[0].1);
-        let total = clusters_of_group.get(&g).copied().unwrap_or(1);
-        let distinct = clusters.len() as u32;
-        if distinct < PATTERN_MIN_DOCS
-            || f64::from(distinct) < PATTERN_SHARE * f64::from(total)
-            || (variants.len() as u32) < PATTERN_VARIANTS
-        {
-            continue;
-        }
-        let first = &words.units[run[0].5 as usize];
-        let w = first.words.clone();
-        let fixed = match slot {
-            Slot::After => w.start..w.start + PATTERN_WORDS as u32,
-            Slot::Before => w.end - PATTERN_WORDS as u32..w.end,
+        let local = (examples[i] - words.unit_range(row).start) as usize;
+        let w = tokens.units[local].words.clone();
+        let fixed = match found[i].slot {
+            None => w,
+            Some(Slot::After) => w.start..w.start + PATTERN_WORDS as u32,
+            Some(Slot::Before) => w.end - PATTERN_WORDS as u32..w.end,
         };
-        found.push(Boilerplate {
-            outlet: g,
-            hash: run[0].2,
-            clusters: distinct,
-            outlet_clusters: total,
-            example: (first.row, fixed),
-            slot: Some(slot),
-        });
-        for o in run {
-            mask_unit(words, o.5, masked);
-        }
+        found[i].example = (row, tokens.byte_span(&fixed));
     }
+    Ok(())
 }
 
-/// Masks the words of sentence (unit) `unit` of `words`.
-fn mask_unit(words: &TokenStore, unit: u32, masked: &mut [bool]) {
-    for w in words.units[unit as usize].words.clone() {
-        masked[w as usize] = true;
-    }
-}
 
 /// A hash of a few word hashes, mixed as a sentence's hash is.
 fn fixed_hash(hashes: &[u32]) -> u64 {

@@ -26,7 +26,8 @@ use ahash::AHashSet;
 use crate::document::Row;
 use crate::normalize::{NormalizeOptions, Normalizer};
 
-use super::tokens::{TokenStore, is_numeric, word_hash};
+use super::tokens::{TokenStore, Tokens, is_numeric, word_hash};
+use crate::error::Result;
 
 /// Least share of the sampled documents a frequent word is found in.
 pub const FREQUENT_SHARE: f64 = 0.05;
@@ -83,7 +84,7 @@ const FILTER_BITS: u32 = 20;
 impl ContentWords {
     /// The built-in function words, normalized with `normalize`, and the
     /// frequent words of `words`.
-    pub fn build(words: &TokenStore, normalize: NormalizeOptions) -> ContentWords {
+    pub fn build(words: &TokenStore, normalize: NormalizeOptions) -> Result<ContentWords> {
         let normalizer = Normalizer::new(normalize);
         let mut function = AHashSet::new();
         for list in [ENGLISH, ARABIC, FRENCH, SPANISH, GERMAN, RUSSIAN] {
@@ -94,19 +95,19 @@ impl ContentWords {
                 }
             }
         }
-        function.extend(frequent(words));
+        function.extend(frequent(words)?);
         let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
         for &h in &function {
             let k = (h & ((1 << FILTER_BITS) - 1)) as usize;
             filter[k / 64] |= 1 << (k % 64);
         }
-        ContentWords { function, filter }
+        Ok(ContentWords { function, filter })
     }
 
     /// Content words only from the built-in lists (for tests and tiny inputs).
     #[cfg(test)]
     pub fn builtin(normalize: NormalizeOptions) -> ContentWords {
-        ContentWords::build(&TokenStore::default(), normalize)
+        ContentWords::build(&TokenStore::empty(), normalize).expect("no words to read")
     }
 
     /// Whether the word of hash `h` is a content word.
@@ -126,18 +127,20 @@ impl ContentWords {
 
 /// The words found in at least [`FREQUENT_SHARE`] (and [`FREQUENT_MIN_DOCS`])
 /// of a sample of the documents of `words`.
-fn frequent(words: &TokenStore) -> Vec<u32> {
+fn frequent(words: &TokenStore) -> Result<Vec<u32>> {
     let docs = words.docs();
     if docs == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
+    let (mut tokens, mut buf) = (Tokens::default(), Vec::new());
     let step = docs.div_ceil(DF_SAMPLE);
     let mut all: Vec<u32> = Vec::new();
     let mut sampled = 0usize;
     let mut distinct: Vec<u32> = Vec::new();
     for r in (0..docs).step_by(step) {
         distinct.clear();
-        distinct.extend_from_slice(words.hashes(Row(r as u32)));
+        words.read(Row(r as u32), &mut tokens, false, &mut buf)?;
+        distinct.extend_from_slice(&tokens.hashes);
         distinct.sort_unstable();
         distinct.dedup();
         all.extend_from_slice(&distinct);
@@ -151,7 +154,7 @@ fn frequent(words: &TokenStore) -> Vec<u32> {
             out.push(run[0]);
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

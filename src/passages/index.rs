@@ -35,12 +35,17 @@
 //! unrelated articles share (a standard background paragraph) is treated as
 //! stock too.
 
+use ahash::AHashSet;
 use rayon::prelude::*;
 
 use crate::document::Row;
+use crate::error::Result;
 use crate::minhash::mix64;
 use crate::signed::SignedDocs;
+use crate::spill::{Sorted, Sorter};
 
+use super::Space;
+use super::doc::{Knowledge, Level};
 use super::tokens::TokenStore;
 
 /// Words per n-gram.
@@ -187,14 +192,14 @@ pub fn fingerprints(hashes: &[u32], masked: &[bool]) -> Vec<(u64, u32)> {
 }
 
 /// What the index yields.
-#[derive(Debug, Default)]
 pub struct IndexResult {
-    /// Seeds of candidate pairs, sorted by `(a, b, pa, pb)`.
-    pub seeds: Vec<Seed>,
-    /// For every word of the store: covered by a stock fingerprint.
-    pub stock: Vec<bool>,
-    /// For every word of the store: covered by a template fingerprint.
-    pub template: Vec<bool>,
+    /// Seeds of candidate pairs `(a, b, pa, pb)` (rows by number), sorted;
+    /// a seed may be there more than once.
+    pub seeds: Sorted<(u32, u32, u32, u32)>,
+    /// Fingerprints found to be stock phrases.
+    pub stock: AHashSet<u64>,
+    /// Fingerprints found to be templates' wording.
+    pub template: AHashSet<u64>,
     /// Distinct fingerprints found to be templates'.
     pub template_fingerprints: u64,
     /// Number of fingerprints indexed.
@@ -231,52 +236,61 @@ pub fn outlet_key(signed: &SignedDocs<'_>, row: Row) -> u64 {
 }
 
 /// Builds the index and returns the seeds of pairs of documents of different
-/// outlets, with the stock-word marks.
+/// outlets, with the fingerprints found to be stock or templates'. The
+/// fingerprints of every document (boilerplate excluded, as `know` marks
+/// it) are sorted within `space`, then judged group by group.
 pub fn build(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     issues: &[Row],
     words: &TokenStore,
-    masked: &[bool],
-) -> IndexResult {
-    let entries = index_entries(words, masked);
+    know: &Knowledge,
+    space: &Space,
+) -> Result<IndexResult> {
+    let mut entries: Sorter<Entry> = space.sorter();
+    know.map_docs(words, Level::Masked, |d| {
+        fingerprints(&d.tokens.hashes, &d.masked)
+            .into_iter()
+            .map(|(h, p)| (h, d.row.0, p))
+            .collect::<Vec<Entry>>()
+    }, |e| entries.extend(e))?;
+    let fingerprints = entries.len();
     let judge = Judge::new(signed, kept).with_issues(issues);
-    // Group boundaries, then each group on its own (in parallel).
-    let bounds = group_bounds(&entries);
-    let results: Vec<(Wording, Vec<Seed>)> = bounds
-        .par_iter()
-        .map(|&(i, j)| judge.group(&entries[i..j]))
-        .collect();
-
-    let mut stock_words = vec![false; words.len()];
-    let mut template_words = vec![false; words.len()];
-    let mut seeds = Vec::new();
-    let (mut stock_fingerprints, mut template_fingerprints) = (0, 0);
-    for (&(i, j), (wording, s)) in bounds.iter().zip(results) {
-        match wording {
-            Wording::Stock => {
-                stock_fingerprints += 1;
-                mark_stock(words, &entries[i..j], &mut stock_words);
+    let mut seeds: Sorter<(u32, u32, u32, u32)> = space.sorter();
+    let (mut stock, mut template) = (AHashSet::new(), AHashSet::new());
+    entries.finish()?.for_each_batch(GROUP_BATCH, |x, y| x.0 == y.0, |batch| {
+        // Each group on its own (in parallel), then in order.
+        let bounds = shared_runs(batch, |x, y| x.0 == y.0);
+        let results: Vec<(Wording, Vec<Seed>)> = bounds
+            .par_iter()
+            .map(|&(i, j)| judge.group(&batch[i..j]))
+            .collect();
+        for (&(i, _), (wording, s)) in bounds.iter().zip(results) {
+            match wording {
+                Wording::Stock => {
+                    stock.insert(batch[i].0);
+                }
+                Wording::Template => {
+                    template.insert(batch[i].0);
+                }
+                Wording::Plain => {}
             }
-            Wording::Template => {
-                template_fingerprints += 1;
-                mark_stock(words, &entries[i..j], &mut template_words);
-            }
-            Wording::Plain => {}
+            seeds.extend(s.into_iter().map(|s| (s.a.0, s.b.0, s.pa, s.pb)))?;
         }
-        seeds.extend(s);
-    }
-    seeds.par_sort_unstable();
-    seeds.dedup();
-    IndexResult {
-        seeds,
-        stock: stock_words,
-        template: template_words,
-        fingerprints: entries.len() as u64,
-        stock_fingerprints,
-        template_fingerprints,
-    }
+        Ok(())
+    })?;
+    Ok(IndexResult {
+        seeds: seeds.finish()?,
+        stock_fingerprints: stock.len() as u64,
+        template_fingerprints: template.len() as u64,
+        stock,
+        template,
+        fingerprints,
+    })
 }
+
+/// Sorted records judged at a time (whole groups).
+pub(super) const GROUP_BATCH: usize = 1 << 20;
 
 /// An index entry: `(fingerprint hash, row, word position in the row)`, the
 /// row by its number (a flat sort key; [`row`] gives the [`Row`]).
@@ -286,30 +300,6 @@ pub(super) type Entry = (u64, u32, u32);
 #[inline]
 fn row(e: &Entry) -> Row {
     Row(e.1)
-}
-
-/// The winnowed fingerprints of every document of `words` (masked words
-/// excluded), sorted by `(hash, row, position)`.
-fn index_entries(words: &TokenStore, masked: &[bool]) -> Vec<Entry> {
-    let rows = words.docs() as u32;
-    let mut entries: Vec<Entry> = (0..rows)
-        .into_par_iter()
-        .flat_map_iter(|r| {
-            let range = words.words_of(Row(r));
-            let m = &masked[range.start as usize..range.end as usize];
-            fingerprints(words.hashes(Row(r)), m)
-                .into_iter()
-                .map(move |(h, p)| (h, r, p))
-        })
-        .collect();
-    entries.par_sort_unstable();
-    entries
-}
-
-/// The ranges `(start, end)` of sorted `entries` that share one hash, for
-/// hashes found at least twice, in order.
-fn group_bounds(entries: &[Entry]) -> Vec<(usize, usize)> {
-    shared_runs(entries, |x, y| x.0 == y.0)
 }
 
 /// The ranges `(start, end)` of the runs of at least two consecutive items
@@ -324,16 +314,6 @@ pub(super) fn shared_runs<T>(sorted: &[T], same: impl Fn(&T, &T) -> bool) -> Vec
         start += run.len();
     }
     bounds
-}
-
-/// Marks the `NGRAM` words of every entry of `group` as stock.
-pub(super) fn mark_stock(words: &TokenStore, group: &[Entry], stock_words: &mut [bool]) {
-    for e in group {
-        let base = words.words_of(row(e)).start as usize + e.2 as usize;
-        for w in &mut stock_words[base..base + NGRAM] {
-            *w = true;
-        }
-    }
 }
 
 /// What a fingerprint's wording is.

@@ -38,6 +38,7 @@ pub mod bags;
 pub mod boilerplate;
 pub mod contained;
 pub mod content;
+pub mod doc;
 pub mod grade;
 pub mod index;
 pub mod pair;
@@ -47,7 +48,9 @@ pub mod snippets;
 pub mod tokens;
 
 use std::ops::Range;
+use std::path::PathBuf;
 
+use ahash::AHashSet;
 use rayon::prelude::*;
 
 use crate::cluster::Duplicates;
@@ -57,7 +60,11 @@ use crate::error::Result;
 use crate::normalize::NormalizeOptions;
 use crate::progress::{Progress, Unit};
 use crate::signed::{SignedDocs, Texts};
+use crate::spill::{Record, Sorted, Sorter};
 use crate::timings::Timings;
+
+use content::ContentWords;
+use doc::{Bits, Doc, Knowledge, Level};
 
 pub use boilerplate::Boilerplate;
 pub use grade::Match;
@@ -70,10 +77,14 @@ pub struct SharedPassage {
     pub a: Row,
     /// Signature row of the later document.
     pub b: Row,
-    /// Word range in `a` (global word indexes of the [`TokenStore`]).
+    /// Word range in `a` (word indexes of the document).
     pub a_words: Range<u32>,
     /// Word range in `b`.
     pub b_words: Range<u32>,
+    /// Original byte range in `a`'s text.
+    pub a_span: Range<u32>,
+    /// Original byte range in `b`'s text.
+    pub b_span: Range<u32>,
     /// Matched words: shared by both spans, in any order.
     pub words: u32,
     /// Matched words over the longer side's span.
@@ -149,8 +160,8 @@ pub struct PassageStats {
 /// Everything the passage stage found.
 #[derive(Debug)]
 pub struct Passages {
-    /// The words of every signed document.
-    pub words: TokenStore,
+    /// Words of every signed document, by row.
+    pub doc_words: Vec<u32>,
     /// Boilerplate sentences per outlet.
     pub boilerplate: Vec<Boilerplate>,
     /// Shared passages, sorted by `(a, b, a_words.start)`.
@@ -221,9 +232,9 @@ impl Passages {
     /// statement re-used by a follow-up), not the news itself.
     pub fn in_lead(&self, p: &SharedPassage) -> bool {
         let starts_in_lead = |r: Row, start: u32| {
-            let w = self.words.words_of(r);
-            let lead = (LEAD * w.len() as f64).ceil().max(f64::from(LEAD_WORDS)) as u32;
-            start - w.start < lead
+            let w = self.doc_words[r.index()];
+            let lead = (LEAD * f64::from(w)).ceil().max(f64::from(LEAD_WORDS)) as u32;
+            start < lead
         };
         p.words >= LONG_PASSAGE
             || starts_in_lead(p.a, p.a_words.start)
@@ -234,74 +245,97 @@ impl Passages {
 /// Passages shorter than this get a second look for stock phrases.
 pub const RECHECK_WORDS: u32 = 16;
 
-/// What aligning a pair needs of the corpus-wide stage.
-struct Aligner<'a> {
-    signed: &'a SignedDocs<'a>,
-    /// Per row, the kept row of its near-duplicate cluster.
-    kept: &'a [Row],
-    words: &'a TokenStore,
-    masked: &'a [bool],
-    /// Per word, whether a stock phrase covers it.
-    stock: Vec<bool>,
-    /// Per word, whether a template fingerprint covers it.
-    template: Vec<bool>,
-    /// Per word, whether it is a content word.
-    content: &'a [bool],
-    /// Content-word sets of every sentence.
-    sets: &'a sentence_pairs::SentenceSets,
-    params: &'a PassageParams,
+/// Where the passage stage may hold its large data: `words` bytes of word
+/// records in memory (past it they go to a temporary file in `dir`), and
+/// `sort` bytes for each sort of index entries (past it, sorted runs in
+/// `dir`). The output does not depend on either.
+#[derive(Clone, Debug)]
+pub struct Space {
+    /// Bytes of word records kept in memory.
+    pub words: u64,
+    /// Bytes of records each sort holds in memory.
+    pub sort: u64,
+    /// Folder of the temporary files.
+    pub dir: PathBuf,
 }
 
-/// One candidate pair of rows and its seeds (a range of the seed list, empty
-/// when only sentence keys found it).
+impl Space {
+    /// Room for everything in memory (tests, small corpora).
+    pub fn unlimited() -> Space {
+        Space {
+            words: u64::MAX,
+            sort: u64::MAX / 2,
+            dir: std::env::temp_dir(),
+        }
+    }
+
+    /// An external sorter within this space.
+    pub fn sorter<T: Record>(&self) -> Sorter<T> {
+        Sorter::new(self.sort, &self.dir)
+    }
+}
+
+/// One candidate pair of rows and its seeds (`(pa, pb)` word positions,
+/// empty when only sentence keys found it).
 #[derive(Clone, Debug)]
 struct Candidate {
     a: Row,
     b: Row,
-    seeds: Range<usize>,
+    seeds: Vec<(u32, u32)>,
     /// Whether the pair shares a sentence key: only then are its sentences
     /// compared.
     sentences: bool,
 }
 
-impl Aligner<'_> {
-    /// Row `r` as one side of a pair.
-    fn side(&self, r: Row) -> align::Side<'_> {
-        let words = self.words;
-        let w = words.words_of(r);
-        let (s, e) = (w.start as usize, w.end as usize);
-        align::Side {
-            hashes: words.hashes(r),
-            masked: &self.masked[s..e],
-            stock: &self.stock[s..e],
-            content: &self.content[s..e],
-            units: words.units_of(r),
-            base: w.start,
-            sets: self.sets.doc(words, r),
-        }
+/// The documents of a batch of candidates, derived once each.
+struct Loaded {
+    rows: Vec<Row>,
+    docs: Vec<Doc>,
+}
+
+impl Loaded {
+    /// Reads and derives (fully, with byte ranges) the rows of `pairs`.
+    fn of(
+        know: &Knowledge,
+        words: &TokenStore,
+        pairs: impl Iterator<Item = (Row, Row)>,
+    ) -> Result<Loaded> {
+        let mut rows: Vec<Row> = pairs.flat_map(|(a, b)| [a, b]).collect();
+        rows.par_sort_unstable();
+        rows.dedup();
+        let docs = know.docs(words, &rows, Level::Full, true)?;
+        Ok(Loaded { rows, docs })
     }
 
-    /// What the passage of words `a` and `b` (global indexes) is: a
-    /// template's when most of `a` is template or stock wording and its
+    fn get(&self, r: Row) -> &Doc {
+        &self.docs[self.rows.binary_search(&r).expect("loaded row")]
+    }
+}
+
+/// What aligning a pair needs of the corpus-wide stage.
+struct Aligner<'a> {
+    signed: &'a SignedDocs<'a>,
+    params: &'a PassageParams,
+}
+
+impl Aligner<'_> {
+    /// What the passage of words `ra` of `a` and `rb` of `b` is: a
+    /// template's when most of `ra` is template or stock wording and its
     /// other words — the slots — are not the same on both sides
     /// ([`same_slots`]: one issue of a template run by two outlets is
     /// reuse), a quote when both sides are mostly inside quotation marks,
     /// else reuse.
-    fn text_kind(&self, a: Range<u32>, b: Range<u32>) -> TextKind {
-        let share = |r: &Range<u32>, f: &dyn Fn(u32) -> bool| {
-            r.clone().filter(|&i| f(i)).count() as f64 / r.len().max(1) as f64
+    fn text_kind(&self, a: &Doc, ra: Range<u32>, b: &Doc, rb: Range<u32>) -> TextKind {
+        let share = |r: &Range<u32>, f: &dyn Fn(usize) -> bool| {
+            r.clone().filter(|&i| f(i as usize)).count() as f64 / r.len().max(1) as f64
         };
-        let words = self.words;
-        // Stock wording (in many unrelated clusters) recurs as templates do.
-        let recurring = |i: u32| self.template[i as usize] || self.stock[i as usize];
-        let slots = |r: &Range<u32>| {
-            let r = r.start as usize..r.end as usize;
-            slot_words(words, r, self.masked, &|i| recurring(i as u32))
-        };
-        if share(&a, &recurring) >= TEMPLATE_SHARE && !same_slots(&slots(&a), &slots(&b)) {
+        let slots = |d: &Doc, r: &Range<u32>| slot_words(d, r.start as usize..r.end as usize);
+        if share(&ra, &|i| a.recurring(i)) >= TEMPLATE_SHARE
+            && !same_slots(&slots(a, &ra), &slots(b, &rb))
+        {
             TextKind::Template
-        } else if share(&a, &|i| words.quoted(i)) >= QUOTE_SHARE
-            && share(&b, &|i| words.quoted(i)) >= QUOTE_SHARE
+        } else if share(&ra, &|i| a.tokens.quoted[i]) >= QUOTE_SHARE
+            && share(&rb, &|i| b.tokens.quoted[i]) >= QUOTE_SHARE
         {
             TextKind::Quote
         } else {
@@ -310,21 +344,9 @@ impl Aligner<'_> {
     }
 
     /// Aligns one pair of documents from its seeds and returns its passages.
-    fn align_pair(&self, c: &Candidate, seeds: &[index::Seed]) -> Vec<SharedPassage> {
-        let words = self.words;
+    fn align_pair(&self, c: &Candidate, da: &Doc, db: &Doc) -> Vec<SharedPassage> {
         let (a, b) = (c.a, c.b);
-        let pairs: Vec<(u32, u32)> = seeds[c.seeds.clone()]
-            .iter()
-            .map(|s| (s.pa, s.pb))
-            .collect();
-        let (base_a, base_b) = (words.words_of(a).start, words.words_of(b).start);
-        let found = align::align(
-            &self.side(a),
-            &self.side(b),
-            &pairs,
-            c.sentences,
-            self.params,
-        );
+        let found = align::align(&da.side(), &db.side(), &c.seeds, c.sentences, self.params);
         // A short match between otherwise unrelated documents is a formula or
         // a name with its titles, not reuse.
         let total: u32 = found.iter().map(|p| p.words).sum();
@@ -336,180 +358,273 @@ impl Aligner<'_> {
             .map(|p| SharedPassage {
                 a,
                 b,
-                a_words: base_a + p.a.start..base_a + p.a.end,
-                b_words: base_b + p.b.start..base_b + p.b.end,
+                a_span: da.tokens.byte_span(&p.a),
+                b_span: db.tokens.byte_span(&p.b),
                 words: p.words,
                 similarity: p.similarity,
                 kind: p.kind,
-                text: self.text_kind(
-                    base_a + p.a.start..base_a + p.a.end,
-                    base_b + p.b.start..base_b + p.b.end,
-                ),
+                text: self.text_kind(da, p.a.clone(), db, p.b.clone()),
+                a_words: p.a,
+                b_words: p.b,
             })
             .collect()
     }
 
-    /// Aligns every candidate pair (in parallel), then gives short passages
-    /// a second look ([`Aligner::recheck`]); returns the passages per
-    /// candidate and the n-grams the second look found stock.
-    fn align_all(
-        &mut self,
+    /// Aligns `candidates` (sorted) in parallel, each document read once.
+    fn align_batch(
+        &self,
+        know: &Knowledge,
+        words: &TokenStore,
         candidates: &[Candidate],
-        seeds: &[index::Seed],
-        progress: &dyn Progress,
-        timings: &mut Timings,
-    ) -> (Vec<Vec<SharedPassage>>, Option<u64>) {
-        progress.begin("passages", Some(candidates.len() as u64), Unit::Items);
-        let mut found: Vec<Vec<SharedPassage>> = timings.time("passages: align", || {
-            candidates
-                .par_iter()
-                .map(|c| {
-                    progress.advance(1);
-                    self.align_pair(c, seeds)
-                })
-                .collect()
-        });
-        progress.end();
-        let start = std::time::Instant::now();
-        let rechecked_stock = self.recheck(seeds, candidates, &mut found);
-        if rechecked_stock.is_some() {
-            timings.add("passages: recheck", start.elapsed());
-        }
-        (found, rechecked_stock)
+    ) -> Result<Vec<Vec<SharedPassage>>> {
+        let loaded = Loaded::of(know, words, candidates.iter().map(|c| (c.a, c.b)))?;
+        Ok(candidates
+            .par_iter()
+            .map(|c| self.align_pair(c, loaded.get(c.a), loaded.get(c.b)))
+            .collect())
     }
+}
 
-    /// A second look at short passages. Stock marks come from winnowed
-    /// fingerprints, so a stock phrase shorter than 8 words may carry none
-    /// and be joined by one word of context into an 8-word run. The document
-    /// frequency of every n-gram of such passages is counted exactly, over
-    /// the whole corpus, and their `candidates` are aligned again into
-    /// `found`. Returns the number of n-grams found to be stock,
-    /// `None` when no passage was short.
-    fn recheck(
-        &mut self,
-        seeds: &[index::Seed],
-        candidates: &[Candidate],
-        found: &mut [Vec<SharedPassage>],
-    ) -> Option<u64> {
-        let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
-        let recheck: Vec<usize> = (0..candidates.len())
-            .filter(|&g| short(&found[g]))
-            .collect();
-        if recheck.is_empty() {
-            return None;
+/// Candidates aligned at a time: their documents are read and derived once
+/// per batch.
+const ALIGN_BATCH: usize = 1 << 16;
+
+/// The candidate pairs, batch by batch, sorted: the pairs of the sorted
+/// `seeds` with their seeds, and the `sentence_pairs` (sorted, with their
+/// shared sentence keys) that share at least [`bags::MIN_COLLISIONS`] keys
+/// and no seed. `f` gets each batch.
+fn for_each_candidates(
+    seeds: Sorted<(u32, u32, u32, u32)>,
+    sentence_pairs: &[(Row, Row, u32)],
+    mut f: impl FnMut(&[Candidate]) -> Result<()>,
+) -> Result<()> {
+    let mut next = 0; // first sentence pair not yet given
+    let mut batch: Vec<Candidate> = Vec::new();
+    let flush = |batch: &mut Vec<Candidate>, upto: Option<(Row, Row)>, next: &mut usize| {
+        // Sentence-only pairs up to `upto`, merged in.
+        let mut merged = Vec::with_capacity(batch.len());
+        let mut seeded = std::mem::take(batch).into_iter().peekable();
+        loop {
+            let s = sentence_pairs
+                .get(*next)
+                .filter(|s| upto.is_none_or(|u| (s.0, s.1) <= u));
+            match (seeded.peek(), s) {
+                (Some(c), Some(&(a, b, keys))) => {
+                    if (c.a, c.b) < (a, b) {
+                        merged.extend(seeded.next());
+                    } else if (c.a, c.b) == (a, b) {
+                        let mut c = seeded.next().expect("peeked");
+                        c.sentences = true;
+                        merged.push(c);
+                        *next += 1;
+                    } else {
+                        *next += 1;
+                        if keys as usize >= bags::MIN_COLLISIONS {
+                            merged.push(Candidate {
+                                a,
+                                b,
+                                seeds: Vec::new(),
+                                sentences: true,
+                            });
+                        }
+                    }
+                }
+                (Some(_), None) => merged.extend(seeded.next()),
+                (None, Some(&(a, b, keys))) => {
+                    *next += 1;
+                    if keys as usize >= bags::MIN_COLLISIONS {
+                        merged.push(Candidate {
+                            a,
+                            b,
+                            seeds: Vec::new(),
+                            sentences: true,
+                        });
+                    }
+                }
+                (None, None) => break,
+            }
         }
-        let words = self.words;
-        let mut wanted: ahash::AHashSet<u64> = ahash::AHashSet::new();
-        for &g in &recheck {
-            for p in found[g].iter().filter(|p| p.words < RECHECK_WORDS) {
-                let row_start = words.words_of(p.a).start;
-                let (s, e) = (p.a_words.start - row_start, p.a_words.end - row_start);
-                let hashes = &words.hashes(p.a)[s as usize..e as usize];
-                for w in hashes.windows(index::NGRAM) {
-                    wanted.insert(index::ngram_hash(w));
+        merged
+    };
+    seeds.for_each_batch(
+        ALIGN_BATCH * 8,
+        |x, y| (x.0, x.1) == (y.0, y.1),
+        |records| {
+            for run in records.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+                let mut s: Vec<(u32, u32)> = run.iter().map(|x| (x.2, x.3)).collect();
+                s.dedup();
+                batch.push(Candidate {
+                    a: Row(run[0].0),
+                    b: Row(run[0].1),
+                    seeds: s,
+                    sentences: false,
+                });
+            }
+            if batch.len() >= ALIGN_BATCH {
+                let upto = batch.last().map(|c| (c.a, c.b));
+                let merged = flush(&mut batch, upto, &mut next);
+                f(&merged)?;
+            }
+            Ok(())
+        },
+    )?;
+    let merged = flush(&mut batch, None, &mut next);
+    if !merged.is_empty() {
+        f(&merged)?;
+    }
+    Ok(())
+}
+
+/// A second look at short passages. Stock marks come from winnowed
+/// fingerprints, so a stock phrase shorter than 8 words may carry none and
+/// be joined by one word of context into an 8-word run. The document
+/// frequency of every n-gram in `wanted` (those of the short passages) is
+/// counted exactly, over the whole corpus, and the stock ones are returned.
+fn recheck_stock(
+    judge: &index::Judge<'_, '_>,
+    words: &TokenStore,
+    know: &Knowledge,
+    wanted: &AHashSet<u64>,
+    space: &Space,
+) -> Result<AHashSet<u64>> {
+    // (n-gram hash, row number, position): a flat sort key.
+    let mut occ: Sorter<(u64, u32, u32)> = space.sorter();
+    know.map_docs(
+        words,
+        Level::Masked,
+        |d| {
+            index::ngrams(&d.tokens.hashes, &d.masked)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, h)| h.filter(|h| wanted.contains(h)).map(|h| (h, d.row.0, i as u32)))
+                .collect::<Vec<_>>()
+        },
+        |o| occ.extend(o),
+    )?;
+    let mut stock = AHashSet::new();
+    occ.finish()?
+        .for_each_batch(index::GROUP_BATCH, |x, y| x.0 == y.0, |batch| {
+            for group in batch.chunk_by(|x, y| x.0 == y.0) {
+                if judge.is_stock(group.iter().map(|e| Row(e.1))) {
+                    stock.insert(group[0].0);
                 }
             }
-        }
-        let stock = self.mark_stock(&wanted);
-        let again: Vec<(usize, Vec<SharedPassage>)> = recheck
-            .par_iter()
-            .map(|&g| (g, self.align_pair(&candidates[g], seeds)))
-            .collect();
-        for (g, v) in again {
-            found[g] = v;
-        }
-        Some(stock)
-    }
-
-    /// Counts, over the whole corpus, the documents of every n-gram in
-    /// `wanted` and marks the words of those that are stock; returns how
-    /// many are.
-    fn mark_stock(&mut self, wanted: &ahash::AHashSet<u64>) -> u64 {
-        let (words, masked, kept) = (self.words, self.masked, self.kept);
-        // (n-gram hash, row number, position): a flat sort key.
-        let mut occ: Vec<(u64, u32, u32)> = (0..words.docs() as u32)
-            .into_par_iter()
-            .flat_map_iter(|r| {
-                let w = words.words_of(Row(r));
-                let m = &masked[w.start as usize..w.end as usize];
-                index::ngrams(words.hashes(Row(r)), m)
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(move |(i, h)| {
-                        h.filter(|h| wanted.contains(h)).map(|h| (h, r, i as u32))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        occ.par_sort_unstable();
-        let judge = index::Judge::new(self.signed, kept);
-        let mut found = 0;
-        for group in occ.chunk_by(|x, y| x.0 == y.0) {
-            if judge.is_stock(group.iter().map(|e| Row(e.1))) {
-                found += 1;
-                index::mark_stock(words, group, &mut self.stock);
-            }
-        }
-        found
-    }
+            Ok(())
+        })?;
+    Ok(stock)
 }
 
 /// Finds shared passages between the `signed` documents, whose texts it
 /// reads again through `texts` (normalized with `normalize`, the options
-/// their signatures were made with).
+/// their signatures were made with), holding its large data within `space`.
+#[allow(clippy::too_many_arguments)]
 pub fn find(
     signed: &SignedDocs<'_>,
     texts: &impl Texts,
     dups: &Duplicates,
     normalize: NormalizeOptions,
     params: &PassageParams,
+    space: &Space,
     progress: &dyn Progress,
     timings: &mut Timings,
 ) -> Result<Passages> {
     let words = timings.time("passages: words", || {
-        TokenStore::build(texts, signed.len(), normalize, progress)
+        TokenStore::build(texts, signed.len(), normalize, space.words, &space.dir, progress)
     })?;
     let kept = &dups.clusters.kept;
-    let (boilerplate, masked) = timings.stage(progress, "passages: boilerplate", || {
-        boilerplate::find(signed, kept, &words)
-    });
-    let mut index = timings.stage(progress, "passages: index", || {
+    let mut know = Knowledge::default();
+    let (boilerplate, masked_units) = timings.stage(progress, "passages: boilerplate", || {
+        boilerplate::find(signed, kept, &words, space)
+    })?;
+    know.masked_units = masked_units;
+    let index = timings.stage(progress, "passages: index", || {
         let issues = index::issues(signed.len(), &dups.pairs);
-        index::build(signed, kept, &issues, &words, &masked)
-    });
-    let seeds = std::mem::take(&mut index.seeds);
+        index::build(signed, kept, &issues, &words, &know, space)
+    })?;
+    know.stock = index.stock;
+    know.template = index.template;
     // With only exact matches wanted, sentences are never compared as sets.
-    let loose = if params.loosest == Match::Exact {
-        SentenceEvidence::none(&words)
+    let bag = if params.loosest == Match::Exact {
+        bags::BagIndex {
+            stock_units: Bits::new(words.units()),
+            ..bags::BagIndex::default()
+        }
     } else {
-        // One bar for its three timed steps.
+        // One bar for its steps.
         progress.begin("passages: sentences", None, Unit::Items);
-        let evidence = sentence_evidence(
-            signed,
-            kept,
-            &words,
-            &masked,
-            &index.stock,
-            normalize,
-            timings,
-        );
+        let content = timings.time("passages: content words", || {
+            ContentWords::build(&words, normalize)
+        })?;
+        know.content = Some(content);
+        let bag = timings.time("passages: sentence index", || {
+            bags::build(signed, kept, &words, &know, space)
+        })?;
         progress.end();
-        evidence
+        bag
     };
-    let (content, bag, sets) = (&loose.content, &loose.bag, &loose.sets);
-    let candidates = candidates(&seeds, &bag.pairs);
-    let mut stage = Aligner {
-        signed,
-        kept,
-        words: &words,
-        masked: &masked,
-        stock: index.stock,
-        template: index.template,
-        content,
-        sets,
-        params,
+    let function_words = know.content.as_ref().map_or(0, |c| c.function_words());
+    let bags::BagIndex {
+        pairs: bag_pairs,
+        stock_units,
+        keys: sentence_keys,
+        stock_keys,
+    } = bag;
+    know.stock_units = stock_units;
+
+    // Alignment, batch by batch of candidates.
+    let stage = Aligner { signed, params };
+    let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
+    let mut found: Vec<Vec<SharedPassage>> = Vec::new();
+    let mut aligned: Vec<(Row, Row)> = Vec::new();
+    let mut sentence_only = 0u64;
+    // Candidates with a short passage (their index in `found`), and the
+    // n-grams of their short passages.
+    let mut recheck: Vec<(usize, Candidate)> = Vec::new();
+    let mut wanted: AHashSet<u64> = AHashSet::new();
+    progress.begin("passages", None, Unit::Items);
+    timings.time("passages: align", || {
+        for_each_candidates(index.seeds, &bag_pairs, |batch| {
+            let loaded = Loaded::of(&know, &words, batch.iter().map(|c| (c.a, c.b)))?;
+            let out: Vec<Vec<SharedPassage>> = batch
+                .par_iter()
+                .map(|c| stage.align_pair(c, loaded.get(c.a), loaded.get(c.b)))
+                .collect();
+            for (c, v) in batch.iter().zip(out) {
+                if short(&v) {
+                    let d = loaded.get(c.a);
+                    for p in v.iter().filter(|p| p.words < RECHECK_WORDS) {
+                        let h = &d.tokens.hashes[p.a_words.start as usize..p.a_words.end as usize];
+                        wanted.extend(h.windows(index::NGRAM).map(index::ngram_hash));
+                    }
+                    recheck.push((found.len(), c.clone()));
+                }
+                sentence_only += u64::from(c.seeds.is_empty());
+                aligned.push((c.a, c.b));
+                found.push(v);
+            }
+            progress.advance(batch.len() as u64);
+            Ok(())
+        })
+    })?;
+    progress.end();
+    let rechecked_stock = if recheck.is_empty() {
+        None
+    } else {
+        let start = std::time::Instant::now();
+        let judge = index::Judge::new(signed, kept);
+        let stock = recheck_stock(&judge, &words, &know, &wanted, space)?;
+        let count = stock.len() as u64;
+        know.rechecked = Some(stock);
+        for chunk in recheck.chunks(ALIGN_BATCH) {
+            let candidates: Vec<Candidate> = chunk.iter().map(|(_, c)| c.clone()).collect();
+            let again = stage.align_batch(&know, &words, &candidates)?;
+            for ((g, _), v) in chunk.iter().zip(again) {
+                found[*g] = v;
+            }
+        }
+        timings.add("passages: recheck", start.elapsed());
+        Some(count)
     };
-    let (found, rechecked_stock) = stage.align_all(&candidates, &seeds, progress, timings);
     let template_siblings = timings.stage(progress, "passages: template siblings", || {
         // Near-duplicates on Jaccard, and pairs that share a passage that
         // is not all template wording (story evidence).
@@ -528,36 +643,29 @@ pub fn find(
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
-        template_siblings(&words, &masked, &stage.stock, &stage.template, &pairs)
-    });
-    let own_words: Vec<u32> = (0..words.docs() as u32)
-        .into_par_iter()
-        .map(|r| {
-            let range = words.words_of(Row(r));
-            masked[range.start as usize..range.end as usize]
-                .iter()
-                .filter(|&&m| !m)
-                .count() as u32
-        })
-        .collect();
+        template_siblings(&know, &words, &pairs)
+    })?;
+    let mut own_words: Vec<u32> = Vec::with_capacity(words.docs());
+    know.map_docs(&words, Level::Masked, |d| d.own_words(), |n| {
+        own_words.push(n);
+        Ok(())
+    })?;
     let own_total: u64 = own_words.iter().map(|&w| u64::from(w)).sum();
     let stats = PassageStats {
-        words: words.len() as u64,
-        boilerplate_words: words.len() as u64 - own_total,
+        words: words.len(),
+        boilerplate_words: words.len() - own_total,
         fingerprints: index.fingerprints,
         stock_fingerprints: index.stock_fingerprints,
         template_fingerprints: index.template_fingerprints,
-        function_words: loose.function_words as u64,
-        sentence_keys: bag.keys,
-        stock_sentence_keys: bag.stock_keys,
-        sentence_only_pairs: candidates.iter().filter(|c| c.seeds.is_empty()).count() as u64,
-        pairs_aligned: candidates.len() as u64,
+        function_words: function_words as u64,
+        sentence_keys,
+        stock_sentence_keys: stock_keys,
+        sentence_only_pairs: sentence_only,
+        pairs_aligned: aligned.len() as u64,
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
     };
-    let aligned = candidates.iter().map(|c| (c.a, c.b)).collect();
-
     Ok(Passages {
-        words,
+        doc_words: words.doc_words().to_vec(),
         boilerplate,
         passages: found.into_iter().flatten().collect(),
         aligned,
@@ -581,55 +689,57 @@ pub const SLOT_AGREEMENT: f64 = 0.8;
 /// (fewer than [`SLOT_AGREEMENT`] of the smaller set of slot words is in
 /// the other). Two outlets running the same issue agree on its slots.
 fn template_siblings(
+    know: &Knowledge,
     words: &TokenStore,
-    masked: &[bool],
-    stock: &[bool],
-    template: &[bool],
     pairs: &[(Row, Row)],
-) -> Vec<(Row, Row)> {
-    let recurring = |i: usize| template[i] || stock[i];
-    let own = |r: Row| {
-        let w = words.words_of(r);
-        w.start as usize..w.end as usize
-    };
+) -> Result<Vec<(Row, Row)>> {
     // Per row of the pairs, the share of its own words in recurring wording
     // (computed once: a row is in many pairs).
     let mut rows: Vec<Row> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
     rows.par_sort_unstable();
     rows.dedup();
-    let formula: Vec<f64> = rows
-        .par_iter()
-        .map(|&r| {
-            let range = own(r);
-            let own_words = range.clone().filter(|&i| !masked[i]).count().max(1);
-            let recurring_words = range.filter(|&i| !masked[i] && recurring(i)).count();
-            recurring_words as f64 / own_words as f64
-        })
-        .collect();
+    let mut formula: Vec<f64> = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(ALIGN_BATCH) {
+        let docs = know.docs(words, chunk, Level::Full, false)?;
+        formula.par_extend(docs.par_iter().map(|d| {
+            let own = d.own_words().max(1);
+            let recurring = (0..d.len())
+                .filter(|&i| !d.masked[i] && d.recurring(i))
+                .count();
+            recurring as f64 / f64::from(own)
+        }));
+    }
     let formula_of = |r: Row| rows.binary_search(&r).map_or(0.0, |i| formula[i]);
     // Slot words only for the pairs where one side is mostly formula.
-    pairs
-        .par_iter()
-        .filter(|&&(a, b)| formula_of(a).max(formula_of(b)) >= FORMULA_SHARE)
-        .filter_map(|&(a, b)| {
-            let slots = |r| slot_words(words, own(r), masked, &recurring);
-            (slots_agree(&slots(a), &slots(b)) == Some(false)).then_some((a, b))
-        })
-        .collect()
+    let candidates: Vec<(Row, Row)> = pairs
+        .iter()
+        .copied()
+        .filter(|&(a, b)| formula_of(a).max(formula_of(b)) >= FORMULA_SHARE)
+        .collect();
+    let mut out = Vec::new();
+    for chunk in candidates.chunks(ALIGN_BATCH) {
+        let mut rows: Vec<Row> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
+        rows.par_sort_unstable();
+        rows.dedup();
+        let docs = know.docs(words, &rows, Level::Full, false)?;
+        let slots: Vec<Vec<u32>> = docs.par_iter().map(|d| slot_words(d, 0..d.len())).collect();
+        let slots_of = |r: Row| &slots[rows.binary_search(&r).expect("loaded row")];
+        out.extend(
+            chunk
+                .iter()
+                .filter(|&&(a, b)| slots_agree(slots_of(a), slots_of(b)) == Some(false)),
+        );
+    }
+    Ok(out)
 }
 
-/// The slot words of the words in `range` (global indexes): the distinct
-/// hashes of those outside boilerplate (`masked`) and outside `recurring`
-/// (template or stock) wording, sorted.
-fn slot_words(
-    words: &TokenStore,
-    range: Range<usize>,
-    masked: &[bool],
-    recurring: &dyn Fn(usize) -> bool,
-) -> Vec<u32> {
+/// The slot words of words `range` of `d`: the distinct hashes of those
+/// outside boilerplate and outside recurring (template or stock) wording,
+/// sorted.
+fn slot_words(d: &Doc, range: Range<usize>) -> Vec<u32> {
     let mut slots: Vec<u32> = range
-        .filter(|&i| !masked[i] && !recurring(i))
-        .map(|i| words.all_hashes()[i])
+        .filter(|&i| !d.masked[i] && !d.recurring(i))
+        .map(|i| d.tokens.hashes[i])
         .collect();
     slots.sort_unstable();
     slots.dedup();
@@ -671,94 +781,6 @@ fn slots_agree(a: &[u32], b: &[u32]) -> Option<bool> {
 /// Number of the words of sorted `a` that are in sorted `b`.
 fn common_words(a: &[u32], b: &[u32]) -> usize {
     a.iter().filter(|h| b.binary_search(h).is_ok()).count()
-}
-
-/// What comparing sentences as sets needs: per word, whether it is a content
-/// word; the sentence index; the sentences' content-word sets; the number of
-/// function words known.
-struct SentenceEvidence {
-    content: Vec<bool>,
-    bag: bags::BagIndex,
-    sets: sentence_pairs::SentenceSets,
-    function_words: usize,
-}
-
-impl SentenceEvidence {
-    /// No content words, no sentence keys, empty sets.
-    fn none(words: &TokenStore) -> SentenceEvidence {
-        SentenceEvidence {
-            content: vec![false; words.len()],
-            bag: bags::BagIndex::default(),
-            sets: sentence_pairs::SentenceSets::empty(words),
-            function_words: 0,
-        }
-    }
-}
-
-/// Content words, the sentence index and the sentence sets of `words`.
-fn sentence_evidence(
-    signed: &SignedDocs<'_>,
-    kept: &[Row],
-    words: &TokenStore,
-    masked: &[bool],
-    stock: &[bool],
-    normalize: NormalizeOptions,
-    timings: &mut Timings,
-) -> SentenceEvidence {
-    let (content_words, content) = timings.time("passages: content words", || {
-        let c = content::ContentWords::build(words, normalize);
-        let flags: Vec<bool> = words
-            .all_hashes()
-            .par_iter()
-            .map(|&h| c.is_content(h))
-            .collect();
-        (c, flags)
-    });
-    let bag = timings.time("passages: sentence index", || {
-        bags::build(signed, kept, words, masked, &content)
-    });
-    let sets = timings.time("passages: sentence sets", || {
-        sentence_pairs::SentenceSets::build(words, masked, stock, &bag.stock_units, &content)
-    });
-    SentenceEvidence {
-        content,
-        bag,
-        sets,
-        function_words: content_words.function_words(),
-    }
-}
-
-/// The candidate pairs: the pairs of `seeds` (sorted by pair) with their
-/// seeds, and the `sentence_pairs` (sorted, with their shared sentence keys)
-/// without seeds that share at least [`bags::MIN_COLLISIONS`] keys, sorted
-/// by pair.
-fn candidates(seeds: &[index::Seed], sentence_pairs: &[(Row, Row, u32)]) -> Vec<Candidate> {
-    let mut out: Vec<Candidate> = Vec::new();
-    let mut start = 0;
-    for run in seeds.chunk_by(|x, y| (x.a, x.b) == (y.a, y.b)) {
-        out.push(Candidate {
-            a: run[0].a,
-            b: run[0].b,
-            seeds: start..start + run.len(),
-            sentences: false,
-        });
-        start += run.len();
-    }
-    let seeded = out.len();
-    for &(a, b, keys) in sentence_pairs {
-        match out[..seeded].binary_search_by(|c| (c.a, c.b).cmp(&(a, b))) {
-            Ok(k) => out[k].sentences = true,
-            Err(_) if keys as usize >= bags::MIN_COLLISIONS => out.push(Candidate {
-                a,
-                b,
-                seeds: 0..0,
-                sentences: true,
-            }),
-            Err(_) => {}
-        }
-    }
-    out.sort_by_key(|c| (c.a, c.b));
-    out
 }
 
 #[cfg(test)]

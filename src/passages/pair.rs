@@ -20,11 +20,8 @@ pub struct Side<'a> {
     pub stock: &'a [bool],
     /// Content words ([`super::content`]).
     pub content: &'a [bool],
-    /// Sentences, as global word ranges of the store.
+    /// Sentences, as word ranges.
     pub units: &'a [Unit],
-    /// Global index of the document's first word (`units` minus `base` are
-    /// local ranges).
-    pub base: u32,
     /// Content-word sets of its sentences.
     pub sets: DocSets<'a>,
 }
@@ -42,8 +39,7 @@ impl Side<'_> {
 
     /// Local word range of sentence `u`.
     pub fn unit(&self, u: usize) -> Range<u32> {
-        let w = &self.units[u].words;
-        w.start - self.base..w.end - self.base
+        self.units[u].words.clone()
     }
 }
 

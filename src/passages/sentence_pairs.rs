@@ -4,9 +4,10 @@
 //!
 //! Each sentence is the set of its content words ([`super::content`]),
 //! boilerplate and stock words excluded; stock sentences ([`super::bags`])
-//! have none. The sets are made once per document ([`SentenceSets`]), with
-//! the stock marks of the n-gram index (the recheck of short passages,
-//! which comes later, does not change them). Sentence `i` of A and `j` of B match when they share at least
+//! have none. The sets are derived with each document
+//! ([`super::doc::Knowledge::doc`]), with the stock marks of the n-gram
+//! index (the recheck of short passages, which comes later, does not change
+//! them). Sentence `i` of A and `j` of B match when they share at least
 //! [`MIN_SHARED`] content words, at least [`MIN_OF_SMALLER`] of the smaller
 //! set and [`MIN_OF_LARGER`] of the larger (a sentence that two were merged
 //! into still matches each of them; a short sentence inside a long unrelated
@@ -17,12 +18,7 @@
 
 use std::ops::Range;
 
-use rayon::prelude::*;
-
-use crate::document::Row;
-
-use super::pair::{DocSets, Side};
-use super::tokens::TokenStore;
+use super::pair::Side;
 
 /// Least number of content words two matching sentences share.
 pub const MIN_SHARED: usize = 4;
@@ -44,78 +40,6 @@ pub struct SentencePair {
     pub b: Range<u32>,
     /// Content words shared.
     pub shared: u32,
-}
-
-/// The content-word sets of the sentences of every document, made once for
-/// all pairs: per document, its postings `(word hash, sentence)` sorted, and
-/// per sentence the size of its set.
-#[derive(Debug, Default)]
-pub struct SentenceSets {
-    postings: Vec<(u32, u32)>,
-    doc_start: Vec<usize>,
-    sizes: Vec<u32>,
-}
-
-impl SentenceSets {
-    /// The sets of every document of `words`: content words (`content`, per
-    /// word), not masked, not stock (`stock` per word); stock sentences (`stock_units`, per unit
-    /// of the store) have none.
-    pub fn build(
-        words: &TokenStore,
-        masked: &[bool],
-        stock: &[bool],
-        stock_units: &[bool],
-        content: &[bool],
-    ) -> SentenceSets {
-        /// A document's postings and set sizes.
-        type Doc = (Vec<(u32, u32)>, Vec<u32>);
-        let per_doc: Vec<Doc> = (0..words.docs() as u32)
-            .into_par_iter()
-            .map(|r| {
-                let mut postings = Vec::new();
-                let mut sizes = Vec::new();
-                let mut set = Vec::new();
-                for (local, u) in words.unit_range(Row(r)).enumerate() {
-                    set.clear();
-                    if !stock_units[u] {
-                        words.unit_set(u, |i| content[i] && !masked[i] && !stock[i], &mut set);
-                    }
-                    sizes.push(set.len() as u32);
-                    postings.extend(set.iter().map(|&h| (h, local as u32)));
-                }
-                postings.sort_unstable();
-                (postings, sizes)
-            })
-            .collect();
-        let mut out = SentenceSets {
-            doc_start: vec![0],
-            ..SentenceSets::default()
-        };
-        for (p, s) in per_doc {
-            out.postings.extend_from_slice(&p);
-            out.sizes.extend_from_slice(&s);
-            out.doc_start.push(out.postings.len());
-        }
-        out
-    }
-
-    /// No sets: every document has none (every sentence of `words` has an
-    /// empty set).
-    pub fn empty(words: &TokenStore) -> SentenceSets {
-        SentenceSets {
-            postings: Vec::new(),
-            doc_start: vec![0; words.docs() + 1],
-            sizes: vec![0; words.units.len()],
-        }
-    }
-
-    /// The sets of row `r`, whose units are `words.unit_range(r)`.
-    pub fn doc<'a>(&'a self, words: &TokenStore, r: Row) -> DocSets<'a> {
-        DocSets {
-            postings: &self.postings[self.doc_start[r.index()]..self.doc_start[r.index() + 1]],
-            sizes: &self.sizes[words.unit_range(r)],
-        }
-    }
 }
 
 /// Whether sentences with sets of `na` and `nb` words sharing `shared` match.

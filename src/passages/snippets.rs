@@ -109,21 +109,20 @@ impl Snippets {
     }
 }
 
-/// Original byte range of a passage side (global word range).
-pub fn byte_span(passages: &Passages, words: &Range<u32>) -> Range<usize> {
-    let w = &passages.words;
-    w.span(words.start).start..w.span(words.end - 1).end
+/// A byte range as `usize`s.
+pub fn byte_span(span: &Range<u32>) -> Range<usize> {
+    span.start as usize..span.end as usize
 }
 
 /// The spans every writer needs, by signature [`Row`].
 pub fn wanted_spans(passages: &Passages) -> Vec<(Row, Range<usize>)> {
     let mut out = Vec::new();
     for p in &passages.passages {
-        out.push((p.a, byte_span(passages, &p.a_words)));
-        out.push((p.b, byte_span(passages, &p.b_words)));
+        out.push((p.a, byte_span(&p.a_span)));
+        out.push((p.b, byte_span(&p.b_span)));
     }
     for b in &passages.boilerplate {
-        out.push((b.example.0, byte_span(passages, &b.example.1)));
+        out.push((b.example.0, byte_span(&b.example.1)));
     }
     out
 }

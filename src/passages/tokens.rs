@@ -8,12 +8,15 @@
 //! end: 12 bytes a word, and no text. A line or full sentence is also a
 //! *unit*: the hash of its words, which is what boilerplate detection counts.
 
+use std::io::Write;
 use std::ops::Range;
+use std::path::Path;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::document::Row;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::minhash::mix64;
 use crate::normalize::{NormalizeOptions, Normalizer, OffsetMap};
 use crate::progress::{Progress, Unit as ProgressUnit};
@@ -21,34 +24,50 @@ use crate::signed::Texts;
 
 use super::sentences::sentences;
 
-/// A sentence of a document, as a range of word indexes.
+/// A sentence of a document, as a range of its word indexes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unit {
-    /// Signature row of the document.
-    pub row: Row,
-    /// Its words (global word indexes).
+    /// Its words (indexes local to the document).
     pub words: Range<u32>,
     /// Hash of its normalized words.
     pub hash: u64,
 }
 
-/// The words of all signed documents, by signature [`Row`].
-#[derive(Debug, Default)]
+/// The words of all signed documents, by signature [`Row`], encoded one
+/// record per document ([`DocWords::encode`]) in row order: in memory while
+/// they fit the budget given to [`TokenStore::build`], past it in a
+/// temporary file read back by position. What is kept in memory per document
+/// is its record's offset, its number of words and of sentences.
+#[derive(Debug)]
 pub struct TokenStore {
-    hash: Vec<u32>,
-    start: Vec<u32>,
-    end: Vec<u32>,
-    /// Per word, whether it stands inside quotation marks.
-    quoted: Vec<bool>,
-    /// First word of each row; one more entry than rows.
-    doc_start: Vec<u32>,
-    /// First unit of each row; one more entry than rows.
+    blob: Blob,
+    /// Byte offset of each row's record; one more entry than rows.
+    offsets: Vec<u64>,
+    /// Words of each row.
+    words: Vec<u32>,
+    /// First sentence (global sentence number) of each row; one more entry
+    /// than rows.
     unit_start: Vec<u32>,
-    /// Sentences, in document order.
-    pub units: Vec<Unit>,
+    /// Total number of words.
+    total_words: u64,
 }
 
-/// Words of one document, made in parallel before being appended.
+/// Where the records are.
+#[derive(Debug)]
+enum Blob {
+    Memory(Vec<u8>),
+    /// Being written (while building).
+    Writing {
+        file: std::io::BufWriter<std::fs::File>,
+        path: tempfile::TempPath,
+    },
+    File {
+        file: std::fs::File,
+        path: tempfile::TempPath,
+    },
+}
+
+/// Words of one document, made in parallel before being stored.
 #[derive(Debug, Default)]
 pub struct DocWords {
     hash: Vec<u32>,
@@ -56,6 +75,29 @@ pub struct DocWords {
     end: Vec<u32>,
     quoted: Vec<bool>,
     units: Vec<(u32, u32, u64)>,
+}
+
+/// The words of one document as the passage stage reads them back: hashes,
+/// quotation flags, sentences and (when asked for) each word's byte range in
+/// the original text.
+#[derive(Clone, Debug, Default)]
+pub struct Tokens {
+    /// Word hashes ([`word_hash`]).
+    pub hashes: Vec<u32>,
+    /// Per word, whether it stands inside quotation marks.
+    pub quoted: Vec<bool>,
+    /// Sentences, in order.
+    pub units: Vec<Unit>,
+    /// Per word, its original byte range `(start, end)`; empty unless read
+    /// with offsets.
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl Tokens {
+    /// Original byte range of words `words` (local, not empty).
+    pub fn byte_span(&self, words: &Range<u32>) -> Range<u32> {
+        self.spans[words.start as usize].0..self.spans[words.end as usize - 1].1
+    }
 }
 
 /// Per-thread buffers.
@@ -206,124 +248,362 @@ pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> D
     out
 }
 
+impl DocWords {
+    /// Appends the record of these words to `out`: word and sentence
+    /// counts, the hashes, the sentences, the quotation flags (one bit a
+    /// word) and last the byte ranges (start gap and length as varints), so
+    /// readers that need no offsets stop before them.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let n = self.hash.len();
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+        out.extend_from_slice(&(self.units.len() as u32).to_le_bytes());
+        for &h in &self.hash {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        for &(a, b, h) in &self.units {
+            out.extend_from_slice(&a.to_le_bytes());
+            out.extend_from_slice(&b.to_le_bytes());
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        for chunk in self.quoted.chunks(8) {
+            let byte = chunk
+                .iter()
+                .enumerate()
+                .fold(0u8, |b, (i, &q)| b | (u8::from(q) << i));
+            out.push(byte);
+        }
+        let mut prev = 0u32;
+        for (&s, &e) in self.start.iter().zip(&self.end) {
+            put_varint(out, s.wrapping_sub(prev));
+            put_varint(out, e - s);
+            prev = e;
+        }
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(bytes: &[u8], pos: &mut usize) -> u32 {
+    let mut v = 0u32;
+    let mut shift = 0;
+    loop {
+        let b = bytes[*pos];
+        *pos += 1;
+        v |= u32::from(b & 0x7F) << shift;
+        if b < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+fn le_u32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+impl Tokens {
+    /// Decodes a record written by [`DocWords::encode`] into `self`
+    /// (buffers reused); byte ranges too when `spans`.
+    pub fn decode(&mut self, rec: &[u8], spans: bool) {
+        let n = le_u32(rec, 0) as usize;
+        let m = le_u32(rec, 4) as usize;
+        let mut pos = 8;
+        self.hashes.clear();
+        self.hashes.extend(
+            rec[pos..pos + 4 * n]
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        );
+        pos += 4 * n;
+        self.units.clear();
+        for u in rec[pos..pos + 16 * m].chunks_exact(16) {
+            let h = u64::from_le_bytes([u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]]);
+            self.units.push(Unit {
+                words: le_u32(u, 0)..le_u32(u, 4),
+                hash: h,
+            });
+        }
+        pos += 16 * m;
+        self.quoted.clear();
+        self.quoted
+            .extend((0..n).map(|i| rec[pos + i / 8] >> (i % 8) & 1 == 1));
+        pos += n.div_ceil(8);
+        self.spans.clear();
+        if spans {
+            let mut prev = 0u32;
+            for _ in 0..n {
+                let s = prev.wrapping_add(get_varint(rec, &mut pos));
+                let e = s + get_varint(rec, &mut pos);
+                self.spans.push((s, e));
+                prev = e;
+            }
+        }
+    }
+}
+
+/// Rows read at a time by [`TokenStore::map_docs`] (fewer when their
+/// records pass [`BLOCK_BYTES`]).
+const BLOCK_ROWS: usize = 4096;
+/// Bytes of records read at a time by [`TokenStore::map_docs`].
+const BLOCK_BYTES: u64 = 16 << 20;
+
 impl TokenStore {
     /// Reads the `rows` signed documents again and keeps their words,
-    /// normalized with `normalize`.
+    /// normalized with `normalize`: in memory up to `budget` bytes of
+    /// records, then in a temporary file in `dir`.
     pub fn build(
         texts: &impl Texts,
         rows: usize,
         normalize: NormalizeOptions,
+        budget: u64,
+        dir: &Path,
         progress: &dyn Progress,
     ) -> Result<TokenStore> {
         let normalizer = Normalizer::new(normalize);
-        let mut store = TokenStore {
-            doc_start: vec![0],
-            unit_start: vec![0],
-            ..TokenStore::default()
-        };
+        let mut store = TokenStore::empty();
         progress.begin("words", Some(rows as u64), ProgressUnit::Items);
         texts.map_texts(
             |_| true,
             Scratch::default,
-            |scratch, _, text, _| tokenize(&normalizer, text, scratch),
-            |row, words| {
-                store.push(row, words);
+            |scratch, _, text, _| {
+                let words = tokenize(&normalizer, text, scratch);
+                let mut rec = Vec::with_capacity(words.hash.len() * 8 + 64);
+                words.encode(&mut rec);
+                (words.hash.len() as u32, words.units.len() as u32, rec)
+            },
+            |row, (n, m, rec)| {
+                debug_assert_eq!(row.index() + 1, store.offsets.len());
+                store.append(n, m, &rec, budget, dir)?;
                 progress.advance(1);
                 Ok(())
             },
         )?;
         progress.end();
+        store.seal()?;
         Ok(store)
     }
 
-    fn push(&mut self, row: Row, w: DocWords) {
-        debug_assert_eq!(row.index() + 1, self.doc_start.len());
-        let base = self.hash.len() as u32;
-        self.units.extend(w.units.iter().map(|&(a, b, h)| Unit {
-            row,
-            words: base + a..base + b,
-            hash: h,
-        }));
-        self.hash.extend_from_slice(&w.hash);
-        self.quoted.extend_from_slice(&w.quoted);
-        self.start.extend_from_slice(&w.start);
-        self.end.extend_from_slice(&w.end);
-        self.doc_start.push(self.hash.len() as u32);
-        self.unit_start.push(self.units.len() as u32);
+    /// A store of no documents.
+    pub fn empty() -> TokenStore {
+        TokenStore {
+            blob: Blob::Memory(Vec::new()),
+            offsets: vec![0],
+            words: Vec::new(),
+            unit_start: vec![0],
+            total_words: 0,
+        }
+    }
+
+    /// A store of the given documents' words, in memory (for tests).
+    pub fn from_words(docs: &[DocWords]) -> TokenStore {
+        let mut store = TokenStore::empty();
+        for d in docs {
+            let mut rec = Vec::new();
+            d.encode(&mut rec);
+            let (n, m) = (d.hash.len() as u32, d.units.len() as u32);
+            store
+                .append(n, m, &rec, u64::MAX, Path::new("."))
+                .expect("in memory");
+        }
+        store
+    }
+
+    /// Ends writing: a file being written is flushed and opened for reading.
+    fn seal(&mut self) -> Result<()> {
+        let blob = std::mem::replace(&mut self.blob, Blob::Memory(Vec::new()));
+        self.blob = match blob {
+            Blob::Writing { file, path } => {
+                let file = file
+                    .into_inner()
+                    .map_err(|e| Error::io(&*path, e.into_error()))?;
+                Blob::File { file, path }
+            }
+            other => other,
+        };
+        Ok(())
+    }
+
+    fn append(&mut self, words: u32, units: u32, rec: &[u8], budget: u64, dir: &Path) -> Result<()> {
+        if let Blob::Memory(buf) = &mut self.blob
+            && (buf.len() + rec.len()) as u64 > budget
+        {
+            let named = tempfile::Builder::new()
+                .prefix("neardup-words-")
+                .tempfile_in(dir)
+                .map_err(|e| Error::io(dir, e))?;
+            let (file, path) = named.into_parts();
+            let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
+            file.write_all(buf).map_err(|e| Error::io(&*path, e))?;
+            self.blob = Blob::Writing { file, path };
+        }
+        match &mut self.blob {
+            Blob::Memory(buf) => buf.extend_from_slice(rec),
+            Blob::Writing { file, path } => {
+                file.write_all(rec).map_err(|e| Error::io(&**path, e))?;
+            }
+            Blob::File { path, .. } => {
+                return Err(Error::other(format!(
+                    "{}: words appended after reading began",
+                    path.display()
+                )));
+            }
+        }
+        let last = *self.offsets.last().unwrap_or(&0);
+        self.offsets.push(last + rec.len() as u64);
+        self.words.push(words);
+        let u = *self.unit_start.last().unwrap_or(&0);
+        self.unit_start.push(u + units);
+        self.total_words += u64::from(words);
+        Ok(())
+    }
+
+    /// Whether the records went to a temporary file.
+    pub fn spilled(&self) -> bool {
+        !matches!(self.blob, Blob::Memory(_))
     }
 
     /// Number of documents.
     pub fn docs(&self) -> usize {
-        self.doc_start.len().saturating_sub(1)
+        self.words.len()
     }
 
-    /// Global word indexes of row `r`.
-    pub fn words_of(&self, r: Row) -> Range<u32> {
-        self.doc_start[r.index()]..self.doc_start[r.index() + 1]
+    /// Number of words of row `r`.
+    pub fn words_in(&self, r: Row) -> u32 {
+        self.words[r.index()]
     }
 
-    /// Global indexes of the units (sentences) of row `r`, in order.
-    pub fn unit_range(&self, r: Row) -> Range<usize> {
-        self.unit_start[r.index()] as usize..self.unit_start[r.index() + 1] as usize
+    /// Words of every row.
+    pub fn doc_words(&self) -> &[u32] {
+        &self.words
     }
 
-    /// The units (sentences) of row `r`, in order.
-    pub fn units_of(&self, r: Row) -> &[Unit] {
-        &self.units[self.unit_range(r)]
+    /// Global numbers of the sentences of row `r` (sentences numbered in
+    /// row order, from 0).
+    pub fn unit_range(&self, r: Row) -> Range<u32> {
+        self.unit_start[r.index()]..self.unit_start[r.index() + 1]
     }
 
-    /// The word hashes of all documents (by global word index).
-    pub fn all_hashes(&self) -> &[u32] {
-        &self.hash
+    /// The row of global sentence number `u`.
+    pub fn row_of_unit(&self, u: u32) -> Row {
+        Row(self.unit_start.partition_point(|&s| s <= u) as u32 - 1)
     }
 
-    /// Word hashes of row `r`.
-    pub fn hashes(&self, r: Row) -> &[u32] {
-        let w = self.words_of(r);
-        &self.hash[w.start as usize..w.end as usize]
-    }
-
-    /// Whether word `i` (a global index) stands inside quotation marks.
-    pub fn quoted(&self, i: u32) -> bool {
-        self.quoted[i as usize]
-    }
-
-    /// Original byte range of word `i` (a global index).
-    pub fn span(&self, i: u32) -> Range<usize> {
-        self.start[i as usize] as usize..self.end[i as usize] as usize
+    /// Number of sentences.
+    pub fn units(&self) -> usize {
+        *self.unit_start.last().unwrap_or(&0) as usize
     }
 
     /// Total number of words.
-    pub fn len(&self) -> usize {
-        self.hash.len()
+    pub fn len(&self) -> u64 {
+        self.total_words
     }
 
     /// Whether there are no words.
     pub fn is_empty(&self) -> bool {
-        self.hash.is_empty()
+        self.total_words == 0
     }
 
-    /// The distinct hashes of unit `u`'s words whose global index `i`
-    /// passes `keep(i)`, sorted, into `out` (cleared first).
-    pub fn unit_set(&self, u: usize, keep: impl Fn(usize) -> bool, out: &mut Vec<u32>) {
-        let w = &self.units[u].words;
-        out.clear();
-        out.extend(
-            (w.start as usize..w.end as usize)
-                .filter(|&i| keep(i))
-                .map(|i| self.hash[i]),
-        );
-        out.sort_unstable();
-        out.dedup();
+    /// The bytes of records `rows` (consecutive) into `buf`, or borrowed
+    /// when in memory.
+    fn records<'a>(&'a self, rows: Range<usize>, buf: &'a mut Vec<u8>) -> Result<&'a [u8]> {
+        let (a, b) = (self.offsets[rows.start], self.offsets[rows.end]);
+        match &self.blob {
+            Blob::Memory(v) => Ok(&v[a as usize..b as usize]),
+            Blob::Writing { path, .. } => Err(Error::other(format!(
+                "{}: words read before they were all written",
+                path.display()
+            ))),
+            Blob::File { file, path } => {
+                buf.resize((b - a) as usize, 0);
+                read_at(file, buf, a).map_err(|e| Error::io(&**path, e))?;
+                Ok(buf)
+            }
+        }
     }
 
-    /// Heap bytes held.
+    /// Decodes row `r` into `out` (with byte ranges when `spans`); `buf` is
+    /// scratch for a record read from the file.
+    pub fn read(&self, r: Row, out: &mut Tokens, spans: bool, buf: &mut Vec<u8>) -> Result<()> {
+        let rec = self.records(r.index()..r.index() + 1, buf)?;
+        out.decode(rec, spans);
+        Ok(())
+    }
+
+    /// Applies `f` to every row's words, in parallel, reading the records in
+    /// blocks of consecutive rows; `sink` gets the results in row order.
+    /// `init` makes per-thread state.
+    pub fn map_docs<S, T: Send>(
+        &self,
+        spans: bool,
+        init: impl Fn() -> S + Sync + Send,
+        f: impl Fn(&mut S, Row, &Tokens) -> T + Sync + Send,
+        mut sink: impl FnMut(Row, T) -> Result<()>,
+    ) -> Result<()> {
+        let mut buf = Vec::new();
+        let mut lo = 0;
+        while lo < self.docs() {
+            let mut hi = (lo + BLOCK_ROWS).min(self.docs());
+            while hi > lo + 1 && self.offsets[hi] - self.offsets[lo] > BLOCK_BYTES {
+                hi = lo + (hi - lo) / 2;
+            }
+            let block = self.records(lo..hi, &mut buf)?;
+            let base = self.offsets[lo];
+            let out: Vec<T> = (lo..hi)
+                .into_par_iter()
+                .map_init(
+                    || (init(), Tokens::default()),
+                    |(state, tokens), i| {
+                        let (a, b) = (self.offsets[i] - base, self.offsets[i + 1] - base);
+                        tokens.decode(&block[a as usize..b as usize], spans);
+                        f(state, Row(i as u32), tokens)
+                    },
+                )
+                .collect();
+            for (i, t) in out.into_iter().enumerate() {
+                sink(Row((lo + i) as u32), t)?;
+            }
+            lo = hi;
+        }
+        Ok(())
+    }
+
+    /// Heap bytes held in memory.
     pub fn heap_bytes(&self) -> usize {
-        self.hash.capacity() * 13
-            + self.doc_start.capacity() * 4
-            + self.unit_start.capacity() * 4
-            + self.units.capacity() * std::mem::size_of::<Unit>()
+        let blob = match &self.blob {
+            Blob::Memory(v) => v.capacity(),
+            _ => 0,
+        };
+        blob + self.offsets.capacity() * 8 + self.words.capacity() * 4 + self.unit_start.capacity() * 4
     }
+}
+
+/// Reads exactly `buf.len()` bytes of `file` at `offset`.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, offset)
+}
+
+/// Reads exactly `buf.len()` bytes of `file` at `offset`.
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    while !buf.is_empty() {
+        match file.seek_read(buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

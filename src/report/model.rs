@@ -485,8 +485,8 @@ fn passages_json(
         .filter_map(|p| {
             let (ta, tb) = (snippets.texts.get(&p.a)?, snippets.texts.get(&p.b)?);
             let (sa, sb) = (
-                byte_span(passages, &p.a_words),
-                byte_span(passages, &p.b_words),
+                byte_span(&p.a_span),
+                byte_span(&p.b_span),
             );
             Some((p, ta, tb, sa, sb))
         })
@@ -514,7 +514,7 @@ fn boilerplate_json<'a>(passages: &Passages, snippets: &'a Snippets) -> Vec<Boil
         .boilerplate
         .iter()
         .map(|b| {
-            let span = byte_span(passages, &b.example.1);
+            let span = byte_span(&b.example.1);
             BoilerplateJson {
                 outlet: (b.outlet != crate::document::NONE).then_some(b.outlet as usize),
                 text: snippets

@@ -154,7 +154,7 @@ impl<'n> Totals<'n> {
         let mut words: BTreeMap<&str, u64> = BTreeMap::new();
         for (r, name) in names.iter().enumerate() {
             *documents.entry(name).or_default() += 1;
-            *words.entry(name).or_default() += passages.words.words_of(Row(r as u32)).len() as u64;
+            *words.entry(name).or_default() += u64::from(passages.doc_words[r]);
         }
         Totals { documents, words }
     }
@@ -213,8 +213,8 @@ impl<'n> Table<'n> {
         for p in &passages.passages {
             let (da, db) = (signed.doc(p.a), signed.doc(p.b));
             let (sa, sb) = (
-                byte_span(passages, &p.a_words),
-                byte_span(passages, &p.b_words),
+                byte_span(&p.a_span),
+                byte_span(&p.b_span),
             );
             let chars = |row: Row, span| {
                 snippets

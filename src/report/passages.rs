@@ -105,8 +105,8 @@ pub fn write_shared(
     write_lines_par(out, &passages.passages, |p| {
         let (da, db) = (signed.doc(p.a), signed.doc(p.b));
         let (sa, sb) = (
-            byte_span(passages, &p.a_words),
-            byte_span(passages, &p.b_words),
+            byte_span(&p.a_span),
+            byte_span(&p.b_span),
         );
         let (ta, tb) = (
             snippets.get(p.a, &sa).unwrap_or(&empty),
@@ -151,7 +151,7 @@ pub fn write_boilerplate(
             .then((x.example.0, x.example.1.start).cmp(&(y.example.0, y.example.1.start)))
     });
     for b in list {
-        let span = byte_span(passages, &b.example.1);
+        let span = byte_span(&b.example.1);
         let text = snippets
             .get(b.example.0, &span)
             .map_or("", |s| s.text.as_str());

@@ -51,11 +51,7 @@ impl Doc {
             content,
             units: ranges
                 .into_iter()
-                .map(|words| Unit {
-                    row: crate::document::Row(0),
-                    words,
-                    hash: 0,
-                })
+                .map(|words| Unit { words, hash: 0 })
                 .collect(),
             postings,
             sizes,
@@ -70,7 +66,6 @@ impl Doc {
             stock: &self.flags,
             content: &self.content,
             units: &self.units,
-            base: 0,
             sets: DocSets {
                 postings: &self.postings,
                 sizes: &self.sizes,
