@@ -141,11 +141,11 @@ fn find_all(
     let signed = corpus.signed();
     let mut dups = find_duplicates(corpus, config, progress, timings)?;
     let budget = config.budget();
-    let space = passages::Space {
-        words: budget.passage_words(),
-        sort: budget.passage_sort(),
-        dir: budget.temp_dir(),
-    };
+    let space = passages::Space::new(
+        budget.passage_words(),
+        budget.passage_sort(),
+        budget.temp_dir(),
+    );
     let passages = passages::find(
         &signed,
         corpus,

@@ -127,74 +127,87 @@ pub fn build(
     space: &Space,
 ) -> Result<BagIndex> {
     let mut entries: Sorter<Entry> = space.sorter();
-    know.map_docs(words, Level::Content, |d| {
-        let mut set = Vec::new();
-        let mut out = Vec::new();
-        let first = words.unit_range(d.row).start;
-        for (k, u) in d.tokens.units.iter().enumerate() {
-            set.clear();
-            set.extend(
-                (u.words.start as usize..u.words.end as usize)
-                    .filter(|&i| d.content[i] && !d.masked[i])
-                    .map(|i| d.tokens.hashes[i]),
-            );
-            set.sort_unstable();
-            set.dedup();
-            if set.len() >= MIN_CONTENT {
-                let n = first + k as u32;
-                out.extend(keys(&set).map(|key| ((key >> 32) as u32, u.hash, d.row.0, n)));
+    know.map_docs(
+        words,
+        Level::Content,
+        |d| {
+            let mut set = Vec::new();
+            let mut out = Vec::new();
+            let first = words.unit_range(d.row).start;
+            for (k, u) in d.tokens.units.iter().enumerate() {
+                set.clear();
+                set.extend(
+                    (u.words.start as usize..u.words.end as usize)
+                        .filter(|&i| d.content[i] && !d.masked[i])
+                        .map(|i| d.tokens.hashes[i]),
+                );
+                set.sort_unstable();
+                set.dedup();
+                if set.len() >= MIN_CONTENT {
+                    let n = first + k as u32;
+                    out.extend(keys(&set).map(|key| ((key >> 32) as u32, u.hash, d.row.0, n)));
+                }
             }
-        }
-        out
-    }, |e| entries.extend(e))?;
+            out
+        },
+        |e| entries.extend(e),
+    )?;
     let keys = entries.len();
     let judge = Judge::new(signed, kept);
     let mut stock_units = Bits::new(words.units());
     let mut stock_keys = 0;
     let mut pairs: Sorter<(u32, u32)> = space.sorter();
-    entries.finish()?.for_each_batch(GROUP_BATCH, |x, y| x.0 == y.0, |batch| {
-        let bounds = shared_runs(batch, |x, y| x.0 == y.0);
-        let results: Vec<(bool, Vec<(u32, u32)>)> = bounds
-            .par_iter()
-            .map(|&(i, j)| {
-                let group = &batch[i..j];
-                if judge.is_stock(group.iter().map(|e| Row(e.2))) {
-                    return (true, Vec::new());
-                }
-                let mut pairs = Vec::new();
-                if group.len() <= MAX_GROUP {
-                    for (x, ea) in group.iter().enumerate() {
-                        for eb in &group[x + 1..] {
-                            let (ra, rb) = (Row(ea.2), Row(eb.2));
-                            if ea.1 != eb.1 && judge.may_pair(ra, rb) {
-                                pairs.push((ra.0.min(rb.0), ra.0.max(rb.0)));
+    space.finish(entries)?.for_each_batch(
+        GROUP_BATCH,
+        |x, y| x.0 == y.0,
+        |batch| {
+            let bounds = shared_runs(batch, |x, y| x.0 == y.0);
+            let results: Vec<(bool, Vec<(u32, u32)>)> = bounds
+                .par_iter()
+                .map(|&(i, j)| {
+                    let group = &batch[i..j];
+                    if judge.is_stock(group.iter().map(|e| Row(e.2))) {
+                        return (true, Vec::new());
+                    }
+                    let mut pairs = Vec::new();
+                    if group.len() <= MAX_GROUP {
+                        for (x, ea) in group.iter().enumerate() {
+                            for eb in &group[x + 1..] {
+                                let (ra, rb) = (Row(ea.2), Row(eb.2));
+                                if ea.1 != eb.1 && judge.may_pair(ra, rb) {
+                                    pairs.push((ra.0.min(rb.0), ra.0.max(rb.0)));
+                                }
                             }
                         }
                     }
+                    (false, pairs)
+                })
+                .collect();
+            for (&(i, j), (stock, p)) in bounds.iter().zip(results) {
+                if stock {
+                    stock_keys += 1;
+                    for e in &batch[i..j] {
+                        stock_units.set(e.3 as usize);
+                    }
                 }
-                (false, pairs)
-            })
-            .collect();
-        for (&(i, j), (stock, p)) in bounds.iter().zip(results) {
-            if stock {
-                stock_keys += 1;
-                for e in &batch[i..j] {
-                    stock_units.set(e.3 as usize);
-                }
+                pairs.extend(p)?;
             }
-            pairs.extend(p)?;
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     let mut counted = Vec::new();
-    pairs.finish()?.for_each_batch(GROUP_BATCH, |x, y| x == y, |batch| {
-        counted.extend(
-            batch
-                .chunk_by(|x, y| x == y)
-                .map(|run| (Row(run[0].0), Row(run[0].1), run.len() as u32)),
-        );
-        Ok(())
-    })?;
+    space.finish(pairs)?.for_each_batch(
+        GROUP_BATCH,
+        |x, y| x == y,
+        |batch| {
+            counted.extend(
+                batch
+                    .chunk_by(|x, y| x == y)
+                    .map(|run| (Row(run[0].0), Row(run[0].1), run.len() as u32)),
+            );
+            Ok(())
+        },
+    )?;
     Ok(BagIndex {
         pairs: counted,
         stock_units,

@@ -146,8 +146,10 @@ pub fn find(
     // Per entry of `found`: the sentence of its example.
     let mut examples: Vec<u32> = Vec::new();
     let mut masked = Bits::new(words.units());
-    occ.finish()?
-        .for_each_batch(BATCH, |x, y| (x.0, x.1) == (y.0, y.1), |batch| {
+    space.finish(occ)?.for_each_batch(
+        BATCH,
+        |x, y| (x.0, x.1) == (y.0, y.1),
+        |batch| {
             for run in batch.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
                 let (g, h) = (run[0].0, run[0].1);
                 let mut distinct = 0u32;
@@ -175,9 +177,12 @@ pub fn find(
                 }
             }
             Ok(())
-        })?;
-    pat.finish()?
-        .for_each_batch(BATCH, |x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2), |batch| {
+        },
+    )?;
+    space.finish(pat)?.for_each_batch(
+        BATCH,
+        |x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2),
+        |batch| {
             for run in batch.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2)) {
                 if run.len() < PATTERN_MIN_DOCS as usize {
                     continue;
@@ -215,7 +220,8 @@ pub fn find(
                 }
             }
             Ok(())
-        })?;
+        },
+    )?;
     set_examples(words, &mut found, &examples)?;
     Ok((found, masked))
 }
@@ -249,7 +255,6 @@ fn set_examples(words: &TokenStore, found: &mut [Boilerplate], examples: &[u32])
     }
     Ok(())
 }
-
 
 /// A hash of a few word hashes, mixed as a sentence's hash is.
 fn fixed_hash(hashes: &[u32]) -> u64 {

@@ -73,7 +73,9 @@ pub enum Level {
     Masked,
     /// And content-word flags.
     Content,
-    /// And stock and template marks, and the sentence sets.
+    /// And stock and template marks.
+    Marks,
+    /// And the sentence sets.
     Full,
 }
 
@@ -214,16 +216,21 @@ impl Knowledge {
                 .extend(d.tokens.hashes.iter().map(|&h| c.is_content(h))),
             None => d.content.resize(n, false),
         }
-        if level < Level::Full {
+        if level < Level::Marks {
             return;
         }
         d.stock.clear();
         d.stock.resize(n, false);
         d.template.clear();
         d.template.resize(n, false);
-        let hashes = &d.tokens.hashes;
+        let again = self.rechecked.as_ref().filter(|s| !s.is_empty());
+        let grams = if self.stock.is_empty() && self.template.is_empty() && again.is_none() {
+            Vec::new()
+        } else {
+            index::ngrams(&d.tokens.hashes, &d.masked)
+        };
         if !self.stock.is_empty() || !self.template.is_empty() {
-            for (h, p) in index::fingerprints(hashes, &d.masked) {
+            for (h, p) in index::winnow(&grams) {
                 let p = p as usize;
                 if self.stock.contains(&h) {
                     d.stock[p..p + NGRAM].iter_mut().for_each(|w| *w = true);
@@ -235,15 +242,30 @@ impl Knowledge {
         }
         // The sets are those of the first look: the second one's stock
         // n-grams only change how passages are counted.
-        self.sets(d, first_unit);
-        if let Some(again) = self.rechecked.as_ref().filter(|s| !s.is_empty()) {
-            for (p, h) in index::ngrams(&d.tokens.hashes, &d.masked)
-                .into_iter()
-                .enumerate()
-            {
+        if level == Level::Full {
+            self.sets(d, first_unit);
+        }
+        if let Some(again) = again {
+            for (p, h) in grams.iter().enumerate() {
                 if h.is_some_and(|h| again.contains(&h)) {
                     d.stock[p..p + NGRAM].iter_mut().for_each(|w| *w = true);
                 }
+            }
+        }
+    }
+
+    /// Adds the marks of the n-grams found stock by the second look
+    /// ([`Knowledge::rechecked`]) to `d`, derived before they were known.
+    pub fn add_rechecked(&self, d: &mut Doc) {
+        let Some(again) = self.rechecked.as_ref().filter(|s| !s.is_empty()) else {
+            return;
+        };
+        for (p, h) in index::ngrams(&d.tokens.hashes, &d.masked)
+            .into_iter()
+            .enumerate()
+        {
+            if h.is_some_and(|h| again.contains(&h)) {
+                d.stock[p..p + NGRAM].iter_mut().for_each(|w| *w = true);
             }
         }
     }

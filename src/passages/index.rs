@@ -110,9 +110,19 @@ pub fn ngrams(hashes: &[u32], masked: &[bool]) -> Vec<Option<u64>> {
     if hashes.len() < NGRAM {
         return Vec::new();
     }
+    // Position of the last masked word seen, plus one.
+    let mut clear_from = 0;
+    for (i, &m) in masked[..NGRAM - 1].iter().enumerate() {
+        if m {
+            clear_from = i + 1;
+        }
+    }
     (0..=hashes.len() - NGRAM)
         .map(|i| {
-            if masked[i..i + NGRAM].iter().any(|&m| m) {
+            if masked[i + NGRAM - 1] {
+                clear_from = i + NGRAM;
+            }
+            if i < clear_from {
                 return None;
             }
             Some(ngram_hash(&hashes[i..i + NGRAM]))
@@ -157,7 +167,12 @@ fn cluster_count(kept: &[Row]) -> usize {
 
 /// Winnowed fingerprints `(hash, position)` of a document.
 pub fn fingerprints(hashes: &[u32], masked: &[bool]) -> Vec<(u64, u32)> {
-    let grams = ngrams(hashes, masked);
+    winnow(&ngrams(hashes, masked))
+}
+
+/// Winnowed fingerprints `(hash, position)` of a document's n-grams
+/// ([`ngrams`]).
+pub fn winnow(grams: &[Option<u64>]) -> Vec<(u64, u32)> {
     let mut out: Vec<(u64, u32)> = Vec::new();
     let mut i = 0;
     while i < grams.len() {
@@ -248,39 +263,48 @@ pub fn build(
     space: &Space,
 ) -> Result<IndexResult> {
     let mut entries: Sorter<Entry> = space.sorter();
-    know.map_docs(words, Level::Masked, |d| {
-        fingerprints(&d.tokens.hashes, &d.masked)
-            .into_iter()
-            .map(|(h, p)| (h, d.row.0, p))
-            .collect::<Vec<Entry>>()
-    }, |e| entries.extend(e))?;
+    know.map_docs(
+        words,
+        Level::Masked,
+        |d| {
+            fingerprints(&d.tokens.hashes, &d.masked)
+                .into_iter()
+                .map(|(h, p)| (h, d.row.0, p))
+                .collect::<Vec<Entry>>()
+        },
+        |e| entries.extend(e),
+    )?;
     let fingerprints = entries.len();
     let judge = Judge::new(signed, kept).with_issues(issues);
     let mut seeds: Sorter<(u32, u32, u32, u32)> = space.sorter();
     let (mut stock, mut template) = (AHashSet::new(), AHashSet::new());
-    entries.finish()?.for_each_batch(GROUP_BATCH, |x, y| x.0 == y.0, |batch| {
-        // Each group on its own (in parallel), then in order.
-        let bounds = shared_runs(batch, |x, y| x.0 == y.0);
-        let results: Vec<(Wording, Vec<Seed>)> = bounds
-            .par_iter()
-            .map(|&(i, j)| judge.group(&batch[i..j]))
-            .collect();
-        for (&(i, _), (wording, s)) in bounds.iter().zip(results) {
-            match wording {
-                Wording::Stock => {
-                    stock.insert(batch[i].0);
+    space.finish(entries)?.for_each_batch(
+        GROUP_BATCH,
+        |x, y| x.0 == y.0,
+        |batch| {
+            // Each group on its own (in parallel), then in order.
+            let bounds = shared_runs(batch, |x, y| x.0 == y.0);
+            let results: Vec<(Wording, Vec<Seed>)> = bounds
+                .par_iter()
+                .map(|&(i, j)| judge.group(&batch[i..j]))
+                .collect();
+            for (&(i, _), (wording, s)) in bounds.iter().zip(results) {
+                match wording {
+                    Wording::Stock => {
+                        stock.insert(batch[i].0);
+                    }
+                    Wording::Template => {
+                        template.insert(batch[i].0);
+                    }
+                    Wording::Plain => {}
                 }
-                Wording::Template => {
-                    template.insert(batch[i].0);
-                }
-                Wording::Plain => {}
+                seeds.extend(s.into_iter().map(|s| (s.a.0, s.b.0, s.pa, s.pb)))?;
             }
-            seeds.extend(s.into_iter().map(|s| (s.a.0, s.b.0, s.pa, s.pb)))?;
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     Ok(IndexResult {
-        seeds: seeds.finish()?,
+        seeds: space.finish(seeds)?,
         stock_fingerprints: stock.len() as u64,
         template_fingerprints: template.len() as u64,
         stock,
@@ -504,6 +528,23 @@ mod tests {
                 .collect();
             let fb = fingerprints(&b, &vec![false; b.len()]);
             assert!(fb.iter().any(|f| fa.contains(&f.0)));
+        }
+    }
+
+    #[test]
+    fn an_ngram_is_none_exactly_when_it_touches_a_masked_word() {
+        let mut state = 3u64;
+        for _ in 0..500 {
+            state = mix64(state + 1);
+            let n = (state % 30) as usize;
+            let hashes: Vec<u32> = (0..n as u32).collect();
+            let masked: Vec<bool> = (0..n).map(|i| mix64(state ^ i as u64) % 5 == 0).collect();
+            let got = ngrams(&hashes, &masked);
+            assert_eq!(got.len(), (n + 1).saturating_sub(NGRAM));
+            for (i, g) in got.iter().enumerate() {
+                let touches = masked[i..i + NGRAM].iter().any(|&m| m);
+                assert_eq!(g.is_none(), touches, "{masked:?} at {i}");
+            }
         }
     }
 

@@ -56,7 +56,7 @@ use rayon::prelude::*;
 use crate::cluster::Duplicates;
 use crate::config::PassageParams;
 use crate::document::Row;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::normalize::NormalizeOptions;
 use crate::progress::{Progress, Unit};
 use crate::signed::{SignedDocs, Texts};
@@ -65,6 +65,7 @@ use crate::timings::Timings;
 
 use content::ContentWords;
 use doc::{Bits, Doc, Knowledge, Level};
+use tokens::Tokens;
 
 pub use boilerplate::Boilerplate;
 pub use grade::Match;
@@ -155,6 +156,10 @@ pub struct PassageStats {
     pub pairs_aligned: u64,
     /// N-grams of short passages found to be stock on a second look.
     pub rechecked_stock_ngrams: u64,
+    /// Bytes written to temporary files past `--memory-limit`: word
+    /// records, and sorted runs of fingerprints, sentence keys, boilerplate
+    /// occurrences and seeds (0 when everything fit in memory).
+    pub spilled_bytes: u64,
 }
 
 /// Everything the passage stage found.
@@ -249,7 +254,7 @@ pub const RECHECK_WORDS: u32 = 16;
 /// records in memory (past it they go to a temporary file in `dir`), and
 /// `sort` bytes for each sort of index entries (past it, sorted runs in
 /// `dir`). The output does not depend on either.
-#[derive(Clone, Debug)]
+#[derive(Debug, Default)]
 pub struct Space {
     /// Bytes of word records kept in memory.
     pub words: u64,
@@ -257,21 +262,37 @@ pub struct Space {
     pub sort: u64,
     /// Folder of the temporary files.
     pub dir: PathBuf,
+    /// Bytes the sorts wrote to disk so far.
+    spilled: std::sync::atomic::AtomicU64,
 }
 
 impl Space {
     /// Room for everything in memory (tests, small corpora).
     pub fn unlimited() -> Space {
+        Space::new(u64::MAX, u64::MAX / 2, std::env::temp_dir())
+    }
+
+    /// `words` bytes of word records and `sort` bytes per sort in memory,
+    /// the rest in `dir`.
+    pub fn new(words: u64, sort: u64, dir: PathBuf) -> Space {
         Space {
-            words: u64::MAX,
-            sort: u64::MAX / 2,
-            dir: std::env::temp_dir(),
+            words,
+            sort,
+            dir,
+            spilled: Default::default(),
         }
     }
 
     /// An external sorter within this space.
     pub fn sorter<T: Record>(&self) -> Sorter<T> {
         Sorter::new(self.sort, &self.dir)
+    }
+
+    /// Ends the input of `sorter`, counting what it wrote to disk.
+    pub fn finish<T: Record>(&self, sorter: Sorter<T>) -> Result<Sorted<T>> {
+        self.spilled
+            .fetch_add(sorter.spilled_bytes(), std::sync::atomic::Ordering::Relaxed);
+        sorter.finish()
     }
 }
 
@@ -287,14 +308,16 @@ struct Candidate {
     sentences: bool,
 }
 
-/// The documents of a batch of candidates, derived once each.
+/// The documents of a batch of candidates, derived once each; or all
+/// documents, when they fit the budget.
 struct Loaded {
+    /// The rows, sorted; empty when all rows are loaded.
     rows: Vec<Row>,
     docs: Vec<Doc>,
 }
 
 impl Loaded {
-    /// Reads and derives (fully, with byte ranges) the rows of `pairs`.
+    /// Reads and derives (fully) the rows of `pairs`.
     fn of(
         know: &Knowledge,
         words: &TokenStore,
@@ -303,13 +326,51 @@ impl Loaded {
         let mut rows: Vec<Row> = pairs.flat_map(|(a, b)| [a, b]).collect();
         rows.par_sort_unstable();
         rows.dedup();
-        let docs = know.docs(words, &rows, Level::Full, true)?;
+        let docs = know.docs(words, &rows, Level::Full, false)?;
         Ok(Loaded { rows, docs })
     }
 
-    fn get(&self, r: Row) -> &Doc {
-        &self.docs[self.rows.binary_search(&r).expect("loaded row")]
+    /// Reads and derives (fully) every row, in one pass over the store.
+    fn all(know: &Knowledge, words: &TokenStore) -> Result<Loaded> {
+        let mut docs = Vec::with_capacity(words.docs());
+        know.map_docs(words, Level::Full, Doc::clone, |d| {
+            docs.push(d);
+            Ok(())
+        })?;
+        Ok(Loaded {
+            rows: Vec::new(),
+            docs,
+        })
     }
+
+    fn get(&self, r: Row) -> &Doc {
+        if self.rows.is_empty() {
+            &self.docs[r.index()]
+        } else {
+            &self.docs[self.rows.binary_search(&r).expect("loaded row")]
+        }
+    }
+}
+
+/// `f` of every document of `words` derived up to `level`, by row: from
+/// `resident` when every document is loaded, else in one pass over the
+/// store.
+fn per_doc<T: Send>(
+    know: &Knowledge,
+    words: &TokenStore,
+    resident: Option<&Loaded>,
+    level: Level,
+    f: impl Fn(&Doc) -> T + Sync + Send,
+) -> Result<Vec<T>> {
+    if let Some(all) = resident {
+        return Ok(all.docs.par_iter().map(f).collect());
+    }
+    let mut out = Vec::with_capacity(words.docs());
+    know.map_docs(words, level, f, |x| {
+        out.push(x);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// What aligning a pair needs of the corpus-wide stage.
@@ -358,8 +419,9 @@ impl Aligner<'_> {
             .map(|p| SharedPassage {
                 a,
                 b,
-                a_span: da.tokens.byte_span(&p.a),
-                b_span: db.tokens.byte_span(&p.b),
+                // Set by `fill_spans` once all are found.
+                a_span: 0..0,
+                b_span: 0..0,
                 words: p.words,
                 similarity: p.similarity,
                 kind: p.kind,
@@ -370,36 +432,101 @@ impl Aligner<'_> {
             .collect()
     }
 
-    /// Aligns `candidates` (sorted) in parallel, each document read once.
+    /// Aligns `candidates` (sorted) in parallel, each document read once
+    /// (from `resident` when all are loaded); `seen` gets every candidate's
+    /// passages while its documents are loaded.
     fn align_batch(
         &self,
         know: &Knowledge,
         words: &TokenStore,
         candidates: &[Candidate],
+        resident: Option<&Loaded>,
+        seen: &mut dyn FnMut(&Candidate, &Vec<SharedPassage>, &Loaded),
     ) -> Result<Vec<Vec<SharedPassage>>> {
-        let loaded = Loaded::of(know, words, candidates.iter().map(|c| (c.a, c.b)))?;
-        Ok(candidates
+        let batch;
+        let loaded = match resident {
+            Some(all) => all,
+            None => {
+                batch = Loaded::of(know, words, candidates.iter().map(|c| (c.a, c.b)))?;
+                &batch
+            }
+        };
+        let out: Vec<Vec<SharedPassage>> = candidates
             .par_iter()
             .map(|c| self.align_pair(c, loaded.get(c.a), loaded.get(c.b)))
-            .collect())
+            .collect();
+        for (c, v) in candidates.iter().zip(&out) {
+            seen(c, v, loaded);
+        }
+        Ok(out)
     }
 }
 
-/// Candidates aligned at a time: their documents are read and derived once
-/// per batch.
-const ALIGN_BATCH: usize = 1 << 16;
+/// Distinct documents a batch of candidates may read (each derived once per
+/// batch): as many as fit `budget` bytes at the corpus's mean of
+/// `words_per_doc`, between 1,024 and a million.
+fn rows_per_batch(budget: u64, words_per_doc: u64) -> usize {
+    // Hashes, quotation flags and marks, sentence sets and sentences, and
+    // the vectors' headers.
+    let per_doc = words_per_doc * 18 + 400;
+    (budget / per_doc).clamp(1 << 10, 1 << 20) as usize
+}
 
-/// The candidate pairs, batch by batch, sorted: the pairs of the sorted
-/// `seeds` with their seeds, and the `sentence_pairs` (sorted, with their
-/// shared sentence keys) that share at least [`bags::MIN_COLLISIONS`] keys
-/// and no seed. `f` gets each batch.
+/// Cuts sorted `candidates` into runs that read at most `max_rows`
+/// distinct documents each (a single candidate reads two): their ranges.
+fn row_batches(candidates: &[Candidate], max_rows: usize) -> Vec<Range<usize>> {
+    let mut rows: AHashSet<Row> = AHashSet::new();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in candidates.iter().enumerate() {
+        if rows.len() + 2 > max_rows && i > start {
+            out.push(start..i);
+            rows.clear();
+            start = i;
+        }
+        rows.insert(c.a);
+        rows.insert(c.b);
+    }
+    if start < candidates.len() {
+        out.push(start..candidates.len());
+    }
+    out
+}
+
+/// Gives `f` the runs of [`row_batches`].
+fn by_rows(
+    candidates: &[Candidate],
+    max_rows: usize,
+    f: &mut impl FnMut(&[Candidate]) -> Result<()>,
+) -> Result<()> {
+    for r in row_batches(candidates, max_rows) {
+        f(&candidates[r])?;
+    }
+    Ok(())
+}
+
+/// Candidates collected from the seeds before sentence-only pairs are
+/// merged in and they are cut into batches.
+const CANDIDATE_CHUNK: usize = 1 << 18;
+
+/// The candidate pairs, sorted, in batches that read at most `max_rows`
+/// documents each: the pairs of the sorted `seeds` with their seeds, and the
+/// `sentence_pairs` (sorted, with their shared sentence keys) that share at
+/// least [`bags::MIN_COLLISIONS`] keys and no seed. `f` gets each batch.
 fn for_each_candidates(
     seeds: Sorted<(u32, u32, u32, u32)>,
     sentence_pairs: &[(Row, Row, u32)],
+    max_rows: usize,
     mut f: impl FnMut(&[Candidate]) -> Result<()>,
 ) -> Result<()> {
     let mut next = 0; // first sentence pair not yet given
     let mut batch: Vec<Candidate> = Vec::new();
+    let sentence_only = |a: Row, b: Row| Candidate {
+        a,
+        b,
+        seeds: Vec::new(),
+        sentences: true,
+    };
     let flush = |batch: &mut Vec<Candidate>, upto: Option<(Row, Row)>, next: &mut usize| {
         // Sentence-only pairs up to `upto`, merged in.
         let mut merged = Vec::with_capacity(batch.len());
@@ -409,45 +536,29 @@ fn for_each_candidates(
                 .get(*next)
                 .filter(|s| upto.is_none_or(|u| (s.0, s.1) <= u));
             match (seeded.peek(), s) {
-                (Some(c), Some(&(a, b, keys))) => {
-                    if (c.a, c.b) < (a, b) {
-                        merged.extend(seeded.next());
-                    } else if (c.a, c.b) == (a, b) {
-                        let mut c = seeded.next().expect("peeked");
-                        c.sentences = true;
-                        merged.push(c);
-                        *next += 1;
-                    } else {
-                        *next += 1;
-                        if keys as usize >= bags::MIN_COLLISIONS {
-                            merged.push(Candidate {
-                                a,
-                                b,
-                                seeds: Vec::new(),
-                                sentences: true,
-                            });
-                        }
+                (Some(c), Some(&(a, b, _))) if (c.a, c.b) < (a, b) => {
+                    merged.extend(seeded.next());
+                }
+                (Some(c), Some(&(a, b, _))) if (c.a, c.b) == (a, b) => {
+                    let mut c = seeded.next().expect("peeked");
+                    c.sentences = true;
+                    merged.push(c);
+                    *next += 1;
+                }
+                (_, Some(&(a, b, keys))) => {
+                    *next += 1;
+                    if keys as usize >= bags::MIN_COLLISIONS {
+                        merged.push(sentence_only(a, b));
                     }
                 }
                 (Some(_), None) => merged.extend(seeded.next()),
-                (None, Some(&(a, b, keys))) => {
-                    *next += 1;
-                    if keys as usize >= bags::MIN_COLLISIONS {
-                        merged.push(Candidate {
-                            a,
-                            b,
-                            seeds: Vec::new(),
-                            sentences: true,
-                        });
-                    }
-                }
                 (None, None) => break,
             }
         }
         merged
     };
     seeds.for_each_batch(
-        ALIGN_BATCH * 8,
+        CANDIDATE_CHUNK * 4,
         |x, y| (x.0, x.1) == (y.0, y.1),
         |records| {
             for run in records.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
@@ -460,17 +571,60 @@ fn for_each_candidates(
                     sentences: false,
                 });
             }
-            if batch.len() >= ALIGN_BATCH {
+            if batch.len() >= CANDIDATE_CHUNK {
                 let upto = batch.last().map(|c| (c.a, c.b));
                 let merged = flush(&mut batch, upto, &mut next);
-                f(&merged)?;
+                by_rows(&merged, max_rows, &mut f)?;
             }
             Ok(())
         },
     )?;
     let merged = flush(&mut batch, None, &mut next);
-    if !merged.is_empty() {
-        f(&merged)?;
+    by_rows(&merged, max_rows, &mut f)
+}
+
+/// Sets the byte spans of `passages` from their word ranges, reading the
+/// words (with their byte ranges) of the rows they are in, in parallel
+/// chunks of rows.
+fn fill_spans(words: &TokenStore, passages: &mut [SharedPassage]) -> Result<()> {
+    // (row, passage, side b?), by row.
+    let mut sides: Vec<(Row, u32, bool)> = passages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| [(p.a, i as u32, false), (p.b, i as u32, true)])
+        .collect();
+    sides.par_sort_unstable();
+    for chunk in sides
+        .chunk_by(|x, y| x.0 == y.0)
+        .collect::<Vec<_>>()
+        .chunks(1 << 14)
+    {
+        let spans: Vec<Vec<Range<u32>>> = chunk
+            .par_iter()
+            .map_init(
+                || (Tokens::default(), Vec::new()),
+                |(tokens, buf), group| {
+                    words.read(group[0].0, tokens, true, buf)?;
+                    Ok(group
+                        .iter()
+                        .map(|&(_, i, is_b)| {
+                            let p = &passages[i as usize];
+                            tokens.byte_span(if is_b { &p.b_words } else { &p.a_words })
+                        })
+                        .collect())
+                },
+            )
+            .collect::<Result<_>>()?;
+        for (group, spans) in chunk.iter().zip(spans) {
+            for (&(_, i, is_b), span) in group.iter().zip(spans) {
+                let p = &mut passages[i as usize];
+                if is_b {
+                    p.b_span = span;
+                } else {
+                    p.a_span = span;
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -496,21 +650,27 @@ fn recheck_stock(
             index::ngrams(&d.tokens.hashes, &d.masked)
                 .into_iter()
                 .enumerate()
-                .filter_map(|(i, h)| h.filter(|h| wanted.contains(h)).map(|h| (h, d.row.0, i as u32)))
+                .filter_map(|(i, h)| {
+                    h.filter(|h| wanted.contains(h))
+                        .map(|h| (h, d.row.0, i as u32))
+                })
                 .collect::<Vec<_>>()
         },
         |o| occ.extend(o),
     )?;
     let mut stock = AHashSet::new();
-    occ.finish()?
-        .for_each_batch(index::GROUP_BATCH, |x, y| x.0 == y.0, |batch| {
+    space.finish(occ)?.for_each_batch(
+        index::GROUP_BATCH,
+        |x, y| x.0 == y.0,
+        |batch| {
             for group in batch.chunk_by(|x, y| x.0 == y.0) {
                 if judge.is_stock(group.iter().map(|e| Row(e.1))) {
                     stock.insert(group[0].0);
                 }
             }
             Ok(())
-        })?;
+        },
+    )?;
     Ok(stock)
 }
 
@@ -529,7 +689,14 @@ pub fn find(
     timings: &mut Timings,
 ) -> Result<Passages> {
     let words = timings.time("passages: words", || {
-        TokenStore::build(texts, signed.len(), normalize, space.words, &space.dir, progress)
+        TokenStore::build(
+            texts,
+            signed.len(),
+            normalize,
+            space.words,
+            &space.dir,
+            progress,
+        )
     })?;
     let kept = &dups.clusters.kept;
     let mut know = Knowledge::default();
@@ -573,30 +740,44 @@ pub fn find(
 
     // Alignment, batch by batch of candidates.
     let stage = Aligner { signed, params };
+    let max_rows = rows_per_batch(space.sort, words.len() / words.docs().max(1) as u64);
+    // Every document derived once and kept, when they all fit.
+    let mut resident = if words.docs() <= max_rows {
+        Some(timings.time("passages: derive", || Loaded::all(&know, &words))?)
+    } else {
+        None
+    };
     let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
     let mut found: Vec<Vec<SharedPassage>> = Vec::new();
     let mut aligned: Vec<(Row, Row)> = Vec::new();
     let mut sentence_only = 0u64;
-    // Candidates with a short passage (their index in `found`), and the
+    // Candidates with a short passage and their index in `found`, and the
     // n-grams of their short passages.
-    let mut recheck: Vec<(usize, Candidate)> = Vec::new();
+    let (mut recheck, mut recheck_at): (Vec<Candidate>, Vec<usize>) = Default::default();
     let mut wanted: AHashSet<u64> = AHashSet::new();
     progress.begin("passages", None, Unit::Items);
     timings.time("passages: align", || {
-        for_each_candidates(index.seeds, &bag_pairs, |batch| {
-            let loaded = Loaded::of(&know, &words, batch.iter().map(|c| (c.a, c.b)))?;
-            let out: Vec<Vec<SharedPassage>> = batch
-                .par_iter()
-                .map(|c| stage.align_pair(c, loaded.get(c.a), loaded.get(c.b)))
-                .collect();
+        for_each_candidates(index.seeds, &bag_pairs, max_rows, |batch| {
+            let out = stage.align_batch(
+                &know,
+                &words,
+                batch,
+                resident.as_ref(),
+                &mut |c, v, loaded| {
+                    if short(v) {
+                        let d = loaded.get(c.a);
+                        for p in v.iter().filter(|p| p.words < RECHECK_WORDS) {
+                            let h =
+                                &d.tokens.hashes[p.a_words.start as usize..p.a_words.end as usize];
+                            wanted.extend(h.windows(index::NGRAM).map(index::ngram_hash));
+                        }
+                    }
+                },
+            )?;
             for (c, v) in batch.iter().zip(out) {
                 if short(&v) {
-                    let d = loaded.get(c.a);
-                    for p in v.iter().filter(|p| p.words < RECHECK_WORDS) {
-                        let h = &d.tokens.hashes[p.a_words.start as usize..p.a_words.end as usize];
-                        wanted.extend(h.windows(index::NGRAM).map(index::ngram_hash));
-                    }
-                    recheck.push((found.len(), c.clone()));
+                    recheck.push(c.clone());
+                    recheck_at.push(found.len());
                 }
                 sentence_only += u64::from(c.seeds.is_empty());
                 aligned.push((c.a, c.b));
@@ -615,17 +796,41 @@ pub fn find(
         let stock = recheck_stock(&judge, &words, &know, &wanted, space)?;
         let count = stock.len() as u64;
         know.rechecked = Some(stock);
-        for chunk in recheck.chunks(ALIGN_BATCH) {
-            let candidates: Vec<Candidate> = chunk.iter().map(|(_, c)| c.clone()).collect();
-            let again = stage.align_batch(&know, &words, &candidates)?;
-            for ((g, _), v) in chunk.iter().zip(again) {
-                found[*g] = v;
+        if let Some(all) = &mut resident {
+            all.docs.par_iter_mut().for_each(|d| know.add_rechecked(d));
+        }
+        for r in row_batches(&recheck, max_rows) {
+            let again = stage.align_batch(
+                &know,
+                &words,
+                &recheck[r.clone()],
+                resident.as_ref(),
+                &mut |_, _, _| {},
+            )?;
+            for (&g, v) in recheck_at[r].iter().zip(again) {
+                found[g] = v;
             }
         }
         timings.add("passages: recheck", start.elapsed());
         Some(count)
     };
+    let mut passages: Vec<SharedPassage> = found.into_iter().flatten().collect();
+    timings.stage(progress, "passages: spans", || {
+        fill_spans(&words, &mut passages)
+    })?;
+    // Per row: words outside boilerplate, and the share of those in
+    // recurring (template or stock) wording.
     let template_siblings = timings.stage(progress, "passages: template siblings", || {
+        let (own_words, formula): (Vec<u32>, Vec<f64>) =
+            per_doc(&know, &words, resident.as_ref(), Level::Marks, |d| {
+                let own = d.own_words();
+                let recurring = (0..d.len())
+                    .filter(|&i| !d.masked[i] && d.recurring(i))
+                    .count();
+                (own, recurring as f64 / f64::from(own.max(1)))
+            })?
+            .into_iter()
+            .unzip();
         // Near-duplicates on Jaccard, and pairs that share a passage that
         // is not all template wording (story evidence).
         let mut pairs: Vec<(Row, Row)> = dups
@@ -634,22 +839,19 @@ pub fn find(
             .filter(|p| !p.contained)
             .map(|p| (p.a, p.b))
             .chain(
-                found
+                passages
                     .iter()
-                    .flatten()
                     .filter(|p| p.text != TextKind::Template)
                     .map(|p| (p.a, p.b)),
             )
             .collect();
         pairs.par_sort_unstable();
         pairs.dedup();
-        template_siblings(&know, &words, &pairs)
+        let siblings =
+            template_siblings(&know, &words, &pairs, &formula, resident.as_ref(), max_rows)?;
+        Ok::<_, Error>((siblings, own_words))
     })?;
-    let mut own_words: Vec<u32> = Vec::with_capacity(words.docs());
-    know.map_docs(&words, Level::Masked, |d| d.own_words(), |n| {
-        own_words.push(n);
-        Ok(())
-    })?;
+    let (template_siblings, own_words) = template_siblings;
     let own_total: u64 = own_words.iter().map(|&w| u64::from(w)).sum();
     let stats = PassageStats {
         words: words.len(),
@@ -663,11 +865,13 @@ pub fn find(
         sentence_only_pairs: sentence_only,
         pairs_aligned: aligned.len() as u64,
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
+        spilled_bytes: space.spilled.load(std::sync::atomic::Ordering::Relaxed)
+            + words.spilled_bytes(),
     };
     Ok(Passages {
         doc_words: words.doc_words().to_vec(),
         boilerplate,
-        passages: found.into_iter().flatten().collect(),
+        passages,
         aligned,
         own_words,
         template_siblings,
@@ -692,37 +896,32 @@ fn template_siblings(
     know: &Knowledge,
     words: &TokenStore,
     pairs: &[(Row, Row)],
+    formula: &[f64],
+    resident: Option<&Loaded>,
+    max_rows: usize,
 ) -> Result<Vec<(Row, Row)>> {
-    // Per row of the pairs, the share of its own words in recurring wording
-    // (computed once: a row is in many pairs).
-    let mut rows: Vec<Row> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-    rows.par_sort_unstable();
-    rows.dedup();
-    let mut formula: Vec<f64> = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(ALIGN_BATCH) {
-        let docs = know.docs(words, chunk, Level::Full, false)?;
-        formula.par_extend(docs.par_iter().map(|d| {
-            let own = d.own_words().max(1);
-            let recurring = (0..d.len())
-                .filter(|&i| !d.masked[i] && d.recurring(i))
-                .count();
-            recurring as f64 / f64::from(own)
-        }));
-    }
-    let formula_of = |r: Row| rows.binary_search(&r).map_or(0.0, |i| formula[i]);
     // Slot words only for the pairs where one side is mostly formula.
     let candidates: Vec<(Row, Row)> = pairs
         .iter()
         .copied()
-        .filter(|&(a, b)| formula_of(a).max(formula_of(b)) >= FORMULA_SHARE)
+        .filter(|&(a, b)| formula[a.index()].max(formula[b.index()]) >= FORMULA_SHARE)
         .collect();
     let mut out = Vec::new();
-    for chunk in candidates.chunks(ALIGN_BATCH) {
+    for chunk in candidates.chunks(max_rows / 2) {
         let mut rows: Vec<Row> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
         rows.par_sort_unstable();
         rows.dedup();
-        let docs = know.docs(words, &rows, Level::Full, false)?;
-        let slots: Vec<Vec<u32>> = docs.par_iter().map(|d| slot_words(d, 0..d.len())).collect();
+        let slots: Vec<Vec<u32>> = match resident {
+            Some(all) => rows
+                .par_iter()
+                .map(|&r| slot_words(all.get(r), 0..all.get(r).len()))
+                .collect(),
+            None => know
+                .docs(words, &rows, Level::Marks, false)?
+                .par_iter()
+                .map(|d| slot_words(d, 0..d.len()))
+                .collect(),
+        };
         let slots_of = |r: Row| &slots[rows.binary_search(&r).expect("loaded row")];
         out.extend(
             chunk

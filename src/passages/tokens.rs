@@ -429,7 +429,14 @@ impl TokenStore {
         Ok(())
     }
 
-    fn append(&mut self, words: u32, units: u32, rec: &[u8], budget: u64, dir: &Path) -> Result<()> {
+    fn append(
+        &mut self,
+        words: u32,
+        units: u32,
+        rec: &[u8],
+        budget: u64,
+        dir: &Path,
+    ) -> Result<()> {
         if let Blob::Memory(buf) = &mut self.blob
             && (buf.len() + rec.len()) as u64 > budget
         {
@@ -466,6 +473,15 @@ impl TokenStore {
     /// Whether the records went to a temporary file.
     pub fn spilled(&self) -> bool {
         !matches!(self.blob, Blob::Memory(_))
+    }
+
+    /// Bytes of records written to the temporary file (0 when in memory).
+    pub fn spilled_bytes(&self) -> u64 {
+        if self.spilled() {
+            *self.offsets.last().unwrap_or(&0)
+        } else {
+            0
+        }
     }
 
     /// Number of documents.
@@ -579,7 +595,9 @@ impl TokenStore {
             Blob::Memory(v) => v.capacity(),
             _ => 0,
         };
-        blob + self.offsets.capacity() * 8 + self.words.capacity() * 4 + self.unit_start.capacity() * 4
+        blob + self.offsets.capacity() * 8
+            + self.words.capacity() * 4
+            + self.unit_start.capacity() * 4
     }
 }
 

@@ -484,10 +484,7 @@ fn passages_json(
         .filter(|p| embed[p.a.index()] && embed[p.b.index()])
         .filter_map(|p| {
             let (ta, tb) = (snippets.texts.get(&p.a)?, snippets.texts.get(&p.b)?);
-            let (sa, sb) = (
-                byte_span(&p.a_span),
-                byte_span(&p.b_span),
-            );
+            let (sa, sb) = (byte_span(&p.a_span), byte_span(&p.b_span));
             Some((p, ta, tb, sa, sb))
         })
         .enumerate()

@@ -212,10 +212,7 @@ impl<'n> Table<'n> {
         let mut covered: Vec<Covered<'n>> = Vec::new();
         for p in &passages.passages {
             let (da, db) = (signed.doc(p.a), signed.doc(p.b));
-            let (sa, sb) = (
-                byte_span(&p.a_span),
-                byte_span(&p.b_span),
-            );
+            let (sa, sb) = (byte_span(&p.a_span), byte_span(&p.b_span));
             let chars = |row: Row, span| {
                 snippets
                     .get(row, &span)

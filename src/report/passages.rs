@@ -104,10 +104,7 @@ pub fn write_shared(
     let empty = Snippet::default();
     write_lines_par(out, &passages.passages, |p| {
         let (da, db) = (signed.doc(p.a), signed.doc(p.b));
-        let (sa, sb) = (
-            byte_span(&p.a_span),
-            byte_span(&p.b_span),
-        );
+        let (sa, sb) = (byte_span(&p.a_span), byte_span(&p.b_span));
         let (ta, tb) = (
             snippets.get(p.a, &sa).unwrap_or(&empty),
             snippets.get(p.b, &sb).unwrap_or(&empty),
