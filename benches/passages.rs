@@ -1,6 +1,9 @@
 //! Criterion benchmark of the passage stage (words, boilerplate, index,
-//! alignment) at 10k, 30k and 100k generated documents, to show its cost grows
-//! linearly with the corpus. `cargo bench --bench passages`.
+//! alignment) at 10k, 100k and 1M generated documents, within the default
+//! `--memory-limit` of a library [`Config`] (4 GiB: at 1M the word records
+//! and the sorts spill to disk), to show its cost grows linearly with the
+//! corpus. `cargo bench --bench passages`; `NEARDUP_BENCH_MAX_DOCS=100000`
+//! leaves out the larger sizes (1M takes about 20 minutes).
 
 use std::hint::black_box;
 use std::io::Write;
@@ -44,17 +47,41 @@ fn passage_stage(c: &mut Criterion) {
     let mut g = c.benchmark_group("passages");
     g.sample_size(10);
     g.sampling_mode(SamplingMode::Flat);
-    for docs in [10_000, 30_000, 100_000] {
+    let max: usize = std::env::var("NEARDUP_BENCH_MAX_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
+    let budget = config.budget();
+    for docs in [10_000, 100_000, 1_000_000]
+        .into_iter()
+        .filter(|&d| d <= max)
+    {
         let (corpus, dups) = corpus(dir.path(), docs, &config);
         g.throughput(Throughput::Elements(docs as u64));
         g.bench_with_input(BenchmarkId::from_parameter(docs), &docs, |b, _| {
             b.iter(|| {
-                let p = passages::find(
-                    &corpus.signed(),
+                let space = passages::Space::new(
+                    budget.passage_words(),
+                    budget.passage_sort(),
+                    budget.temp_dir(),
+                );
+                let signed = corpus.signed();
+                let words = passages::TokenStore::build(
                     &corpus,
+                    signed.len(),
+                    config.normalize,
+                    space.words,
+                    &space.dir,
+                    &NoProgress,
+                )
+                .unwrap();
+                let p = passages::find(
+                    &signed,
+                    words,
                     &dups,
                     config.normalize,
                     &config.passages,
+                    &space,
                     &NoProgress,
                     &mut Timings::default(),
                 )

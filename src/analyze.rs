@@ -39,8 +39,8 @@ use crate::document::{DocId, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
 use crate::passages::snippets::{Snippets, wanted_spans};
-use crate::passages::{self, Passages, SharedPassage, TextKind};
-use crate::pipeline::{Corpus, cluster, find_duplicates, read_and_sign};
+use crate::passages::{self, Passages, SharedPassage, TextKind, TokenStore};
+use crate::pipeline::{Corpus, cluster, find_duplicates, read_sign_and_keep_words};
 use crate::progress::{Progress, Unit};
 use crate::report::html;
 use crate::report::model::{self, embedded_rows};
@@ -96,12 +96,13 @@ pub fn analyze(
     fs::create_dir_all(out_dir).map_err(|e| Error::io(out_dir, e))?;
     let mut timings = Timings::default();
     let mut errors = AtomicFile::create(out_dir.join("errors.jsonl"))?;
-    let corpus = timings.time("read + sign", || {
-        read_and_sign(config, inputs, true, progress, &mut |n| {
+    let mut corpus = timings.time("read + sign", || {
+        read_sign_and_keep_words(config, inputs, progress, &mut |n| {
             write_notice(&mut errors, &n)
         })
     })?;
-    let found = find_all(&corpus, config, progress, &mut timings)?;
+    let words = corpus.words.take().unwrap_or_else(TokenStore::empty);
+    let found = find_all(&corpus, words, config, progress, &mut timings)?;
     let mut summary = summarize(&corpus, config, &found);
 
     let start = Instant::now();
@@ -134,6 +135,7 @@ pub fn analyze(
 /// Stages 2 to 5: duplicates, passages, stories and the texts to show.
 fn find_all(
     corpus: &Corpus,
+    words: TokenStore,
     config: &Config,
     progress: &dyn Progress,
     timings: &mut Timings,
@@ -148,7 +150,7 @@ fn find_all(
     );
     let passages = passages::find(
         &signed,
-        corpus,
+        words,
         &dups,
         config.normalize,
         &config.passages,

@@ -59,7 +59,7 @@ use crate::document::Row;
 use crate::error::{Error, Result};
 use crate::normalize::NormalizeOptions;
 use crate::progress::{Progress, Unit};
-use crate::signed::{SignedDocs, Texts};
+use crate::signed::SignedDocs;
 use crate::spill::{Record, Sorted, Sorter};
 use crate::timings::Timings;
 
@@ -674,13 +674,14 @@ fn recheck_stock(
     Ok(stock)
 }
 
-/// Finds shared passages between the `signed` documents, whose texts it
-/// reads again through `texts` (normalized with `normalize`, the options
-/// their signatures were made with), holding its large data within `space`.
+/// Finds shared passages between the `signed` documents, whose `words`
+/// (normalized with `normalize`, the options their signatures were made
+/// with) were kept by the first read, holding its large data within
+/// `space`.
 #[allow(clippy::too_many_arguments)]
 pub fn find(
     signed: &SignedDocs<'_>,
-    texts: &impl Texts,
+    words: TokenStore,
     dups: &Duplicates,
     normalize: NormalizeOptions,
     params: &PassageParams,
@@ -688,16 +689,6 @@ pub fn find(
     progress: &dyn Progress,
     timings: &mut Timings,
 ) -> Result<Passages> {
-    let words = timings.time("passages: words", || {
-        TokenStore::build(
-            texts,
-            signed.len(),
-            normalize,
-            space.words,
-            &space.dir,
-            progress,
-        )
-    })?;
     let kept = &dups.clusters.kept;
     let mut know = Knowledge::default();
     let (boilerplate, masked_units) = timings.stage(progress, "passages: boilerplate", || {

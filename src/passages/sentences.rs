@@ -85,6 +85,21 @@ fn may_end(b: u8) -> bool {
     )
 }
 
+/// Whether the character at the start of `b` (whose first byte passed
+/// [`may_end`]) can be a line break or a terminator, judged on its bytes:
+/// `،` `؛` `؞` `؟` (`D8 8C/9B/9E/9F`), `۔` (`DB 94`), `…` (`E2 80 A6`), `。`
+/// (`E3 80 82`), `！` `？` (`EF BC 81/9F`).
+fn is_terminator_start(b: &[u8]) -> bool {
+    match b[0] {
+        0xD8 => matches!(b.get(1), Some(0x8C | 0x9B | 0x9E | 0x9F)),
+        0xDB => b.get(1) == Some(&0x94),
+        0xE2 => b.get(1..3) == Some(&[0x80, 0xA6]),
+        0xE3 => b.get(1..3) == Some(&[0x80, 0x82]),
+        0xEF => matches!(b.get(1..3), Some([0xBC, 0x81 | 0x9F])),
+        _ => true,
+    }
+}
+
 /// The sentences of `text`, as byte ranges, in order.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
@@ -95,6 +110,11 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
         // Continuation bytes are never in `may_end`, so `i` is on a
         // character boundary whenever it is decoded.
         if !may_end(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        if !is_terminator_start(&bytes[i..]) {
+            // A letter of Arabic, a quotation mark: skip its lead byte.
             i += 1;
             continue;
         }

@@ -249,6 +249,21 @@ pub fn tokenize(normalizer: &Normalizer, text: &str, scratch: &mut Scratch) -> D
 }
 
 impl DocWords {
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.hash.len()
+    }
+
+    /// Whether there are no words.
+    pub fn is_empty(&self) -> bool {
+        self.hash.is_empty()
+    }
+
+    /// Number of sentences.
+    pub fn units(&self) -> usize {
+        self.units.len()
+    }
+
     /// Appends the record of these words to `out`: word and sentence
     /// counts, the hashes, the sentences, the quotation flags (one bit a
     /// word) and last the byte ranges (start gap and length as varints), so
@@ -415,7 +430,7 @@ impl TokenStore {
     }
 
     /// Ends writing: a file being written is flushed and opened for reading.
-    fn seal(&mut self) -> Result<()> {
+    pub fn seal(&mut self) -> Result<()> {
         let blob = std::mem::replace(&mut self.blob, Blob::Memory(Vec::new()));
         self.blob = match blob {
             Blob::Writing { file, path } => {
@@ -429,7 +444,11 @@ impl TokenStore {
         Ok(())
     }
 
-    fn append(
+    /// Appends the record `rec` ([`DocWords::encode`]) of the next row,
+    /// of `words` words and `units` sentences, keeping records in memory
+    /// up to `budget` bytes and moving them to a temporary file in `dir`
+    /// past it. [`TokenStore::seal`] ends the appending.
+    pub fn append(
         &mut self,
         words: u32,
         units: u32,

@@ -19,6 +19,7 @@ use crate::input::{
     text_file_content,
 };
 use crate::minhash::Signatures;
+use crate::passages::TokenStore;
 use crate::signed::{SignedDocs, Texts};
 
 /// Counts of the reading stage.
@@ -75,6 +76,11 @@ pub struct Corpus {
     /// for rescans; removed when the corpus is dropped.
     pub(super) spools: Vec<(u32, tempfile::TempPath)>,
     pub(super) scan: ScanOptions,
+    /// The words of every signed document, by signature [`Row`], when read
+    /// by [`read_sign_and_keep_words`](super::read_sign_and_keep_words).
+    pub words: Option<TokenStore>,
+    /// Bytes of word records kept in memory, and the folder of the rest.
+    pub(super) words_budget: (u64, std::path::PathBuf),
 }
 
 impl Corpus {

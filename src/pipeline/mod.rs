@@ -21,4 +21,4 @@ mod sign;
 
 pub use candidates::{cluster, find_duplicates};
 pub use corpus::{Corpus, ReadStats};
-pub use read::{Notice, Notices, read_and_sign};
+pub use read::{Notice, Notices, read_and_sign, read_sign_and_keep_words};

@@ -39,6 +39,7 @@ use crate::input::{
     Block, Compression, Inputs, Item, ItemKind, ScanOptions, Scanner, Source, SpoolMode, spool,
 };
 use crate::minhash::Signatures;
+use crate::passages::TokenStore;
 use crate::progress::{Progress, Unit};
 
 /// Something the reader tells the caller about a record it did not take as is.
@@ -94,6 +95,30 @@ pub fn read_and_sign(
     progress: &dyn Progress,
     notices: &mut Notices<'_>,
 ) -> Result<Corpus> {
+    read(config, inputs, spool, false, progress, notices)
+}
+
+/// [`read_and_sign`], also keeping the words of every signed document in
+/// [`Corpus::words`] (within a quarter of `--memory-limit`, past it in a
+/// temporary file), for the passage stage: one read of the input instead of
+/// two. Spools the sources that can be read only once.
+pub fn read_sign_and_keep_words(
+    config: &Config,
+    inputs: Inputs,
+    progress: &dyn Progress,
+    notices: &mut Notices<'_>,
+) -> Result<Corpus> {
+    read(config, inputs, true, true, progress, notices)
+}
+
+fn read(
+    config: &Config,
+    inputs: Inputs,
+    spool: bool,
+    words: bool,
+    progress: &dyn Progress,
+    notices: &mut Notices<'_>,
+) -> Result<Corpus> {
     let budget = config.budget();
     let sources: Arc<[Source]> = inputs.sources.into();
     let mut scan = ScanOptions {
@@ -111,12 +136,19 @@ pub fn read_and_sign(
     }
     let total = input_size(&sources);
     progress.begin("read + sign", Some(total), Unit::Bytes);
-    let signer = Signer::new(config)?;
+    let mut signer = Signer::new(config)?;
     let mut corpus = Corpus::empty(config, &sources, inputs.ignored_files, scan.clone(), total);
+    if words {
+        signer = signer.with_words();
+        corpus.words = Some(TokenStore::empty());
+    }
     corpus.spools = spools;
     let scanner = Scanner::start(Arc::clone(&sources), scan);
     corpus.sign_all(config, &signer, scanner, notices, progress)?;
     progress.end();
+    if let Some(w) = &mut corpus.words {
+        w.seal()?;
+    }
     corpus
         .sigs
         .seal()
@@ -248,6 +280,8 @@ impl Corpus {
             fine,
             spools: Vec::new(),
             scan,
+            words: None,
+            words_budget: (budget.passage_words(), budget.temp_dir()),
         }
     }
 
@@ -403,6 +437,7 @@ impl Corpus {
                 text_bytes,
                 signed,
                 shingles,
+                words,
             } => {
                 let id = self.unique_id(on_error, item, id, notices)?;
                 if date_unparsed {
@@ -419,6 +454,10 @@ impl Corpus {
                     doc.status = Status::Ok;
                     let r = self.sigs.push(row, shingles);
                     doc.sig_row = Some(r);
+                    if let (Some(store), Some(w)) = (&mut self.words, words) {
+                        let (budget, dir) = &self.words_budget;
+                        store.append(w.words, w.units, &w.record, *budget, dir)?;
+                    }
                     self.row_docs.push(DocId(self.docs.len() as u32));
                     self.stats.ok += 1;
                 } else {

@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::input::{Block, Item, ItemKind, parse_date, parse_json_line, text_file_content};
 use crate::minhash::{MinHasher, Scratch};
 use crate::normalize::Normalizer;
+use crate::passages::tokens;
 
 /// Per-thread working memory for signing.
 #[derive(Default)]
@@ -21,6 +22,7 @@ struct Work {
     text: String,
     norm: String,
     scratch: Scratch,
+    words: tokens::Scratch,
 }
 
 /// What became of one item.
@@ -35,6 +37,8 @@ pub(super) enum Outcome {
         signed: bool,
         /// Estimated distinct shingles (0 when not signed).
         shingles: u32,
+        /// Its words, when signed and the signer keeps them.
+        words: Option<Words>,
     },
     Bad(String),
 }
@@ -55,6 +59,9 @@ pub(super) struct Signer<'a> {
     hasher: MinHasher,
     /// Slots of the finer signatures made beside the coarse ones.
     fine_width: usize,
+    /// Whether the words of every signed document are kept too (for the
+    /// passage stage), from the same read.
+    words: bool,
 }
 
 impl<'a> Signer<'a> {
@@ -65,7 +72,17 @@ impl<'a> Signer<'a> {
             normalizer: Normalizer::new(config.normalize),
             hasher: MinHasher::new(config.signature_params())?,
             fine_width: config.fine_width(),
+            words: false,
         })
+    }
+
+    /// The same signer, also cutting every signed document into words
+    /// ([`tokens::tokenize`]) and encoding them ([`Outcome::Doc::words`]).
+    pub(super) fn with_words(self) -> Signer<'a> {
+        Signer {
+            words: true,
+            ..self
+        }
     }
 
     /// Signs every item of `block` in parallel, into the buffers of an
@@ -151,6 +168,16 @@ impl<'a> Signer<'a> {
                 .sign_normalized_fine(&w.norm, &mut w.scratch, row, fine)
         };
         let shingles = if signed { w.scratch.shingles() } else { 0 };
+        let words = (signed && self.words).then(|| {
+            let words = tokens::tokenize(&self.normalizer, text, &mut w.words);
+            let mut rec = Vec::with_capacity(words.len() * 8 + 64);
+            words.encode(&mut rec);
+            Words {
+                words: words.len() as u32,
+                units: words.units() as u32,
+                record: rec,
+            }
+        });
         let chars = char_count(text).min(u32::MAX as usize) as u32;
         let (mut date, mut date_unparsed) = (None, false);
         let (mut id, mut outlet) = (None, None);
@@ -171,8 +198,16 @@ impl<'a> Signer<'a> {
             text_bytes: text.len() as u64,
             signed,
             shingles,
+            words,
         }
     }
+}
+
+/// The encoded words of a signed document ([`DocWords::encode`]).
+pub(super) struct Words {
+    pub(super) words: u32,
+    pub(super) units: u32,
+    pub(super) record: Vec<u8>,
 }
 
 /// A merged block's buffers, for reuse: signature rows, finer signatures,
