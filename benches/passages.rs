@@ -60,11 +60,7 @@ fn passage_stage(c: &mut Criterion) {
         g.throughput(Throughput::Elements(docs as u64));
         g.bench_with_input(BenchmarkId::from_parameter(docs), &docs, |b, _| {
             b.iter(|| {
-                let space = passages::Space::new(
-                    budget.passage_words(),
-                    budget.passage_sort(),
-                    budget.temp_dir(),
-                );
+                let space = passages::Space::within(&budget);
                 let signed = corpus.signed();
                 let words = passages::TokenStore::build(
                     &corpus,

@@ -2,13 +2,14 @@
 //!
 //! Stages, in order ([`crate`] docs have the map of modules):
 //!
-//! 1. read and sign every record ([`crate::pipeline::read_and_sign`]);
+//! 1. read and sign every record, keeping its words
+//!    ([`crate::pipeline::read_sign_and_keep_words`]);
 //! 2. near-duplicate clusters ([`crate::pipeline::find_duplicates`]);
 //! 3. shared passages, with per-outlet boilerplate and stock phrases
-//!    ([`crate::passages::find`], a second read for the words);
+//!    ([`crate::passages::find`]), within a share of `--memory-limit`;
 //! 4. stories ([`crate::story::build`]);
 //! 5. the text of passages and of the documents the report embeds
-//!    ([`Snippets::collect`], a third read);
+//!    ([`Snippets::collect`], a second read);
 //! 6. the files: `documents.jsonl`, `pairs.jsonl`, `shared.jsonl`,
 //!    `outlets.csv`, `boilerplate.jsonl`, `report.html`, `errors.jsonl` and
 //!    `summary.json`, the last one last (formats in [`crate::report`]).
@@ -143,11 +144,7 @@ fn find_all(
     let signed = corpus.signed();
     let mut dups = find_duplicates(corpus, config, progress, timings)?;
     let budget = config.budget();
-    let space = passages::Space::new(
-        budget.passage_words(),
-        budget.passage_sort(),
-        budget.temp_dir(),
-    );
+    let space = passages::Space::within(&budget);
     let passages = passages::find(
         &signed,
         words,

@@ -13,7 +13,8 @@
 //! | 1/8 | band entries of one LSH batch | fewer bands per batch |
 //! | 1/4 | finer signatures remade by refinement's second read | fewer slots, or the coarse estimate |
 //! | 1/4 | word records of the passage stage (analyze) | a temporary file, read back by position |
-//! | 1/8 | records of one sort of the passage stage | sorted runs on disk, merged |
+//! | 1/8 | records of one sort of the passage stage (two open at a time) | sorted runs on disk, merged |
+//! | 1/4 | documents of one batch of candidate pairs of the passage stage, after the sorts | more batches, each document read again |
 
 use std::path::PathBuf;
 
@@ -66,9 +67,15 @@ impl MemoryBudget {
     }
 
     /// Records each sort of the passage stage holds in memory (past it,
-    /// sorted runs on disk).
+    /// sorted runs on disk); two sorts are open at a time.
     pub fn passage_sort(&self) -> u64 {
         self.limit / 8
+    }
+
+    /// Derived documents of one batch of candidate pairs of the passage
+    /// stage (more documents, more batches).
+    pub fn passage_docs(&self) -> u64 {
+        self.limit / 4
     }
 
     /// The folder of temporary files (spilled signatures, band entries,

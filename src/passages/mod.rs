@@ -1,9 +1,11 @@
 //! Shared passages between documents of different outlets.
 //!
-//! The stage reads the signed documents again and runs, corpus-wide:
+//! The stage works on the words of the signed documents, kept by the first
+//! read, and runs, corpus-wide:
 //!
 //! 1. [`tokens`]: every document cut into sentences and normalized words,
-//!    each word keeping the byte range of the original text it came from;
+//!    each word keeping the byte range of the original text it came from,
+//!    stored as one record per document;
 //! 2. [`boilerplate`]: sentences an outlet repeats across its own articles,
 //!    and short lines that begin or end alike (patterns with a slot), are
 //!    masked, so furniture never matches;
@@ -30,8 +32,24 @@
 //!    issues of one template ([`Passages::template_siblings`]), for the
 //!    caller to keep out of clusters and stories.
 //!
-//! Passages are returned as word ranges; [`snippets`] reads the spans of the
-//! original texts they cover, which the writers in [`crate::report`] use.
+//! Passages are returned as word ranges and byte spans; [`snippets`] reads
+//! the spans of the original texts they cover, which the writers in
+//! [`crate::report`] use.
+//!
+//! # Memory
+//!
+//! Nothing is held per word of the corpus between steps. The word records
+//! stay in memory within [`Space::words`] bytes, past it in a temporary
+//! file read back by position ([`TokenStore`]). Each step derives the marks
+//! of a document's words from its record when it needs them ([`doc`]), from
+//! facts kept per sentence (one bit) or per distinct phrase. The steps'
+//! tuples — boilerplate occurrences, fingerprints, sentence keys, seeds,
+//! n-grams of the second look — go through external sorts
+//! ([`crate::spill`]) of [`Space::sort`] bytes each, spilled to sorted runs
+//! and merged. Candidates are aligned in batches whose documents, each read
+//! and derived once per batch, fit the same budget; when every document
+//! fits, all are derived once and kept. The output does not depend on the
+//! budget: every sort is total and every derivation exact.
 
 pub mod align;
 pub mod bags;
@@ -54,7 +72,7 @@ use ahash::AHashSet;
 use rayon::prelude::*;
 
 use crate::cluster::Duplicates;
-use crate::config::PassageParams;
+use crate::config::{MemoryBudget, PassageParams};
 use crate::document::Row;
 use crate::error::{Error, Result};
 use crate::normalize::NormalizeOptions;
@@ -251,15 +269,18 @@ impl Passages {
 pub const RECHECK_WORDS: u32 = 16;
 
 /// Where the passage stage may hold its large data: `words` bytes of word
-/// records in memory (past it they go to a temporary file in `dir`), and
+/// records in memory (past it they go to a temporary file in `dir`),
 /// `sort` bytes for each sort of index entries (past it, sorted runs in
-/// `dir`). The output does not depend on either.
+/// `dir`; two sorts are open at a time), and `docs` bytes of the documents
+/// of one batch of candidates. The output does not depend on any of them.
 #[derive(Debug, Default)]
 pub struct Space {
     /// Bytes of word records kept in memory.
     pub words: u64,
     /// Bytes of records each sort holds in memory.
     pub sort: u64,
+    /// Bytes of derived documents of one batch of candidates.
+    pub docs: u64,
     /// Folder of the temporary files.
     pub dir: PathBuf,
     /// Bytes the sorts wrote to disk so far.
@@ -269,18 +290,30 @@ pub struct Space {
 impl Space {
     /// Room for everything in memory (tests, small corpora).
     pub fn unlimited() -> Space {
-        Space::new(u64::MAX, u64::MAX / 2, std::env::temp_dir())
+        Space::new(u64::MAX, u64::MAX / 2, u64::MAX, std::env::temp_dir())
     }
 
-    /// `words` bytes of word records and `sort` bytes per sort in memory,
-    /// the rest in `dir`.
-    pub fn new(words: u64, sort: u64, dir: PathBuf) -> Space {
+    /// `words` bytes of word records, `sort` bytes per sort and `docs`
+    /// bytes of a batch's documents in memory, the rest in `dir`.
+    pub fn new(words: u64, sort: u64, docs: u64, dir: PathBuf) -> Space {
         Space {
             words,
             sort,
+            docs,
             dir,
             spilled: Default::default(),
         }
+    }
+
+    /// The shares of `budget`: [`MemoryBudget::passage_words`],
+    /// [`MemoryBudget::passage_sort`] and [`MemoryBudget::passage_docs`].
+    pub fn within(budget: &MemoryBudget) -> Space {
+        Space::new(
+            budget.passage_words(),
+            budget.passage_sort(),
+            budget.passage_docs(),
+            budget.temp_dir(),
+        )
     }
 
     /// An external sorter within this space.
@@ -333,10 +366,23 @@ impl Loaded {
     /// Reads and derives (fully) every row, in one pass over the store.
     fn all(know: &Knowledge, words: &TokenStore) -> Result<Loaded> {
         let mut docs = Vec::with_capacity(words.docs());
-        know.map_docs(words, Level::Full, Doc::clone, |d| {
-            docs.push(d);
-            Ok(())
-        })?;
+        words.map_docs(
+            false,
+            || (),
+            |_, row, tokens| {
+                let mut d = Doc {
+                    row,
+                    tokens: tokens.clone(),
+                    ..Doc::default()
+                };
+                know.derive(words, &mut d, Level::Full);
+                d
+            },
+            |_, d| {
+                docs.push(d);
+                Ok(())
+            },
+        )?;
         Ok(Loaded {
             rows: Vec::new(),
             docs,
@@ -731,7 +777,7 @@ pub fn find(
 
     // Alignment, batch by batch of candidates.
     let stage = Aligner { signed, params };
-    let max_rows = rows_per_batch(space.sort, words.len() / words.docs().max(1) as u64);
+    let max_rows = rows_per_batch(space.docs, words.len() / words.docs().max(1) as u64);
     // Every document derived once and kept, when they all fit.
     let mut resident = if words.docs() <= max_rows {
         Some(timings.time("passages: derive", || Loaded::all(&know, &words))?)

@@ -1,7 +1,7 @@
 //! The original text of what the passage stage found.
 //!
-//! Passages and boilerplate are found on words ([`super::tokens`] keeps 12
-//! bytes a word, no text). Their text, and the sentences around them, come
+//! Passages and boilerplate are found on words ([`super::tokens`] keeps
+//! about 7 bytes a word, no text). Their text, and the sentences around them, come
 //! from one more read of the documents ([`Snippets::collect`]), which keeps
 //! only the spans needed, every title, and the whole texts of the documents
 //! the HTML report embeds: memory grows with what is shown, not with the

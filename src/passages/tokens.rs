@@ -4,9 +4,11 @@
 //! is normalized with an offset map, so every word (a run of the normalized
 //! text between spaces; in Chinese and Japanese, written without spaces, each
 //! ideograph or kana) keeps the exact byte range of the original text it came
-//! from. A word is stored as a 32-bit hash plus its original start and
-//! end: 12 bytes a word, and no text. A line or full sentence is also a
-//! *unit*: the hash of its words, which is what boilerplate detection counts.
+//! from. A line or full sentence is also a *unit*: the hash of its words,
+//! which is what boilerplate detection counts. A document's words are
+//! encoded as one record ([`DocWords::encode`]): a 32-bit hash a word, its
+//! sentences, a bit a word for quotation marks, and the byte ranges as
+//! varints, about 7 bytes a word and no text.
 
 use std::io::Write;
 use std::ops::Range;
@@ -708,5 +710,72 @@ mod tests {
         let b = tokenize(&n, "Other text.\nRELATED ARTICLES", &mut Scratch::default());
         assert_eq!(a.units[0].2, b.units[1].2);
         assert_ne!(a.units[1].2, b.units[0].2);
+    }
+
+    #[test]
+    fn records_read_back_the_same_from_memory_and_from_the_file() {
+        let n = Normalizer::new(NormalizeOptions::all());
+        let texts = [
+            "Hello, World! He said “we will win”.\nSecond line here.",
+            "",
+            "قالَ الوزيرُ: «نعم». 今天下雨abc。 Ünïcödé – text…",
+        ];
+        let docs: Vec<DocWords> = texts
+            .iter()
+            .map(|t| tokenize(&n, t, &mut Scratch::default()))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut memory = TokenStore::empty();
+        let mut file = TokenStore::empty();
+        let mut bytes = 0;
+        for d in &docs {
+            let mut rec = Vec::new();
+            d.encode(&mut rec);
+            bytes += rec.len() as u64;
+            let (w, u) = (d.len() as u32, d.units() as u32);
+            memory.append(w, u, &rec, u64::MAX, dir.path()).unwrap();
+            file.append(w, u, &rec, 0, dir.path()).unwrap();
+        }
+        memory.seal().unwrap();
+        file.seal().unwrap();
+        assert!(!memory.spilled() && file.spilled());
+        assert_eq!((file.spilled_bytes(), memory.spilled_bytes()), (bytes, 0));
+        let (mut a, mut b, mut buf) = (Tokens::default(), Tokens::default(), Vec::new());
+        for (r, (d, text)) in docs.iter().zip(texts).enumerate() {
+            let row = Row(r as u32);
+            memory.read(row, &mut a, true, &mut buf).unwrap();
+            file.read(row, &mut b, true, &mut buf).unwrap();
+            assert_eq!(
+                (&a.hashes, &a.quoted, &a.units, &a.spans),
+                (&b.hashes, &b.quoted, &b.units, &b.spans)
+            );
+            assert_eq!(a.hashes, d.hash);
+            assert_eq!(a.quoted, d.quoted);
+            let spans: Vec<(u32, u32)> =
+                d.start.iter().copied().zip(d.end.iter().copied()).collect();
+            assert_eq!(a.spans, spans, "{text}");
+            assert_eq!(memory.words_in(row) as usize, d.len());
+        }
+        // Streaming gives every row once, in order, from either.
+        for store in [&memory, &file] {
+            let mut seen = Vec::new();
+            store
+                .map_docs(
+                    false,
+                    || (),
+                    |_, r, t| (r, t.hashes.len()),
+                    |r, x| {
+                        seen.push((r, x));
+                        Ok(())
+                    },
+                )
+                .unwrap();
+            let expect: Vec<(Row, (Row, usize))> = (0..3)
+                .map(|r| (Row(r), (Row(r), docs[r as usize].len())))
+                .collect();
+            assert_eq!(seen, expect);
+        }
+        assert_eq!(memory.row_of_unit(0), Row(0));
+        assert_eq!(memory.row_of_unit(memory.units() as u32 - 1), Row(2));
     }
 }
