@@ -119,7 +119,8 @@ pub struct Stories {
 /// Builds stories from near-duplicates, passage pairs `(a, b, words,
 /// passages)` of signature [`Row`]s, and
 /// the similarity of pairs that share text (`aligned`: pairs the passage
-/// index compared, plus the LSH candidates in `dups.similar`).
+/// stage aligned that share a passage, plus the LSH candidates in
+/// `dups.similar`; only those sharing reused or quoted text count).
 ///
 /// `doc_words` gives the number of words of every row (by [`Row::index`]):
 /// a passage link's strength is its words over the longer document's words,

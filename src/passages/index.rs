@@ -538,7 +538,7 @@ mod tests {
             state = mix64(state + 1);
             let n = (state % 30) as usize;
             let hashes: Vec<u32> = (0..n as u32).collect();
-            let masked: Vec<bool> = (0..n).map(|i| mix64(state ^ i as u64) % 5 == 0).collect();
+            let masked: Vec<bool> = (0..n).map(|i| mix64(state ^ i as u64).is_multiple_of(5)).collect();
             let got = ngrams(&hashes, &masked);
             assert_eq!(got.len(), (n + 1).saturating_sub(NGRAM));
             for (i, g) in got.iter().enumerate() {

@@ -189,8 +189,9 @@ pub struct Passages {
     pub boilerplate: Vec<Boilerplate>,
     /// Shared passages, sorted by `(a, b, a_words.start)`.
     pub passages: Vec<SharedPassage>,
-    /// Pairs of signature [`Row`]s that share at least one fingerprint or
-    /// enough sentence keys (all were aligned).
+    /// The pairs of signature [`Row`]s aligned (they share at least one
+    /// fingerprint or enough sentence keys) that share a passage (before the
+    /// second look at short passages), sorted.
     pub aligned: Vec<(Row, Row)>,
     /// Words of every signed document outside its boilerplate, by row.
     pub own_words: Vec<u32>,
@@ -787,7 +788,7 @@ pub fn find(
     let short = |v: &Vec<SharedPassage>| v.iter().any(|p| p.words < RECHECK_WORDS);
     let mut found: Vec<Vec<SharedPassage>> = Vec::new();
     let mut aligned: Vec<(Row, Row)> = Vec::new();
-    let mut sentence_only = 0u64;
+    let (mut sentence_only, mut pairs_aligned) = (0u64, 0u64);
     // Candidates with a short passage and their index in `found`, and the
     // n-grams of their short passages.
     let (mut recheck, mut recheck_at): (Vec<Candidate>, Vec<usize>) = Default::default();
@@ -812,11 +813,17 @@ pub fn find(
                 },
             )?;
             for (c, v) in batch.iter().zip(out) {
+                pairs_aligned += 1;
+                sentence_only += u64::from(c.seeds.is_empty());
+                if v.is_empty() {
+                    // Most candidates of a large corpus share a chance
+                    // n-gram and nothing else: nothing is kept of them.
+                    continue;
+                }
                 if short(&v) {
                     recheck.push(c.clone());
                     recheck_at.push(found.len());
                 }
-                sentence_only += u64::from(c.seeds.is_empty());
                 aligned.push((c.a, c.b));
                 found.push(v);
             }
@@ -900,7 +907,7 @@ pub fn find(
         sentence_keys,
         stock_sentence_keys: stock_keys,
         sentence_only_pairs: sentence_only,
-        pairs_aligned: aligned.len() as u64,
+        pairs_aligned,
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
         spilled_bytes: space.spilled.load(std::sync::atomic::Ordering::Relaxed)
             + words.spilled_bytes(),
