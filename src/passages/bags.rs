@@ -31,8 +31,9 @@ use crate::minhash::mix64;
 use crate::signed::SignedDocs;
 
 use super::Space;
-use super::doc::{Bits, Knowledge, Level};
+use super::doc::{Bits, Doc, Knowledge, Level};
 use super::index::{GROUP_BATCH, Judge, shared_runs};
+use super::repeats::Repeats;
 use super::tokens::TokenStore;
 use crate::error::Result;
 use crate::spill::Sorter;
@@ -116,6 +117,29 @@ fn keys(set: &[u32]) -> [u64; BANDS] {
 /// alignment then rejects).
 type Entry = (u32, u64, u32, u32);
 
+/// The sentence keys of `d` (its sentences of at least [`MIN_CONTENT`]
+/// content words outside boilerplate).
+fn doc_entries(words: &TokenStore, d: &Doc) -> Vec<Entry> {
+    let mut set = Vec::new();
+    let mut out = Vec::new();
+    let first = words.unit_range(d.row).start;
+    for (k, u) in d.tokens.units.iter().enumerate() {
+        set.clear();
+        set.extend(
+            (u.words.start as usize..u.words.end as usize)
+                .filter(|&i| d.content[i] && !d.masked[i])
+                .map(|i| d.tokens.hashes[i]),
+        );
+        set.sort_unstable();
+        set.dedup();
+        if set.len() >= MIN_CONTENT {
+            let n = first + k as u32;
+            out.extend(keys(&set).map(|key| ((key >> 32) as u32, u.hash, d.row.0, n)));
+        }
+    }
+    out
+}
+
 /// Builds the sentence index of `words`: the keys of every sentence's
 /// content words (boilerplate excluded, as `know` marks them) are sorted
 /// within `space`, then judged key by key.
@@ -126,33 +150,37 @@ pub fn build(
     know: &Knowledge,
     space: &Space,
 ) -> Result<BagIndex> {
+    // Keys found once pair no sentences and are never stock: only the
+    // others (and a few single ones sharing their bits) are sorted.
+    // At most 8 keys a sentence.
+    let mut repeats = Repeats::new(words.units() as u64 * 8, 2 * space.sort);
+    let mut keys = 0u64;
+    know.map_docs(
+        words,
+        Level::Content,
+        |d| {
+            let e = doc_entries(words, d);
+            e.iter().for_each(|x| repeats.add(mix64(u64::from(x.0))));
+            e.len() as u64
+        },
+        |n| {
+            keys += n;
+            Ok(())
+        },
+    )?;
+    repeats.seal();
     let mut entries: Sorter<Entry> = space.sorter();
     know.map_docs(
         words,
         Level::Content,
         |d| {
-            let mut set = Vec::new();
-            let mut out = Vec::new();
-            let first = words.unit_range(d.row).start;
-            for (k, u) in d.tokens.units.iter().enumerate() {
-                set.clear();
-                set.extend(
-                    (u.words.start as usize..u.words.end as usize)
-                        .filter(|&i| d.content[i] && !d.masked[i])
-                        .map(|i| d.tokens.hashes[i]),
-                );
-                set.sort_unstable();
-                set.dedup();
-                if set.len() >= MIN_CONTENT {
-                    let n = first + k as u32;
-                    out.extend(keys(&set).map(|key| ((key >> 32) as u32, u.hash, d.row.0, n)));
-                }
-            }
-            out
+            let mut e = doc_entries(words, d);
+            e.retain(|x| repeats.repeated(mix64(u64::from(x.0))));
+            e
         },
         |e| entries.extend(e),
     )?;
-    let keys = entries.len();
+    drop(repeats);
     let judge = Judge::new(signed, kept);
     let mut stock_units = Bits::new(words.units());
     let mut stock_keys = 0;

@@ -45,7 +45,8 @@ use crate::signed::SignedDocs;
 use crate::spill::{Sorted, Sorter};
 
 use super::Space;
-use super::doc::{Knowledge, Level};
+use super::doc::{Doc, Knowledge, Level};
+use super::repeats::Repeats;
 use super::tokens::TokenStore;
 
 /// Words per n-gram.
@@ -262,19 +263,39 @@ pub fn build(
     know: &Knowledge,
     space: &Space,
 ) -> Result<IndexResult> {
+    // Fingerprints found once pair no documents and are never stock: only
+    // the others (and a few single ones sharing their bits) are sorted.
+    // About 0.4 fingerprints a word.
+    let mut repeats = Repeats::new(words.len() / 2, 2 * space.sort);
+    let mut fingerprints = 0u64;
+    know.map_docs(
+        words,
+        Level::Masked,
+        |d| {
+            let f = index_fingerprints(d);
+            f.iter().for_each(|&(h, _)| repeats.add(h));
+            f.len() as u64
+        },
+        |n| {
+            fingerprints += n;
+            Ok(())
+        },
+    )?;
+    repeats.seal();
     let mut entries: Sorter<Entry> = space.sorter();
     know.map_docs(
         words,
         Level::Masked,
         |d| {
-            fingerprints(&d.tokens.hashes, &d.masked)
+            index_fingerprints(d)
                 .into_iter()
+                .filter(|&(h, _)| repeats.repeated(h))
                 .map(|(h, p)| (h, d.row.0, p))
                 .collect::<Vec<Entry>>()
         },
         |e| entries.extend(e),
     )?;
-    let fingerprints = entries.len();
+    drop(repeats);
     let judge = Judge::new(signed, kept).with_issues(issues);
     let mut seeds: Sorter<(u32, u32, u32, u32)> = space.sorter();
     let (mut stock, mut template) = (AHashSet::new(), AHashSet::new());
@@ -311,6 +332,11 @@ pub fn build(
         template,
         fingerprints,
     })
+}
+
+/// The fingerprints of a document, boilerplate excluded.
+fn index_fingerprints(d: &Doc) -> Vec<(u64, u32)> {
+    self::fingerprints(&d.tokens.hashes, &d.masked)
 }
 
 /// Sorted records judged at a time (whole groups).
@@ -538,7 +564,9 @@ mod tests {
             state = mix64(state + 1);
             let n = (state % 30) as usize;
             let hashes: Vec<u32> = (0..n as u32).collect();
-            let masked: Vec<bool> = (0..n).map(|i| mix64(state ^ i as u64).is_multiple_of(5)).collect();
+            let masked: Vec<bool> = (0..n)
+                .map(|i| mix64(state ^ i as u64).is_multiple_of(5))
+                .collect();
             let got = ngrams(&hashes, &masked);
             assert_eq!(got.len(), (n + 1).saturating_sub(NGRAM));
             for (i, g) in got.iter().enumerate() {

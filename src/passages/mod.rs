@@ -60,6 +60,7 @@ pub mod doc;
 pub mod grade;
 pub mod index;
 pub mod pair;
+pub mod repeats;
 pub mod sentence_pairs;
 pub mod sentences;
 pub mod snippets;
