@@ -4,6 +4,12 @@
 mod args;
 mod bars;
 
+/// mimalloc: the passage stage of a large corpus makes and frees millions
+/// of vectors a batch from two threads, where glibc's allocator spent a
+/// tenth of the time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 
