@@ -8,11 +8,11 @@
 //! | stage | module | takes | gives |
 //! |---|---|---|---|
 //! | find inputs | [`input`] | paths, `-` | [`input::Inputs`]: sources, read in blocks of records |
-//! | read and sign | [`pipeline`] (`read`, `sign`) with [`normalize`], [`shingle`], [`minhash`] | records | [`pipeline::Corpus`]: one [`document::DocTable`] row per record, one signature per ok record, no text |
+//! | read and sign | [`pipeline`] (`read`, `sign`) with [`normalize`], [`shingle`], [`minhash`] | records | [`pipeline::Corpus`]: one [`document::DocTable`] row per record, one signature per ok record, no text (for analyze, each ok record's words: [`passages::TokenStore`]) |
 //! | candidates, verification, clusters | [`pipeline`] (`candidates`) with [`lsh`], [`cluster`] | signatures | [`cluster::Duplicates`]: verified pairs, clusters |
-//! | shared passages | [`passages`] | [`signed::SignedDocs`], the texts again ([`signed::Texts`]), clusters | [`passages::Passages`]: word ranges, boilerplate |
+//! | shared passages | [`passages`], sorting through [`spill`] | [`signed::SignedDocs`], the words kept by the read, clusters | [`passages::Passages`]: word ranges and byte spans, boilerplate |
 //! | stories | [`story`] | pairs, passages | [`story::Stories`] |
-//! | texts of what is shown | [`passages::snippets`] | passages, the texts again | [`passages::snippets::Snippets`] |
+//! | texts of what is shown | [`passages::snippets`] | passages, the texts again ([`signed::Texts`]) | [`passages::snippets::Snippets`] |
 //! | outputs | [`report`] | all of the above, [`run::Summary`] | JSONL, CSV, `report.html`, `summary.json` |
 //!
 //! Records are numbered twice: every input record by a [`document::DocId`],

@@ -24,6 +24,21 @@ impl Timings {
         out
     }
 
+    /// Runs `f` as a stage of `total` items, which `f` advances on
+    /// `progress` (so it shows an ETA), and times it.
+    pub fn sized<T>(
+        &mut self,
+        progress: &dyn crate::progress::Progress,
+        stage: &str,
+        total: u64,
+        f: impl FnOnce() -> T,
+    ) -> T {
+        progress.begin(stage, Some(total), crate::progress::Unit::Items);
+        let out = self.time(stage, f);
+        progress.end();
+        out
+    }
+
     /// Runs `f` as a stage of unknown size: shown by `progress` (a stage
     /// that knows its size shows it from inside `f`) and timed.
     pub fn stage<T>(

@@ -36,6 +36,7 @@ use super::index::{GROUP_BATCH, Judge, shared_runs};
 use super::repeats::Repeats;
 use super::tokens::TokenStore;
 use crate::error::Result;
+use crate::progress::Progress;
 use crate::spill::Sorter;
 
 /// Keys per sentence.
@@ -142,13 +143,15 @@ fn doc_entries(words: &TokenStore, d: &Doc) -> Vec<Entry> {
 
 /// Builds the sentence index of `words`: the keys of every sentence's
 /// content words (boilerplate excluded, as `know` marks them) are sorted
-/// within `space`, then judged key by key.
+/// within `space`, then judged key by key; `progress` advances by one a
+/// document in each of the two passes over them.
 pub fn build(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     words: &TokenStore,
     know: &Knowledge,
     space: &Space,
+    progress: &dyn Progress,
 ) -> Result<BagIndex> {
     // Keys found once pair no sentences and are never stock: only the
     // others (and a few single ones sharing their bits) are sorted.
@@ -158,6 +161,7 @@ pub fn build(
     know.map_docs(
         words,
         Level::Content,
+        progress,
         |d| {
             let e = doc_entries(words, d);
             e.iter().for_each(|x| repeats.add(mix64(u64::from(x.0))));
@@ -173,6 +177,7 @@ pub fn build(
     know.map_docs(
         words,
         Level::Content,
+        progress,
         |d| {
             let mut e = doc_entries(words, d);
             e.retain(|x| repeats.repeated(mix64(u64::from(x.0))));

@@ -28,6 +28,7 @@ use super::Space;
 use super::doc::Bits;
 use super::tokens::{TokenStore, Tokens};
 use crate::error::Result;
+use crate::progress::Progress;
 use crate::spill::Sorter;
 
 /// Least number of clusters of an outlet a sentence must appear in.
@@ -86,12 +87,14 @@ pub struct Boilerplate {
 /// Finds boilerplate sentences and returns them with, for every sentence
 /// of the store (by global number), whether it is masked. `kept` gives the
 /// kept row of every row's near-duplicate cluster. The occurrences are
-/// sorted within `space` (spilled to disk past its budget).
+/// sorted within `space` (spilled to disk past its budget); `progress`
+/// advances by one a document.
 pub fn find(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     words: &TokenStore,
     space: &Space,
+    progress: &dyn Progress,
 ) -> Result<(Vec<Boilerplate>, Bits)> {
     // (outlet, sentence hash, cluster, sentence number): each outlet's
     // sentences grouped, clusters in order within a group.
@@ -100,6 +103,7 @@ pub fn find(
     // sentence number) of the short sentences.
     let mut pat: Sorter<(u32, u8, u64, u32, u64, u32)> = space.sorter();
     words.map_docs(
+        progress,
         false,
         || (),
         |_, r, t| {

@@ -18,6 +18,7 @@ use super::pair::{DocSets, Side};
 use super::tokens::{TokenStore, Tokens};
 use crate::document::Row;
 use crate::error::Result;
+use crate::progress::Progress;
 
 /// A set of numbers below a bound, one bit each.
 #[derive(Clone, Debug, Default)]
@@ -139,15 +140,18 @@ impl Doc {
 
 impl Knowledge {
     /// Applies `f` to every document of `words`, derived up to `level`, in
-    /// parallel; `sink` gets the results in row order.
+    /// parallel; `sink` gets the results in row order; `progress` advances
+    /// by one a document.
     pub fn map_docs<T: Send>(
         &self,
         words: &TokenStore,
         level: Level,
+        progress: &dyn Progress,
         f: impl Fn(&Doc) -> T + Sync + Send,
         mut sink: impl FnMut(T) -> Result<()>,
     ) -> Result<()> {
         words.map_docs(
+            progress,
             false,
             Doc::default,
             |d, r, t| {

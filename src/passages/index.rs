@@ -41,6 +41,7 @@ use rayon::prelude::*;
 use crate::document::Row;
 use crate::error::Result;
 use crate::minhash::mix64;
+use crate::progress::Progress;
 use crate::signed::SignedDocs;
 use crate::spill::{Sorted, Sorter};
 
@@ -254,7 +255,8 @@ pub fn outlet_key(signed: &SignedDocs<'_>, row: Row) -> u64 {
 /// Builds the index and returns the seeds of pairs of documents of different
 /// outlets, with the fingerprints found to be stock or templates'. The
 /// fingerprints of every document (boilerplate excluded, as `know` marks
-/// it) are sorted within `space`, then judged group by group.
+/// it) are sorted within `space`, then judged group by group; `progress`
+/// advances by one a document in each of the two passes over them.
 pub fn build(
     signed: &SignedDocs<'_>,
     kept: &[Row],
@@ -262,6 +264,7 @@ pub fn build(
     words: &TokenStore,
     know: &Knowledge,
     space: &Space,
+    progress: &dyn Progress,
 ) -> Result<IndexResult> {
     // Fingerprints found once pair no documents and are never stock: only
     // the others (and a few single ones sharing their bits) are sorted.
@@ -271,6 +274,7 @@ pub fn build(
     know.map_docs(
         words,
         Level::Masked,
+        progress,
         |d| {
             let f = index_fingerprints(d);
             f.iter().for_each(|&(h, _)| repeats.add(h));
@@ -286,6 +290,7 @@ pub fn build(
     know.map_docs(
         words,
         Level::Masked,
+        progress,
         |d| {
             index_fingerprints(d)
                 .into_iter()

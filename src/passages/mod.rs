@@ -366,9 +366,10 @@ impl Loaded {
     }
 
     /// Reads and derives (fully) every row, in one pass over the store.
-    fn all(know: &Knowledge, words: &TokenStore) -> Result<Loaded> {
+    fn all(know: &Knowledge, words: &TokenStore, progress: &dyn Progress) -> Result<Loaded> {
         let mut docs = Vec::with_capacity(words.docs());
         words.map_docs(
+            progress,
             false,
             || (),
             |_, row, tokens| {
@@ -408,13 +409,16 @@ fn per_doc<T: Send>(
     words: &TokenStore,
     resident: Option<&Loaded>,
     level: Level,
+    progress: &dyn Progress,
     f: impl Fn(&Doc) -> T + Sync + Send,
 ) -> Result<Vec<T>> {
     if let Some(all) = resident {
-        return Ok(all.docs.par_iter().map(f).collect());
+        let out: Vec<T> = all.docs.par_iter().map(f).collect();
+        progress.advance(out.len() as u64);
+        return Ok(out);
     }
     let mut out = Vec::with_capacity(words.docs());
-    know.map_docs(words, level, f, |x| {
+    know.map_docs(words, level, progress, f, |x| {
         out.push(x);
         Ok(())
     })?;
@@ -565,6 +569,7 @@ fn for_each_candidates(
     seeds: Sorted<(u32, u32, u32, u32)>,
     sentence_pairs: &[(Row, Row, u32)],
     max_rows: usize,
+    progress: &dyn Progress,
     mut f: impl FnMut(&[Candidate]) -> Result<()>,
 ) -> Result<()> {
     let mut next = 0; // first sentence pair not yet given
@@ -624,6 +629,7 @@ fn for_each_candidates(
                 let merged = flush(&mut batch, upto, &mut next);
                 by_rows(&merged, max_rows, &mut f)?;
             }
+            progress.advance(records.len() as u64);
             Ok(())
         },
     )?;
@@ -688,12 +694,14 @@ fn recheck_stock(
     know: &Knowledge,
     wanted: &AHashSet<u64>,
     space: &Space,
+    progress: &dyn Progress,
 ) -> Result<AHashSet<u64>> {
     // (n-gram hash, row number, position): a flat sort key.
     let mut occ: Sorter<(u64, u32, u32)> = space.sorter();
     know.map_docs(
         words,
         Level::Masked,
+        progress,
         |d| {
             index::ngrams(&d.tokens.hashes, &d.masked)
                 .into_iter()
@@ -739,13 +747,15 @@ pub fn find(
 ) -> Result<Passages> {
     let kept = &dups.clusters.kept;
     let mut know = Knowledge::default();
-    let (boilerplate, masked_units) = timings.stage(progress, "passages: boilerplate", || {
-        boilerplate::find(signed, kept, &words, space)
-    })?;
+    let n = words.docs() as u64;
+    let (boilerplate, masked_units) =
+        timings.sized(progress, "passages: boilerplate", n, || {
+            boilerplate::find(signed, kept, &words, space, progress)
+        })?;
     know.masked_units = masked_units;
-    let index = timings.stage(progress, "passages: index", || {
+    let index = timings.sized(progress, "passages: index", 2 * n, || {
         let issues = index::issues(signed.len(), &dups.pairs);
-        index::build(signed, kept, &issues, &words, &know, space)
+        index::build(signed, kept, &issues, &words, &know, space, progress)
     })?;
     know.stock = index.stock;
     know.template = index.template;
@@ -756,17 +766,13 @@ pub fn find(
             ..bags::BagIndex::default()
         }
     } else {
-        // One bar for its steps.
-        progress.begin("passages: sentences", None, Unit::Items);
-        let content = timings.time("passages: content words", || {
+        let content = timings.stage(progress, "passages: content words", || {
             ContentWords::build(&words, normalize)
         })?;
         know.content = Some(content);
-        let bag = timings.time("passages: sentence index", || {
-            bags::build(signed, kept, &words, &know, space)
-        })?;
-        progress.end();
-        bag
+        timings.sized(progress, "passages: sentence index", 2 * n, || {
+            bags::build(signed, kept, &words, &know, space, progress)
+        })?
     };
     let function_words = know.content.as_ref().map_or(0, |c| c.function_words());
     let bags::BagIndex {
@@ -782,7 +788,9 @@ pub fn find(
     let max_rows = rows_per_batch(space.docs, words.len() / words.docs().max(1) as u64);
     // Every document derived once and kept, when they all fit.
     let mut resident = if words.docs() <= max_rows {
-        Some(timings.time("passages: derive", || Loaded::all(&know, &words))?)
+        Some(timings.sized(progress, "passages: derive", n, || {
+            Loaded::all(&know, &words, progress)
+        })?)
     } else {
         None
     };
@@ -794,9 +802,10 @@ pub fn find(
     // n-grams of their short passages.
     let (mut recheck, mut recheck_at): (Vec<Candidate>, Vec<usize>) = Default::default();
     let mut wanted: AHashSet<u64> = AHashSet::new();
-    progress.begin("passages", None, Unit::Items);
+    // Seeds are the known measure of the work ahead.
+    progress.begin("passages: align", Some(index.seeds.len()), Unit::Items);
     timings.time("passages: align", || {
-        for_each_candidates(index.seeds, &bag_pairs, max_rows, |batch| {
+        for_each_candidates(index.seeds, &bag_pairs, max_rows, progress, |batch| {
             let out = stage.align_batch(
                 &know,
                 &words,
@@ -828,7 +837,6 @@ pub fn find(
                 aligned.push((c.a, c.b));
                 found.push(v);
             }
-            progress.advance(batch.len() as u64);
             Ok(())
         })
     })?;
@@ -838,7 +846,9 @@ pub fn find(
     } else {
         let start = std::time::Instant::now();
         let judge = index::Judge::new(signed, kept);
-        let stock = recheck_stock(&judge, &words, &know, &wanted, space)?;
+        progress.begin("passages: recheck", Some(n), Unit::Items);
+        let stock = recheck_stock(&judge, &words, &know, &wanted, space, progress)?;
+        progress.end();
         let count = stock.len() as u64;
         know.rechecked = Some(stock);
         if let Some(all) = &mut resident {
@@ -865,17 +875,23 @@ pub fn find(
     })?;
     // Per row: words outside boilerplate, and the share of those in
     // recurring (template or stock) wording.
-    let template_siblings = timings.stage(progress, "passages: template siblings", || {
-        let (own_words, formula): (Vec<u32>, Vec<f64>) =
-            per_doc(&know, &words, resident.as_ref(), Level::Marks, |d| {
+    let template_siblings = timings.sized(progress, "passages: template siblings", n, || {
+        let (own_words, formula): (Vec<u32>, Vec<f64>) = per_doc(
+            &know,
+            &words,
+            resident.as_ref(),
+            Level::Marks,
+            progress,
+            |d| {
                 let own = d.own_words();
                 let recurring = (0..d.len())
                     .filter(|&i| !d.masked[i] && d.recurring(i))
                     .count();
                 (own, recurring as f64 / f64::from(own.max(1)))
-            })?
-            .into_iter()
-            .unzip();
+            },
+        )?
+        .into_iter()
+        .unzip();
         // Near-duplicates on Jaccard, and pairs that share a passage that
         // is not all template wording (story evidence).
         let mut pairs: Vec<(Row, Row)> = dups

@@ -574,9 +574,10 @@ impl TokenStore {
 
     /// Applies `f` to every row's words, in parallel, reading the records in
     /// blocks of consecutive rows; `sink` gets the results in row order.
-    /// `init` makes per-thread state.
+    /// `init` makes per-thread state. `progress` advances by one a row.
     pub fn map_docs<S, T: Send>(
         &self,
+        progress: &dyn Progress,
         spans: bool,
         init: impl Fn() -> S + Sync + Send,
         f: impl Fn(&mut S, Row, &Tokens) -> T + Sync + Send,
@@ -605,6 +606,7 @@ impl TokenStore {
             for (i, t) in out.into_iter().enumerate() {
                 sink(Row((lo + i) as u32), t)?;
             }
+            progress.advance((hi - lo) as u64);
             lo = hi;
         }
         Ok(())
@@ -649,6 +651,7 @@ fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io
 mod tests {
     use super::*;
     use crate::normalize::NormalizeOptions;
+    use crate::progress::NoProgress;
 
     /// The original text of every word.
     fn spans<'t>(w: &DocWords, text: &'t str) -> Vec<&'t str> {
