@@ -98,8 +98,8 @@ fn progress_lines_for_logs() {
     let err = r.stderr();
     for stage in [
         "read + sign",
-        "words",
         "passages: index",
+        "passages: align",
         "stories",
         "write",
     ] {

@@ -323,8 +323,9 @@ fn a_passage_stage_that_spills_to_disk_writes_the_same_files() {
     };
     write_news_corpus(&spec, &d.join("g")).unwrap();
     // 12M: 3 MB of word records in memory and 1.5 MB per sort, against
-    // about 9 MB of records and 8 MB of fingerprints; the finer signatures
-    // of the doubtful pairs still fit, so the duplicates are the same.
+    // about 8 MB of records and 2 MB of repeated fingerprints; the finer
+    // signatures of the doubtful pairs still fit, so the duplicates are the
+    // same.
     for (out, limit) in [("small", "12M"), ("large", "8G")] {
         d.run(&[
             "analyze",
@@ -342,9 +343,18 @@ fn a_passage_stage_that_spills_to_disk_writes_the_same_files() {
         read_json(&d.join("small/summary.json")),
         read_json(&d.join("large/summary.json")),
     );
-    let spilled = |s: &serde_json::Value| s["passage_stage"]["spilled_bytes"].as_u64().unwrap();
-    assert!(spilled(&small) > 10_000_000, "{small}");
-    assert_eq!(spilled(&large), 0, "{large}");
+    let spilled = |s: &serde_json::Value, what: &str| {
+        s["passage_stage"][format!("spilled_{what}_bytes")]
+            .as_u64()
+            .unwrap()
+    };
+    // The word records went to disk (the sorts' spilling is tested below).
+    assert!(spilled(&small, "words") > 5_000_000, "{small}");
+    assert_eq!(
+        spilled(&large, "words") + spilled(&large, "sort"),
+        0,
+        "{large}"
+    );
     assert_eq!(small["counts"], large["counts"]);
     assert!(
         small["counts"]["passages"].as_u64().unwrap() > 500,
@@ -365,4 +375,64 @@ fn a_passage_stage_that_spills_to_disk_writes_the_same_files() {
         );
         assert!(x == y, "{f} differs when the passage stage spills");
     }
+}
+
+/// The passage stage of `corpus` within `space`: its passages, boilerplate,
+/// template siblings and counts (but the spilled bytes), as text.
+fn passage_stage(dir: &std::path::Path, space: &neardup::passages::Space) -> (String, u64) {
+    use neardup::config::Config;
+    use neardup::input::{OutletFrom, resolve};
+    use neardup::pipeline::{find_duplicates, read_sign_and_keep_words};
+    use neardup::progress::NoProgress;
+    use neardup::timings::Timings;
+    // Dates are read from `date` by default.
+    let config = Config::default();
+    let inputs = resolve(&[dir.join("corpus.jsonl")], OutletFrom::None).unwrap();
+    let mut corpus =
+        read_sign_and_keep_words(&config, inputs, &NoProgress, &mut |_| Ok(())).unwrap();
+    let words = corpus.words.take().unwrap();
+    let dups = find_duplicates(&corpus, &config, &NoProgress, &mut Timings::default()).unwrap();
+    let p = neardup::passages::find(
+        &corpus.signed(),
+        words,
+        &dups,
+        config.normalize,
+        &config.passages,
+        space,
+        &NoProgress,
+        &mut Timings::default(),
+    )
+    .unwrap();
+    let mut stats = p.stats.clone();
+    let spilled = stats.spilled_sort_bytes;
+    stats.spilled_sort_bytes = 0;
+    let text = format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        p.passages, p.boilerplate, p.template_siblings, p.aligned, p.own_words, p.doc_words, stats
+    );
+    (text, spilled)
+}
+
+#[test]
+fn sorts_and_batches_within_a_tiny_budget_find_the_same_passages() {
+    let d = Dir::new();
+    let spec = NewsSpec {
+        docs: 2_000,
+        seed: 4,
+        script: Script::Arabic,
+        rewrites: true,
+        ..NewsSpec::default()
+    };
+    write_news_corpus(&spec, &d.join("g")).unwrap();
+    let tmp = d.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let (all, none) = passage_stage(&d.join("g"), &neardup::passages::Space::unlimited());
+    assert_eq!(none, 0);
+    // 64 KiB per sort, and batches of a few hundred documents.
+    let small = neardup::passages::Space::new(u64::MAX, 64 << 10, 2 << 20, tmp.clone());
+    let (spilled, bytes) = passage_stage(&d.join("g"), &small);
+    assert!(bytes > 1_000_000, "{bytes}");
+    assert!(all.len() > 10_000 && all == spilled, "the passages differ");
+    // Every run file was removed.
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
 }

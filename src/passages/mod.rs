@@ -175,10 +175,12 @@ pub struct PassageStats {
     pub pairs_aligned: u64,
     /// N-grams of short passages found to be stock on a second look.
     pub rechecked_stock_ngrams: u64,
-    /// Bytes written to temporary files past `--memory-limit`: word
-    /// records, and sorted runs of fingerprints, sentence keys, boilerplate
-    /// occurrences and seeds (0 when everything fit in memory).
-    pub spilled_bytes: u64,
+    /// Bytes of word records written to a temporary file past their share
+    /// of `--memory-limit` (0 when they fit in memory).
+    pub spilled_words_bytes: u64,
+    /// Bytes of sorted runs (boilerplate occurrences, fingerprints, sentence
+    /// keys, seeds) written to disk past the sorts' share (0 when all fit).
+    pub spilled_sort_bytes: u64,
 }
 
 /// Everything the passage stage found.
@@ -926,8 +928,8 @@ pub fn find(
         sentence_only_pairs: sentence_only,
         pairs_aligned,
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
-        spilled_bytes: space.spilled.load(std::sync::atomic::Ordering::Relaxed)
-            + words.spilled_bytes(),
+        spilled_words_bytes: words.spilled_bytes(),
+        spilled_sort_bytes: space.spilled.load(std::sync::atomic::Ordering::Relaxed),
     };
     Ok(Passages {
         doc_words: words.doc_words().to_vec(),

@@ -764,6 +764,7 @@ mod tests {
             let mut seen = Vec::new();
             store
                 .map_docs(
+                    &NoProgress,
                     false,
                     || (),
                     |_, r, t| (r, t.hashes.len()),
