@@ -81,7 +81,7 @@ mod tests {
     fn keys_added_twice_are_always_repeated_and_most_single_ones_are_not() {
         let r = Repeats::new(u64::MAX, 1 << 16);
         assert!(r.heap_bytes() <= 1 << 16);
-        let twice: Vec<u64> = (0..5_000u64).map(|i| mix64(i)).collect();
+        let twice: Vec<u64> = (0..5_000u64).map(mix64).collect();
         let once: Vec<u64> = (0..5_000u64).map(|i| mix64(i + 1_000_000)).collect();
         // In parallel, the two copies of a key racing each other.
         twice
