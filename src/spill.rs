@@ -168,7 +168,7 @@ impl<T: Record> Sorter<T> {
     fn spill(&mut self) -> Result<()> {
         self.buf.par_sort_unstable();
         let mut file = tempfile::Builder::new()
-            .prefix("neardup-run-")
+            .prefix(&format!("neardup-run-{}-", std::process::id()))
             .tempfile_in(&self.dir)
             .map_err(|e| Error::io(&self.dir, e))?;
         let per_chunk = (WRITE_BUF / T::SIZE.max(1)).max(1);

@@ -22,8 +22,16 @@ use std::sync::Arc;
 
 use tempfile::TempPath;
 
-/// Name prefixes of spool files, each followed by `PID-` and a random suffix.
-const PREFIXES: [&str; 2] = ["neardup-stdin-", "neardup-spool-"];
+/// Name prefixes of spool files, each followed by `PID-` and a random
+/// suffix; also of the passage stage's word records and sorted runs
+/// ([`crate::passages::TokenStore`], [`crate::spill`]), so that a killed
+/// run's are removed like its spools.
+const PREFIXES: [&str; 4] = [
+    "neardup-stdin-",
+    "neardup-spool-",
+    "neardup-words-",
+    "neardup-run-",
+];
 
 /// What to do with the sources that can be read only once.
 #[derive(Clone, Debug, Default)]
@@ -135,13 +143,16 @@ mod tests {
         child.wait().unwrap();
         let mine = create(dir.path(), true).unwrap();
         let stale = dir.path().join(format!("neardup-spool-{dead}-abcdef"));
+        // A killed analyze's word records and sorted runs go too.
+        let words = dir.path().join(format!("neardup-words-{dead}-abcdef"));
+        let run = dir.path().join(format!("neardup-run-{dead}-abcdef"));
         let live = dir.path().join("neardup-stdin-1-abcdef"); // init never dies
         let other = dir.path().join(format!("other-{dead}-abcdef"));
-        for p in [&stale, &live, &other] {
+        for p in [&stale, &words, &run, &live, &other] {
             std::fs::write(p, "x").unwrap();
         }
-        assert_eq!(remove_stale(dir.path()), 1);
-        assert!(!stale.exists());
+        assert_eq!(remove_stale(dir.path()), 3);
+        assert!(!stale.exists() && !words.exists() && !run.exists());
         assert!(live.exists() && other.exists() && mine.exists());
     }
 }

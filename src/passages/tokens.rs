@@ -462,7 +462,7 @@ impl TokenStore {
             && (buf.len() + rec.len()) as u64 > budget
         {
             let named = tempfile::Builder::new()
-                .prefix("neardup-words-")
+                .prefix(&format!("neardup-words-{}-", std::process::id()))
                 .tempfile_in(dir)
                 .map_err(|e| Error::io(dir, e))?;
             let (file, path) = named.into_parts();

@@ -22,7 +22,9 @@ const FIELDS: [&str; 8] = [
 ];
 
 fn main() {
-    let out = std::env::args().nth(1).expect("usage: to_parquet OUT.parquet");
+    let out = std::env::args()
+        .nth(1)
+        .expect("usage: to_parquet OUT.parquet");
     let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); FIELDS.len()];
     for line in std::io::stdin().lock().lines() {
         let v: serde_json::Value = serde_json::from_str(&line.expect("read")).expect("json");
