@@ -13,7 +13,7 @@ use ahash::AHashSet;
 use rayon::prelude::*;
 
 use super::content::ContentWords;
-use super::index::{self, NGRAM};
+use super::ngrams::{self, NGRAM};
 use super::pair::{DocSets, Side};
 use super::tokens::{TokenStore, Tokens};
 use crate::document::Row;
@@ -231,10 +231,10 @@ impl Knowledge {
         let grams = if self.stock.is_empty() && self.template.is_empty() && again.is_none() {
             Vec::new()
         } else {
-            index::ngrams(&d.tokens.hashes, &d.masked)
+            ngrams::ngrams(&d.tokens.hashes, &d.masked)
         };
         if !self.stock.is_empty() || !self.template.is_empty() {
-            for (h, p) in index::winnow(&grams) {
+            for (h, p) in ngrams::winnow(&grams) {
                 let p = p as usize;
                 if self.stock.contains(&h) {
                     d.stock[p..p + NGRAM].iter_mut().for_each(|w| *w = true);
@@ -264,7 +264,7 @@ impl Knowledge {
         let Some(again) = self.rechecked.as_ref().filter(|s| !s.is_empty()) else {
             return;
         };
-        for (p, h) in index::ngrams(&d.tokens.hashes, &d.masked)
+        for (p, h) in ngrams::ngrams(&d.tokens.hashes, &d.masked)
             .into_iter()
             .enumerate()
         {

@@ -59,6 +59,7 @@ pub mod content;
 pub mod doc;
 pub mod grade;
 pub mod index;
+pub mod ngrams;
 pub mod pair;
 pub mod repeats;
 pub mod sentence_pairs;
@@ -705,7 +706,7 @@ fn recheck_stock(
         Level::Masked,
         progress,
         |d| {
-            index::ngrams(&d.tokens.hashes, &d.masked)
+            ngrams::ngrams(&d.tokens.hashes, &d.masked)
                 .into_iter()
                 .enumerate()
                 .filter_map(|(i, h)| {
@@ -819,7 +820,7 @@ pub fn find(
                         for p in v.iter().filter(|p| p.words < RECHECK_WORDS) {
                             let h =
                                 &d.tokens.hashes[p.a_words.start as usize..p.a_words.end as usize];
-                            wanted.extend(h.windows(index::NGRAM).map(index::ngram_hash));
+                            wanted.extend(h.windows(ngrams::NGRAM).map(ngrams::ngram_hash));
                         }
                     }
                 },
