@@ -39,11 +39,6 @@ impl Bits {
     pub fn get(&self, i: usize) -> bool {
         self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
     }
-
-    /// Heap bytes.
-    pub fn heap_bytes(&self) -> usize {
-        self.0.capacity() * 8
-    }
 }
 
 /// What the corpus-wide steps learnt, step by step: enough to derive any
@@ -164,35 +159,22 @@ impl Knowledge {
         )
     }
 
-    /// The documents of `rows` (sorted, distinct), derived up to `level`
-    /// (with byte ranges when `spans`), read in parallel.
-    pub fn docs(
-        &self,
-        words: &TokenStore,
-        rows: &[Row],
-        level: Level,
-        spans: bool,
-    ) -> Result<Vec<Doc>> {
+    /// The documents of `rows` (sorted, distinct), derived up to `level`,
+    /// read in parallel.
+    pub fn docs(&self, words: &TokenStore, rows: &[Row], level: Level) -> Result<Vec<Doc>> {
         rows.par_iter()
-            .map_init(Vec::new, |buf, &r| self.doc(words, r, level, spans, buf))
+            .map_init(Vec::new, |buf, &r| self.doc(words, r, level, buf))
             .collect()
     }
 
-    /// Reads row `r` of `words` and derives its marks up to `level` (with
-    /// byte ranges when `spans`).
-    pub fn doc(
-        &self,
-        words: &TokenStore,
-        r: Row,
-        level: Level,
-        spans: bool,
-        buf: &mut Vec<u8>,
-    ) -> Result<Doc> {
+    /// Reads row `r` of `words` and derives its marks up to `level`
+    /// (`buf`: scratch for reading its record).
+    pub fn doc(&self, words: &TokenStore, r: Row, level: Level, buf: &mut Vec<u8>) -> Result<Doc> {
         let mut d = Doc {
             row: r,
             ..Doc::default()
         };
-        words.read(r, &mut d.tokens, spans, buf)?;
+        words.read(r, &mut d.tokens, false, buf)?;
         self.derive(words, &mut d, level);
         Ok(d)
     }

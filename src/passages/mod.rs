@@ -364,7 +364,7 @@ impl Loaded {
         let mut rows: Vec<Row> = pairs.flat_map(|(a, b)| [a, b]).collect();
         rows.par_sort_unstable();
         rows.dedup();
-        let docs = know.docs(words, &rows, Level::Full, false)?;
+        let docs = know.docs(words, &rows, Level::Full)?;
         Ok(Loaded { rows, docs })
     }
 
@@ -981,7 +981,7 @@ fn template_siblings(
                 .map(|&r| slot_words(all.get(r), 0..all.get(r).len()))
                 .collect(),
             None => know
-                .docs(words, &rows, Level::Marks, false)?
+                .docs(words, &rows, Level::Marks)?
                 .par_iter()
                 .map(|d| slot_words(d, 0..d.len()))
                 .collect(),

@@ -417,20 +417,6 @@ impl TokenStore {
         }
     }
 
-    /// A store of the given documents' words, in memory (for tests).
-    pub fn from_words(docs: &[DocWords]) -> TokenStore {
-        let mut store = TokenStore::empty();
-        for d in docs {
-            let mut rec = Vec::new();
-            d.encode(&mut rec);
-            let (n, m) = (d.hash.len() as u32, d.units.len() as u32);
-            store
-                .append(n, m, &rec, u64::MAX, Path::new("."))
-                .expect("in memory");
-        }
-        store
-    }
-
     /// Ends writing: a file being written is flushed and opened for reading.
     pub fn seal(&mut self) -> Result<()> {
         let blob = std::mem::replace(&mut self.blob, Blob::Memory(Vec::new()));
@@ -610,17 +596,6 @@ impl TokenStore {
             lo = hi;
         }
         Ok(())
-    }
-
-    /// Heap bytes held in memory.
-    pub fn heap_bytes(&self) -> usize {
-        let blob = match &self.blob {
-            Blob::Memory(v) => v.capacity(),
-            _ => 0,
-        };
-        blob + self.offsets.capacity() * 8
-            + self.words.capacity() * 4
-            + self.unit_start.capacity() * 4
     }
 }
 
