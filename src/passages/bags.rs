@@ -33,7 +33,7 @@ use crate::signed::SignedDocs;
 use super::Space;
 use super::doc::{Bits, Doc, Knowledge, Level};
 use super::index::{GROUP_BATCH, Judge, shared_runs};
-use super::repeats::Repeats;
+use super::repeats::sort_repeated;
 use super::tokens::TokenStore;
 use crate::error::Result;
 use crate::progress::Progress;
@@ -154,43 +154,23 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<BagIndex> {
     // Keys found once pair no sentences and are never stock: only the
-    // others (and a few single ones sharing their bits) are sorted.
-    // At most 8 keys a sentence.
-    let mut repeats = Repeats::new(words.units() as u64 * 8, 2 * space.sort);
-    let mut keys = 0u64;
-    know.map_docs(
+    // others (and a few single ones sharing their bits) are sorted; at
+    // most 8 keys a sentence.
+    let (keys, entries) = sort_repeated(
+        know,
         words,
         Level::Content,
+        space,
         progress,
-        |d| {
-            let e = doc_entries(words, d);
-            e.iter().for_each(|x| repeats.add(mix64(u64::from(x.0))));
-            e.len() as u64
-        },
-        |n| {
-            keys += n;
-            Ok(())
-        },
+        words.units() as u64 * 8,
+        |d| doc_entries(words, d),
+        |e| mix64(u64::from(e.0)),
     )?;
-    repeats.seal();
-    let mut entries: Sorter<Entry> = space.sorter();
-    know.map_docs(
-        words,
-        Level::Content,
-        progress,
-        |d| {
-            let mut e = doc_entries(words, d);
-            e.retain(|x| repeats.repeated(mix64(u64::from(x.0))));
-            e
-        },
-        |e| entries.extend(e),
-    )?;
-    drop(repeats);
     let judge = Judge::new(signed, kept);
     let mut stock_units = Bits::new(words.units());
     let mut stock_keys = 0;
     let mut pairs: Sorter<(u32, u32)> = space.sorter();
-    space.finish(entries)?.for_each_batch(
+    entries.for_each_batch(
         GROUP_BATCH,
         |x, y| x.0 == y.0,
         |batch| {

@@ -43,9 +43,9 @@ use crate::signed::SignedDocs;
 use crate::spill::{Sorted, Sorter};
 
 use super::Space;
-use super::doc::{Doc, Knowledge, Level};
+use super::doc::{Knowledge, Level};
 use super::ngrams::fingerprints;
-use super::repeats::Repeats;
+use super::repeats::sort_repeated;
 use super::tokens::TokenStore;
 
 /// Least number of clusters a stock fingerprint appears in.
@@ -185,44 +185,27 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<IndexResult> {
     // Fingerprints found once pair no documents and are never stock: only
-    // the others (and a few single ones sharing their bits) are sorted.
-    // About 0.4 fingerprints a word.
-    let mut repeats = Repeats::new(words.len() / 2, 2 * space.sort);
-    let mut fingerprints = 0u64;
-    know.map_docs(
+    // the others (and a few single ones sharing their bits) are sorted;
+    // about 0.4 fingerprints a word.
+    let (fingerprints, entries) = sort_repeated(
+        know,
         words,
         Level::Masked,
+        space,
         progress,
+        words.len() / 2,
         |d| {
-            let f = index_fingerprints(d);
-            f.iter().for_each(|&(h, _)| repeats.add(h));
-            f.len() as u64
-        },
-        |n| {
-            fingerprints += n;
-            Ok(())
-        },
-    )?;
-    repeats.seal();
-    let mut entries: Sorter<Entry> = space.sorter();
-    know.map_docs(
-        words,
-        Level::Masked,
-        progress,
-        |d| {
-            index_fingerprints(d)
+            self::fingerprints(&d.tokens.hashes, &d.masked)
                 .into_iter()
-                .filter(|&(h, _)| repeats.repeated(h))
                 .map(|(h, p)| (h, d.row.0, p))
                 .collect::<Vec<Entry>>()
         },
-        |e| entries.extend(e),
+        |e| e.0,
     )?;
-    drop(repeats);
     let judge = Judge::new(signed, kept).with_issues(issues);
     let mut seeds: Sorter<(u32, u32, u32, u32)> = space.sorter();
     let (mut stock, mut template) = (AHashSet::new(), AHashSet::new());
-    space.finish(entries)?.for_each_batch(
+    entries.for_each_batch(
         GROUP_BATCH,
         |x, y| x.0 == y.0,
         |batch| {
@@ -255,11 +238,6 @@ pub fn build(
         template,
         fingerprints,
     })
-}
-
-/// The fingerprints of a document, boilerplate excluded.
-fn index_fingerprints(d: &Doc) -> Vec<(u64, u32)> {
-    self::fingerprints(&d.tokens.hashes, &d.masked)
 }
 
 /// Sorted records judged at a time (whole groups).

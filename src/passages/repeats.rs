@@ -13,6 +13,13 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::Space;
+use super::doc::{Doc, Knowledge, Level};
+use super::tokens::TokenStore;
+use crate::error::Result;
+use crate::progress::Progress;
+use crate::spill::{Record, Sorted};
+
 /// Two bit sets of `2^bits` bits each, indexed by a key's top bits.
 #[derive(Debug)]
 pub struct Repeats {
@@ -69,6 +76,56 @@ impl Repeats {
     pub fn heap_bytes(&self) -> usize {
         (self.seen.capacity() + self.again.capacity()) * 8
     }
+}
+
+/// The entries `entries_of` gives for every document of `words` (derived
+/// up to `level`), sorted within `space`, but for those whose `key`
+/// occurs once (two passes over the documents; about `expected` keys
+/// size the bit sets, within the two sorts' share of `space`). Returns the
+/// number of entries made, those set aside included, and the sorted ones.
+/// `progress` advances by one a document in each pass.
+#[allow(clippy::too_many_arguments)]
+pub fn sort_repeated<T: Record>(
+    know: &Knowledge,
+    words: &TokenStore,
+    level: Level,
+    space: &Space,
+    progress: &dyn Progress,
+    expected: u64,
+    entries_of: impl Fn(&Doc) -> Vec<T> + Sync + Send,
+    key: impl Fn(&T) -> u64 + Sync + Send,
+) -> Result<(u64, Sorted<T>)> {
+    let mut repeats = Repeats::new(expected, 2 * space.sort);
+    let mut made = 0u64;
+    know.map_docs(
+        words,
+        level,
+        progress,
+        |d| {
+            let e = entries_of(d);
+            e.iter().for_each(|x| repeats.add(key(x)));
+            e.len() as u64
+        },
+        |n| {
+            made += n;
+            Ok(())
+        },
+    )?;
+    repeats.seal();
+    let mut sorter = space.sorter();
+    know.map_docs(
+        words,
+        level,
+        progress,
+        |d| {
+            let mut e = entries_of(d);
+            e.retain(|x| repeats.repeated(key(x)));
+            e
+        },
+        |e| sorter.extend(e),
+    )?;
+    drop(repeats);
+    Ok((made, space.finish(sorter)?))
 }
 
 #[cfg(test)]
