@@ -355,17 +355,24 @@ struct Loaded {
 }
 
 impl Loaded {
-    /// Reads and derives (fully) the rows of `pairs`.
-    fn of(
+    /// `f` of the documents of `pairs`: `resident` when every document is
+    /// loaded, else the rows of `pairs` read and derived up to `level`.
+    fn with<T>(
+        resident: Option<&Loaded>,
         know: &Knowledge,
         words: &TokenStore,
         pairs: impl Iterator<Item = (Row, Row)>,
-    ) -> Result<Loaded> {
+        level: Level,
+        f: impl FnOnce(&Loaded) -> T,
+    ) -> Result<T> {
+        if let Some(all) = resident {
+            return Ok(f(all));
+        }
         let mut rows: Vec<Row> = pairs.flat_map(|(a, b)| [a, b]).collect();
         rows.par_sort_unstable();
         rows.dedup();
-        let docs = know.docs(words, &rows, Level::Full)?;
-        Ok(Loaded { rows, docs })
+        let docs = know.docs(words, &rows, level)?;
+        Ok(f(&Loaded { rows, docs }))
     }
 
     /// Reads and derives (fully) every row, in one pass over the store.
@@ -498,22 +505,17 @@ impl Aligner<'_> {
         resident: Option<&Loaded>,
         seen: &mut dyn FnMut(&Candidate, &Vec<SharedPassage>, &Loaded),
     ) -> Result<Vec<Vec<SharedPassage>>> {
-        let batch;
-        let loaded = match resident {
-            Some(all) => all,
-            None => {
-                batch = Loaded::of(know, words, candidates.iter().map(|c| (c.a, c.b)))?;
-                &batch
+        let pairs = candidates.iter().map(|c| (c.a, c.b));
+        Loaded::with(resident, know, words, pairs, Level::Full, |loaded| {
+            let out: Vec<Vec<SharedPassage>> = candidates
+                .par_iter()
+                .map(|c| self.align_pair(c, loaded.get(c.a), loaded.get(c.b)))
+                .collect();
+            for (c, v) in candidates.iter().zip(&out) {
+                seen(c, v, loaded);
             }
-        };
-        let out: Vec<Vec<SharedPassage>> = candidates
-            .par_iter()
-            .map(|c| self.align_pair(c, loaded.get(c.a), loaded.get(c.b)))
-            .collect();
-        for (c, v) in candidates.iter().zip(&out) {
-            seen(c, v, loaded);
-        }
-        Ok(out)
+            out
+        })
     }
 }
 
@@ -972,26 +974,15 @@ fn template_siblings(
         .collect();
     let mut out = Vec::new();
     for chunk in candidates.chunks(max_rows / 2) {
-        let mut rows: Vec<Row> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
-        rows.par_sort_unstable();
-        rows.dedup();
-        let slots: Vec<Vec<u32>> = match resident {
-            Some(all) => rows
-                .par_iter()
-                .map(|&r| slot_words(all.get(r), 0..all.get(r).len()))
-                .collect(),
-            None => know
-                .docs(words, &rows, Level::Marks)?
-                .par_iter()
-                .map(|d| slot_words(d, 0..d.len()))
-                .collect(),
-        };
-        let slots_of = |r: Row| &slots[rows.binary_search(&r).expect("loaded row")];
-        out.extend(
-            chunk
-                .iter()
-                .filter(|&&(a, b)| slots_agree(slots_of(a), slots_of(b)) == Some(false)),
-        );
+        let pairs = chunk.iter().copied();
+        Loaded::with(resident, know, words, pairs, Level::Marks, |loaded| {
+            let slots = |r: Row| slot_words(loaded.get(r), 0..loaded.get(r).len());
+            out.par_extend(
+                chunk
+                    .par_iter()
+                    .filter(|&&(a, b)| slots_agree(&slots(a), &slots(b)) == Some(false)),
+            );
+        })?;
     }
     Ok(out)
 }
