@@ -34,12 +34,13 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::blob::Blob;
 use crate::cluster::{Duplicates, Pair};
 use crate::config::Config;
 use crate::document::{DocId, Row, Status};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
-use crate::passages::snippets::{Snippets, wanted_spans};
+use crate::passages::snippets::Snippets;
 use crate::passages::{self, Passages, SharedPassage, TextKind, TokenStore};
 use crate::pipeline::{Corpus, cluster, find_duplicates, read_sign_and_keep_words};
 use crate::progress::{Progress, Unit};
@@ -171,12 +172,22 @@ fn find_all(
             &config.stories,
         )
     });
+    let mut passages = passages;
     let embed = embedded_rows(&dups, &stories, config.report_max_docs);
     let snippets = timings.stage(progress, "passages: text", || {
-        Snippets::collect(corpus, signed.len(), wanted_spans(&passages), &|r| {
-            embed[r.index()]
-        })
+        let budget = config.budget();
+        let blob = Blob::new(budget.passage_words(), &budget.temp_dir(), "neardup-text-");
+        Snippets::collect(
+            corpus,
+            signed.len(),
+            &passages,
+            config.passage_text,
+            &|r| embed[r.index()],
+            blob,
+        )
     })?;
+    let (text_bytes, spilled) = snippets.text_bytes();
+    passages.stats.spilled_text_bytes = if spilled { text_bytes } else { 0 };
     Ok(Found {
         dups,
         passages,
@@ -308,7 +319,7 @@ fn write_outputs(
             outlet_rows: &rows,
             embed,
         },
-    );
+    )?;
     let mut f = AtomicFile::create(out_dir.join("report.html"))?;
     f.write(html::render(&html::escape_json_for_script(&data)).as_bytes())?;
     files.push(f);
@@ -383,7 +394,7 @@ fn write_documents(
     let signed = corpus.signed();
     let mut out = AtomicFile::create(out_dir.join("documents.jsonl"))?;
     let ids: Vec<DocId> = docs.doc_ids().collect();
-    write_lines_par(&mut out, &ids, |&d| {
+    write_lines_par(&mut out, &ids, |_, &d| {
         let status = docs.status(d);
         let id = docs.id(d);
         let kept = dups.kept_of(&signed, d);
@@ -401,7 +412,7 @@ fn write_documents(
             (Status::Empty, _) => (Some(id), None, None, None),
             _ => (None, None, None, None),
         };
-        json::DocumentLine {
+        Ok(json::DocumentLine {
             id,
             outlet: docs.outlet(d),
             location: json::Location {
@@ -414,7 +425,7 @@ fn write_documents(
             similarity,
             measure,
             story: story_of(&signed, stories, d).map(|s| docs.id(s)),
-        }
+        })
     })?;
     Ok(out)
 }

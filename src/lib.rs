@@ -102,6 +102,7 @@
 #![deny(missing_docs)]
 
 pub mod analyze;
+pub mod blob;
 pub mod cluster;
 pub mod config;
 pub mod dedup;

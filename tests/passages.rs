@@ -375,7 +375,61 @@ fn a_passage_stage_that_spills_to_disk_writes_the_same_files() {
 
 /// The passage stage of `corpus` within `space`: its passages, boilerplate,
 /// template siblings and counts (but the spilled bytes), as text.
-fn passage_stage(dir: &std::path::Path, space: &neardup::passages::Space) -> (String, u64) {
+#[test]
+fn no_passage_text_leaves_out_only_the_passages_text() {
+    let d = Dir::new();
+    let spec = NewsSpec {
+        docs: 600,
+        seed: 5,
+        script: Script::Latin,
+        ..NewsSpec::default()
+    };
+    write_news_corpus(&spec, &d.join("g")).unwrap();
+    d.run(&["analyze", "g/corpus.jsonl", "--out", "full"]).ok();
+    d.run(&[
+        "analyze",
+        "g/corpus.jsonl",
+        "--out",
+        "bare",
+        "--no-passage-text",
+    ])
+    .ok();
+    let lines = |dir: &str| -> Vec<serde_json::Value> {
+        std::fs::read_to_string(d.join(dir).join("shared.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let (mut full, bare) = (lines("full"), lines("bare"));
+    assert!(full.len() > 50, "{}", full.len());
+    for line in &mut full {
+        for side in ["a", "b"] {
+            let text = line[side].as_object_mut().unwrap().remove("text");
+            assert!(text.is_some_and(|t| !t.as_str().unwrap().is_empty()));
+        }
+    }
+    assert_eq!(full, bare);
+    for f in neardup::analyze::OUTPUT_FILES
+        .iter()
+        .filter(|f| !["summary.json", "shared.jsonl"].contains(*f))
+    {
+        let (x, y) = (
+            std::fs::read(d.join("full").join(f)).unwrap(),
+            std::fs::read(d.join("bare").join(f)).unwrap(),
+        );
+        assert!(x == y, "{f} differs without passage texts");
+    }
+}
+
+/// The passage stage's findings on `dir/corpus.jsonl` within `space`, with
+/// their texts collected in a blob of at most `text_budget` bytes in memory:
+/// all as text, the bytes of sorted runs and of texts spilled.
+fn passage_stage(
+    dir: &std::path::Path,
+    space: &neardup::passages::Space,
+    text_budget: u64,
+) -> (String, u64, u64) {
     use neardup::config::Config;
     use neardup::input::{OutletFrom, resolve};
     use neardup::pipeline::{find_duplicates, read_sign_and_keep_words};
@@ -402,11 +456,26 @@ fn passage_stage(dir: &std::path::Path, space: &neardup::passages::Space) -> (St
     let mut stats = p.stats.clone();
     let spilled = stats.spilled_sort_bytes;
     stats.spilled_sort_bytes = 0;
-    let text = format!(
+    let mut text = format!(
         "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
         p.passages, p.boilerplate, p.template_siblings, p.aligned, p.own_words, p.doc_words, stats
     );
-    (text, spilled)
+    let blob = neardup::blob::Blob::new(text_budget, &space.dir, "neardup-text-");
+    let rows = corpus.signed().len();
+    let snippets =
+        neardup::passages::snippets::Snippets::collect(&corpus, rows, &p, true, &|_| false, blob)
+            .unwrap();
+    for i in 0..p.passages.len() {
+        text += &format!("{:?}", (snippets.side(i, false), snippets.side(i, true)));
+    }
+    for j in 0..p.boilerplate.len() {
+        text += &format!("{:?}", snippets.example(j));
+    }
+    for r in 0..rows {
+        text += &format!("{:?}", snippets.title(neardup::document::Row(r as u32)));
+    }
+    let (bytes, text_spilled) = snippets.text_bytes();
+    (text, spilled, if text_spilled { bytes } else { 0 })
 }
 
 #[test]
@@ -422,12 +491,15 @@ fn sorts_and_batches_within_a_tiny_budget_find_the_same_passages() {
     write_news_corpus(&spec, &d.join("g")).unwrap();
     let tmp = d.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
-    let (all, none) = passage_stage(&d.join("g"), &neardup::passages::Space::unlimited());
-    assert_eq!(none, 0);
-    // 64 KiB per sort, and batches of a few hundred documents.
+    let unlimited = neardup::passages::Space::unlimited();
+    let (all, none, no_text) = passage_stage(&d.join("g"), &unlimited, u64::MAX);
+    assert_eq!((none, no_text), (0, 0));
+    // 64 KiB per sort, batches of a few hundred documents, and every text
+    // on disk.
     let small = neardup::passages::Space::new(u64::MAX, 64 << 10, 2 << 20, tmp.clone());
-    let (spilled, bytes) = passage_stage(&d.join("g"), &small);
+    let (spilled, bytes, text_bytes) = passage_stage(&d.join("g"), &small, 0);
     assert!(bytes > 1_000_000, "{bytes}");
+    assert!(text_bytes > 100_000, "{text_bytes}");
     assert!(all.len() > 10_000 && all == spilled, "the passages differ");
     // Every run file was removed.
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);

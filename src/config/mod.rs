@@ -97,6 +97,10 @@ pub struct Config {
     /// Documents whose text `report.html` embeds at most (analyze). Default:
     /// [`DEFAULT_REPORT_MAX_DOCS`].
     pub report_max_docs: usize,
+    /// Whether `shared.jsonl` gives the text of each passage (analyze); without
+    /// it, the byte offsets still locate the text in the input, and the run
+    /// keeps no passage text on disk or in memory. Default: true.
+    pub passage_text: bool,
     /// Memory the run may use for its large arrays, in bytes, shared between
     /// stages by [`MemoryBudget`]. Default: 4 GiB; the command line uses half
     /// of the machine's memory.
@@ -124,6 +128,7 @@ impl Default for Config {
             passages: PassageParams::default(),
             stories: StoryParams::default(),
             report_max_docs: DEFAULT_REPORT_MAX_DOCS,
+            passage_text: true,
             memory_limit: 4 << 30,
             temp_dir: None,
         }

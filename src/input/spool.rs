@@ -24,13 +24,15 @@ use tempfile::TempPath;
 
 /// Name prefixes of spool files, each followed by `PID-` and a random
 /// suffix; also of the passage stage's word records and sorted runs
-/// ([`crate::passages::TokenStore`], [`crate::spill`]), so that a killed
-/// run's are removed like its spools.
-const PREFIXES: [&str; 4] = [
+/// ([`crate::passages::TokenStore`], [`crate::spill`]) and of the texts of
+/// passages ([`crate::passages::snippets`]), so that a killed run's are
+/// removed like its spools.
+const PREFIXES: [&str; 5] = [
     "neardup-stdin-",
     "neardup-spool-",
     "neardup-words-",
     "neardup-run-",
+    "neardup-text-",
 ];
 
 /// What to do with the sources that can be read only once.

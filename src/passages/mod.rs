@@ -182,6 +182,9 @@ pub struct PassageStats {
     /// Bytes of sorted runs (boilerplate occurrences, fingerprints, sentence
     /// keys, seeds) written to disk past the sorts' share (0 when all fit).
     pub spilled_sort_bytes: u64,
+    /// Bytes of passage texts (with sentence bounds and titles) written to a
+    /// temporary file past their share of `--memory-limit` (0 when they fit).
+    pub spilled_text_bytes: u64,
 }
 
 /// Everything the passage stage found.
@@ -933,6 +936,7 @@ pub fn find(
         rechecked_stock_ngrams: rechecked_stock.unwrap_or(0),
         spilled_words_bytes: words.spilled_bytes(),
         spilled_sort_bytes: space.spilled.load(std::sync::atomic::Ordering::Relaxed),
+        spilled_text_bytes: 0,
     };
     Ok(Passages {
         doc_words: words.doc_words().to_vec(),

@@ -10,15 +10,15 @@
 //! sentences, a bit a word for quotation marks, and the byte ranges as
 //! varints, about 7 bytes a word and no text.
 
-use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::blob::Blob;
 use crate::document::Row;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::minhash::mix64;
 use crate::normalize::{NormalizeOptions, Normalizer, OffsetMap};
 use crate::progress::{Progress, Unit as ProgressUnit};
@@ -52,21 +52,6 @@ pub struct TokenStore {
     unit_start: Vec<u32>,
     /// Total number of words.
     total_words: u64,
-}
-
-/// Where the records are.
-#[derive(Debug)]
-enum Blob {
-    Memory(Vec<u8>),
-    /// Being written (while building).
-    Writing {
-        file: std::io::BufWriter<std::fs::File>,
-        path: tempfile::TempPath,
-    },
-    File {
-        file: std::fs::File,
-        path: tempfile::TempPath,
-    },
 }
 
 /// Words of one document, made in parallel before being stored.
@@ -383,7 +368,7 @@ impl TokenStore {
         progress: &dyn Progress,
     ) -> Result<TokenStore> {
         let normalizer = Normalizer::new(normalize);
-        let mut store = TokenStore::empty();
+        let mut store = TokenStore::new(budget, dir);
         progress.begin("words", Some(rows as u64), ProgressUnit::Items);
         texts.map_texts(
             |_| true,
@@ -396,7 +381,7 @@ impl TokenStore {
             },
             |row, (n, m, rec)| {
                 debug_assert_eq!(row.index() + 1, store.offsets.len());
-                store.append(n, m, &rec, budget, dir)?;
+                store.append(n, m, &rec)?;
                 progress.advance(1);
                 Ok(())
             },
@@ -406,10 +391,11 @@ impl TokenStore {
         Ok(store)
     }
 
-    /// A store of no documents.
-    pub fn empty() -> TokenStore {
+    /// An empty store that keeps up to `budget` bytes of records in memory
+    /// and moves them to a temporary file in `dir` past it.
+    pub fn new(budget: u64, dir: &Path) -> TokenStore {
         TokenStore {
-            blob: Blob::Memory(Vec::new()),
+            blob: Blob::new(budget, dir, "neardup-words-"),
             offsets: vec![0],
             words: Vec::new(),
             unit_start: vec![0],
@@ -417,59 +403,22 @@ impl TokenStore {
         }
     }
 
-    /// Ends writing: a file being written is flushed and opened for reading.
+    /// A store of no documents, kept in memory.
+    pub fn empty() -> TokenStore {
+        TokenStore::new(u64::MAX, &std::env::temp_dir())
+    }
+
+    /// Ends appending: a file being written is flushed and opened for reading.
     pub fn seal(&mut self) -> Result<()> {
-        let blob = std::mem::replace(&mut self.blob, Blob::Memory(Vec::new()));
-        self.blob = match blob {
-            Blob::Writing { file, path } => {
-                let file = file
-                    .into_inner()
-                    .map_err(|e| Error::io(&*path, e.into_error()))?;
-                Blob::File { file, path }
-            }
-            other => other,
-        };
-        Ok(())
+        self.blob.seal()
     }
 
     /// Appends the record `rec` ([`DocWords::encode`]) of the next row,
-    /// of `words` words and `units` sentences, keeping records in memory
-    /// up to `budget` bytes and moving them to a temporary file in `dir`
-    /// past it. [`TokenStore::seal`] ends the appending.
-    pub fn append(
-        &mut self,
-        words: u32,
-        units: u32,
-        rec: &[u8],
-        budget: u64,
-        dir: &Path,
-    ) -> Result<()> {
-        if let Blob::Memory(buf) = &mut self.blob
-            && (buf.len() + rec.len()) as u64 > budget
-        {
-            let named = tempfile::Builder::new()
-                .prefix(&format!("neardup-words-{}-", std::process::id()))
-                .tempfile_in(dir)
-                .map_err(|e| Error::io(dir, e))?;
-            let (file, path) = named.into_parts();
-            let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
-            file.write_all(buf).map_err(|e| Error::io(&*path, e))?;
-            self.blob = Blob::Writing { file, path };
-        }
-        match &mut self.blob {
-            Blob::Memory(buf) => buf.extend_from_slice(rec),
-            Blob::Writing { file, path } => {
-                file.write_all(rec).map_err(|e| Error::io(&**path, e))?;
-            }
-            Blob::File { path, .. } => {
-                return Err(Error::other(format!(
-                    "{}: words appended after reading began",
-                    path.display()
-                )));
-            }
-        }
-        let last = *self.offsets.last().unwrap_or(&0);
-        self.offsets.push(last + rec.len() as u64);
+    /// of `words` words and `units` sentences. [`TokenStore::seal`] ends the
+    /// appending.
+    pub fn append(&mut self, words: u32, units: u32, rec: &[u8]) -> Result<()> {
+        let at = self.blob.append(rec)?;
+        self.offsets.push(at + rec.len() as u64);
         self.words.push(words);
         let u = *self.unit_start.last().unwrap_or(&0);
         self.unit_start.push(u + units);
@@ -479,16 +428,12 @@ impl TokenStore {
 
     /// Whether the records went to a temporary file.
     pub fn spilled(&self) -> bool {
-        !matches!(self.blob, Blob::Memory(_))
+        self.blob.spilled()
     }
 
     /// Bytes of records written to the temporary file (0 when in memory).
     pub fn spilled_bytes(&self) -> u64 {
-        if self.spilled() {
-            *self.offsets.last().unwrap_or(&0)
-        } else {
-            0
-        }
+        self.blob.spilled_bytes()
     }
 
     /// Number of documents.
@@ -535,19 +480,8 @@ impl TokenStore {
     /// The bytes of records `rows` (consecutive) into `buf`, or borrowed
     /// when in memory.
     fn records<'a>(&'a self, rows: Range<usize>, buf: &'a mut Vec<u8>) -> Result<&'a [u8]> {
-        let (a, b) = (self.offsets[rows.start], self.offsets[rows.end]);
-        match &self.blob {
-            Blob::Memory(v) => Ok(&v[a as usize..b as usize]),
-            Blob::Writing { path, .. } => Err(Error::other(format!(
-                "{}: words read before they were all written",
-                path.display()
-            ))),
-            Blob::File { file, path } => {
-                buf.resize((b - a) as usize, 0);
-                read_at(file, buf, a).map_err(|e| Error::io(&**path, e))?;
-                Ok(buf)
-            }
-        }
+        self.blob
+            .read(self.offsets[rows.start]..self.offsets[rows.end], buf)
     }
 
     /// Decodes row `r` into `out` (with byte ranges when `spans`); `buf` is
@@ -597,29 +531,6 @@ impl TokenStore {
         }
         Ok(())
     }
-}
-
-/// Reads exactly `buf.len()` bytes of `file` at `offset`.
-#[cfg(unix)]
-fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::os::unix::fs::FileExt;
-    file.read_exact_at(buf, offset)
-}
-
-/// Reads exactly `buf.len()` bytes of `file` at `offset`.
-#[cfg(windows)]
-fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !buf.is_empty() {
-        match file.seek_read(buf, offset)? {
-            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -703,16 +614,16 @@ mod tests {
             .map(|t| tokenize(&n, t, &mut Scratch::default()))
             .collect();
         let dir = tempfile::tempdir().unwrap();
-        let mut memory = TokenStore::empty();
-        let mut file = TokenStore::empty();
+        let mut memory = TokenStore::new(u64::MAX, dir.path());
+        let mut file = TokenStore::new(0, dir.path());
         let mut bytes = 0;
         for d in &docs {
             let mut rec = Vec::new();
             d.encode(&mut rec);
             bytes += rec.len() as u64;
             let (w, u) = (d.len() as u32, d.units() as u32);
-            memory.append(w, u, &rec, u64::MAX, dir.path()).unwrap();
-            file.append(w, u, &rec, 0, dir.path()).unwrap();
+            memory.append(w, u, &rec).unwrap();
+            file.append(w, u, &rec).unwrap();
         }
         memory.seal().unwrap();
         file.seal().unwrap();

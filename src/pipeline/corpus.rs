@@ -79,8 +79,6 @@ pub struct Corpus {
     /// The words of every signed document, by signature [`Row`], when read
     /// by [`read_sign_and_keep_words`](super::read_sign_and_keep_words).
     pub words: Option<TokenStore>,
-    /// Bytes of word records kept in memory, and the folder of the rest.
-    pub(super) words_budget: (u64, std::path::PathBuf),
 }
 
 impl Corpus {

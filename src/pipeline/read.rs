@@ -140,7 +140,7 @@ fn read(
     let mut corpus = Corpus::empty(config, &sources, inputs.ignored_files, scan.clone(), total);
     if words {
         signer = signer.with_words();
-        corpus.words = Some(TokenStore::empty());
+        corpus.words = Some(TokenStore::new(budget.passage_words(), &budget.temp_dir()));
     }
     corpus.spools = spools;
     let scanner = Scanner::start(Arc::clone(&sources), scan);
@@ -281,7 +281,6 @@ impl Corpus {
             spools: Vec::new(),
             scan,
             words: None,
-            words_budget: (budget.passage_words(), budget.temp_dir()),
         }
     }
 
@@ -455,8 +454,7 @@ impl Corpus {
                     let r = self.sigs.push(row, shingles);
                     doc.sig_row = Some(r);
                     if let (Some(store), Some(w)) = (&mut self.words, words) {
-                        let (budget, dir) = &self.words_budget;
-                        store.append(w.words, w.units, &w.record, *budget, dir)?;
+                        store.append(w.words, w.units, &w.record)?;
                     }
                     self.row_docs.push(DocId(self.docs.len() as u32));
                     self.stats.ok += 1;

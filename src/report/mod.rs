@@ -59,27 +59,28 @@ pub fn write_line<T: serde::Serialize>(out: &mut AtomicFile, value: &T) -> Resul
     out.write(b"\n")
 }
 
-/// Writes one JSON line per item of `items`, made by `line`: formatted in
-/// parallel, a chunk at a time, and written in order (the file is the same
+/// Writes one JSON line per item of `items`, made by `line` from its index
+/// and itself (the first error stops the writing): formatted in parallel, a chunk at a time, and written in order (the file is the same
 /// as writing them one by one).
 pub fn write_lines_par<I: Sync, T: serde::Serialize>(
     out: &mut AtomicFile,
     items: &[I],
-    line: impl Fn(&I) -> T + Sync,
+    line: impl Fn(usize, &I) -> Result<T> + Sync,
 ) -> Result<()> {
     use rayon::prelude::*;
     const CHUNK: usize = 4096;
     let path = out.path().to_path_buf();
-    for chunk in items.chunks(CHUNK) {
+    for (c, chunk) in items.chunks(CHUNK).enumerate() {
         let lines: Vec<Vec<u8>> = chunk
             .par_iter()
-            .map(|item| {
-                let mut bytes = serde_json::to_vec(&line(item))?;
+            .enumerate()
+            .map(|(i, item)| {
+                let mut bytes = serde_json::to_vec(&line(c * CHUNK + i, item)?)
+                    .map_err(|e| Error::io(&path, e.into()))?;
                 bytes.push(b'\n');
                 Ok(bytes)
             })
-            .collect::<std::result::Result<_, serde_json::Error>>()
-            .map_err(|e| Error::io(&path, e.into()))?;
+            .collect::<Result<_>>()?;
         for l in &lines {
             out.write(l)?;
         }

@@ -22,12 +22,15 @@
 //!   JavaScript strings directly;
 //! - `boilerplate`: `{outlet, text, documents, share}`.
 
+use std::borrow::Cow;
+
 use ahash::AHashMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::cluster::Duplicates;
 use crate::document::Row;
+use crate::error::Result;
 use crate::passages::Passages;
 use crate::passages::snippets::{Snippets, byte_span};
 use crate::run::{Parameters, Summary};
@@ -67,7 +70,7 @@ struct Doc<'a> {
     id: &'a str,
     outlet: Option<usize>,
     date: Option<String>,
-    title: Option<&'a str>,
+    title: Option<Cow<'a, str>>,
     text: Option<&'a str>,
     story: Option<usize>,
     cluster: Option<usize>,
@@ -135,7 +138,7 @@ struct PassageJson {
 #[derive(Serialize)]
 struct BoilerplateJson<'a> {
     outlet: Option<usize>,
-    text: &'a str,
+    text: Cow<'a, str>,
     documents: u32,
     share: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -302,13 +305,13 @@ pub struct Found<'a> {
 
 /// The report data of an analysis, as JSON: `summary`'s counts and
 /// parameters, and what the stages found.
-pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> String {
+pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> Result<String> {
     let limit = summary.parameters.config.report_max_docs;
     let rows = signed.len();
     let (outlets, heatmap) = outlets_and_heatmap(signed, found.outlet_rows);
-    let listed = listed_docs(signed, found);
+    let listed = listed_docs(signed, found)?;
     let passages = passages_json(signed, found, &listed.pos);
-    let boilerplate = boilerplate_json(found.passages, found.snippets);
+    let boilerplate = boilerplate_json(found.passages, found.snippets)?;
     let parameters = parameters(&summary.parameters);
     let counts = match serde_json::to_value(&summary.counts) {
         Ok(Value::Object(map)) => map,
@@ -332,7 +335,7 @@ pub fn build(signed: &SignedDocs<'_>, summary: &Summary, found: &Found<'_>) -> S
         passages,
         boilerplate,
     };
-    serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_string())
+    Ok(serde_json::to_string(&report).unwrap_or_else(|_| "{}".to_string()))
 }
 
 /// The outlet names of the report and its heatmap: the named outlets in
@@ -394,7 +397,7 @@ struct Listed<'a> {
 /// The listed documents (every signed document, or only the embedded ones
 /// above [`MAX_LISTED`]) in row order, with their positions and the listed
 /// stories and clusters they index.
-fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Listed<'a> {
+fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Result<Listed<'a>> {
     let Found {
         dups,
         stories,
@@ -443,25 +446,25 @@ fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Listed<'a> {
         .map(|&r| {
             let d = signed.doc(r);
             let kept = dups.clusters.kept[r.index()];
-            Doc {
+            Ok(Doc {
                 id: docs.id(d),
                 outlet: docs.outlet_index(d).map(|o| o as usize),
                 date: docs.date(d).map(ymd),
-                title: snippets.titles.get(r.index()).and_then(|t| t.as_deref()),
+                title: snippets.title(r)?,
                 text: snippets.texts.get(&r).map(String::as_str),
                 story: story_of[r.index()],
                 cluster: cluster_of[r.index()],
                 dup_of: (kept != r).then(|| pos[kept.index()]).flatten(),
                 sim: round4(dups.similarity(signed, r, kept)),
-            }
+            })
         })
-        .collect();
-    Listed {
+        .collect::<Result<_>>()?;
+    Ok(Listed {
         pos,
         docs: docs_json,
         stories: stories_json,
         clusters: clusters_json,
-    }
+    })
 }
 
 /// The passages between two embedded documents whose texts are at hand, in
@@ -506,21 +509,22 @@ fn passages_json(
 
 /// Every boilerplate entry of `passages`, in order, with its example text
 /// (empty if the snippets lack it) and its share of the outlet's clusters.
-fn boilerplate_json<'a>(passages: &Passages, snippets: &'a Snippets) -> Vec<BoilerplateJson<'a>> {
+fn boilerplate_json<'a>(
+    passages: &Passages,
+    snippets: &'a Snippets,
+) -> Result<Vec<BoilerplateJson<'a>>> {
     passages
         .boilerplate
         .iter()
-        .map(|b| {
-            let span = byte_span(&b.example.1);
-            BoilerplateJson {
+        .enumerate()
+        .map(|(j, b)| {
+            Ok(BoilerplateJson {
                 outlet: (b.outlet != crate::document::NONE).then_some(b.outlet as usize),
-                text: snippets
-                    .get(b.example.0, &span)
-                    .map_or("", |s| s.text.as_str()),
+                text: snippets.example(j)?.text,
                 documents: b.clusters,
                 share: round4(f64::from(b.clusters) / f64::from(b.outlet_clusters.max(1))),
                 slot: b.slot,
-            }
+            })
         })
         .collect()
 }

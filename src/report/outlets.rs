@@ -25,7 +25,7 @@ use crate::story::Stories;
 
 use super::{AtomicFile, round4};
 use crate::error::Result;
-use crate::passages::snippets::{Snippets, byte_span};
+use crate::passages::snippets::Snippets;
 
 /// What one ordered pair of outlets has in common, while it is counted.
 #[derive(Default, Clone)]
@@ -210,15 +210,9 @@ impl<'n> Table<'n> {
     ) -> Vec<Covered<'n>> {
         let names = self.names;
         let mut covered: Vec<Covered<'n>> = Vec::new();
-        for p in &passages.passages {
+        for (i, p) in passages.passages.iter().enumerate() {
             let (da, db) = (signed.doc(p.a), signed.doc(p.b));
-            let (sa, sb) = (byte_span(&p.a_span), byte_span(&p.b_span));
-            let chars = |row: Row, span| {
-                snippets
-                    .get(row, &span)
-                    .map_or(0, |s| s.text.chars().count() as u64)
-            };
-            let (ca, cb) = (chars(p.a, sa), chars(p.b, sb));
+            let [ca, cb] = snippets.side_chars(i);
             let lag = match (signed.docs.date(da), signed.docs.date(db)) {
                 (Some(x), Some(y)) if x != y => {
                     Some((x < y, (x - y).unsigned_abs() as f64 / 3600.0))

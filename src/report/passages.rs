@@ -42,6 +42,7 @@ use crate::error::Result;
 use crate::passages::snippets::{Snippet, Snippets, byte_span};
 use crate::passages::{Boilerplate, Passages};
 use crate::signed::SignedDocs;
+use std::borrow::Cow;
 
 use super::{AtomicFile, round4, write_line, write_lines_par};
 
@@ -51,7 +52,8 @@ struct SideLine<'a> {
     outlet: Option<&'a str>,
     start: usize,
     end: usize,
-    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<Cow<'a, str>>,
     sentence_start: usize,
     sentence_end: usize,
 }
@@ -81,50 +83,49 @@ fn side_line<'a>(
     signed: &SignedDocs<'a>,
     d: DocId,
     span: &Range<usize>,
-    t: &'a Snippet,
+    t: Snippet<'a>,
+    with_text: bool,
 ) -> SideLine<'a> {
     SideLine {
         id: signed.docs.id(d),
         outlet: signed.docs.outlet(d),
         start: span.start,
         end: span.end,
-        text: &t.text,
+        text: with_text.then_some(t.text),
         sentence_start: t.sentence_start,
         sentence_end: t.sentence_end,
     }
 }
 
-/// Writes `shared.jsonl`.
+/// Writes `shared.jsonl`; without the passages' `text` when the snippets
+/// did not keep it.
 pub fn write_shared(
     signed: &SignedDocs<'_>,
     passages: &Passages,
     snippets: &Snippets,
     out: &mut AtomicFile,
 ) -> Result<()> {
-    let empty = Snippet::default();
-    write_lines_par(out, &passages.passages, |p| {
+    write_lines_par(out, &passages.passages, |i, p| {
         let (da, db) = (signed.doc(p.a), signed.doc(p.b));
         let (sa, sb) = (byte_span(&p.a_span), byte_span(&p.b_span));
-        let (ta, tb) = (
-            snippets.get(p.a, &sa).unwrap_or(&empty),
-            snippets.get(p.b, &sb).unwrap_or(&empty),
-        );
-        SharedLine {
-            a: side_line(signed, da, &sa, ta),
-            b: side_line(signed, db, &sb, tb),
+        let (ta, tb) = (snippets.side(i, false)?, snippets.side(i, true)?);
+        let text = snippets.with_text;
+        Ok(SharedLine {
+            a: side_line(signed, da, &sa, ta, text),
+            b: side_line(signed, db, &sb, tb, text),
             words: p.words,
             similarity: round4(f64::from(p.similarity)),
             kind: p.text.name(),
             matched: p.kind.name(),
             first: first_side(signed, da, db),
-        }
+        })
     })
 }
 
 #[derive(Serialize)]
 struct BoilerplateLine<'a> {
     outlet: Option<&'a str>,
-    text: &'a str,
+    text: Cow<'a, str>,
     documents: u32,
     share: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,18 +141,15 @@ pub fn write_boilerplate(
 ) -> Result<()> {
     let names = signed.docs.outlet_names();
     let name = |b: &Boilerplate| (b.outlet != NONE).then(|| names[b.outlet as usize].as_str());
-    let mut list: Vec<&Boilerplate> = passages.boilerplate.iter().collect();
-    list.sort_by(|x, y| {
+    let mut list: Vec<(usize, &Boilerplate)> = passages.boilerplate.iter().enumerate().collect();
+    list.sort_by(|(_, x), (_, y)| {
         name(x)
             .cmp(&name(y))
             .then(y.clusters.cmp(&x.clusters))
             .then((x.example.0, x.example.1.start).cmp(&(y.example.0, y.example.1.start)))
     });
-    for b in list {
-        let span = byte_span(&b.example.1);
-        let text = snippets
-            .get(b.example.0, &span)
-            .map_or("", |s| s.text.as_str());
+    for (j, b) in list {
+        let text = snippets.example(j)?.text;
         write_line(
             out,
             &BoilerplateLine {

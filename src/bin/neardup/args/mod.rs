@@ -215,6 +215,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N", default_value_t = neardup::config::DEFAULT_REPORT_MAX_DOCS)]
     pub report_max_docs: usize,
 
+    /// Leave the passages' text out of shared.jsonl (their byte offsets into the input remain):
+    /// for dumps whose shared.jsonl would be mostly copies of the input.
+    #[arg(long)]
+    pub no_passage_text: bool,
+
     /// Least run of identical words (stock phrases excluded) that makes a shared passage on its
     /// own; reordered and reworded passages need more shared content words instead.
     #[arg(long, value_name = "N", default_value_t = PassageParams::default().min_words)]
@@ -246,6 +251,7 @@ impl AnalyzeArgs {
             MatchArg::Rewritten => Match::Rewritten,
         };
         config.report_max_docs = self.report_max_docs;
+        config.passage_text = !self.no_passage_text;
         Ok(config)
     }
 }
