@@ -80,16 +80,16 @@ impl Snippets {
         mut blob: Blob,
     ) -> Result<Snippets> {
         let wanted = wanted_spans(passages);
-        let wanted_rows: Vec<Row> = wanted.iter().map(|w| w.0).collect();
         let spans_of = |row: Row| {
-            let lo = wanted_rows.partition_point(|&r| r < row);
-            let hi = wanted_rows.partition_point(|&r| r <= row);
+            let lo = wanted.partition_point(|w| w.0 < row);
+            let hi = wanted.partition_point(|w| w.0 <= row);
             &wanted[lo..hi]
         };
-        let examples = 2 * passages.passages.len() as Slot;
-        let slots = examples as usize + passages.boilerplate.len();
-        let mut at = vec![NONE; slots];
-        let mut chars = vec![0u32; slots];
+        let n = passages.passages.len();
+        let examples = 2 * n as Slot;
+        let mut passages_at = vec![[NONE; 2]; n];
+        let mut chars = vec![[0u32; 2]; n];
+        let mut examples_at = vec![NONE; passages.boilerplate.len()];
         let mut titles = vec![NONE; rows];
         let mut whole_texts = AHashMap::new();
         texts.map_texts(
@@ -131,19 +131,25 @@ impl Snippets {
                     offsets.push(blob.append(r)?);
                 }
                 for (record, slot) in slots {
-                    at[slot as usize] = offsets[record];
-                    chars[slot as usize] = records[record].1;
+                    let (at, c) = (offsets[record], records[record].1);
+                    match slot.checked_sub(examples) {
+                        Some(j) => examples_at[j as usize] = at,
+                        None => {
+                            let (i, side) = (slot as usize / 2, slot as usize % 2);
+                            passages_at[i][side] = at;
+                            chars[i][side] = c;
+                        }
+                    }
                 }
                 Ok(())
             },
         )?;
         blob.seal()?;
-        let n = passages.passages.len();
         Ok(Snippets {
             blob,
-            passages: (0..n).map(|i| [at[2 * i], at[2 * i + 1]]).collect(),
-            chars: (0..n).map(|i| [chars[2 * i], chars[2 * i + 1]]).collect(),
-            examples: at[2 * n..].to_vec(),
+            passages: passages_at,
+            chars,
+            examples: examples_at,
             titles,
             texts: whole_texts,
             with_text,
