@@ -98,6 +98,7 @@ fn progress_lines_for_logs() {
     let err = r.stderr();
     for stage in [
         "read + sign",
+        "passages: keys",
         "passages: index",
         "passages: align",
         "stories",

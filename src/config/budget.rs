@@ -13,8 +13,14 @@
 //! | 1/8 | band entries of one LSH batch | fewer bands per batch |
 //! | 1/4 | finer signatures remade by refinement's second read | fewer slots, or the coarse estimate |
 //! | 1/4 | word records of the passage stage (analyze) | a temporary file, read back by position |
-//! | 1/8 | records of one sort of the passage stage (two open at a time) | sorted runs on disk, merged |
+//! | 1/8 | records of one sort of the passage stage | sorted runs on disk, merged |
 //! | 1/4 | documents of one batch of candidate pairs of the passage stage, after the sorts | more batches, each document read again |
+//!
+//! The passage stage sorts fingerprints and sentence keys in the same two
+//! passes: the bit sets of repeated keys (at most two eighths a kind of key),
+//! then two sorts and the bit sets left, then three sorts at the most while
+//! they are judged. Until alignment these hold at most half the limit, the
+//! sorts' quarter and the documents' quarter, which is not yet in use.
 
 use std::path::PathBuf;
 
@@ -67,7 +73,8 @@ impl MemoryBudget {
     }
 
     /// Records each sort of the passage stage holds in memory (past it,
-    /// sorted runs on disk); two sorts are open at a time.
+    /// sorted runs on disk); with the bit sets of repeated keys, the sorts
+    /// open at a time hold at most half the limit (module docs).
     pub fn passage_sort(&self) -> u64 {
         self.limit / 8
     }

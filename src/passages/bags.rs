@@ -31,13 +31,12 @@ use crate::minhash::mix64;
 use crate::signed::SignedDocs;
 
 use super::Space;
-use super::doc::{Bits, Doc, Knowledge, Level};
+use super::doc::{Bits, Doc};
 use super::index::{GROUP_BATCH, Judge, shared_runs};
-use super::repeats::sort_repeated;
+use super::repeats::Kind;
 use super::tokens::TokenStore;
 use crate::error::Result;
-use crate::progress::Progress;
-use crate::spill::Sorter;
+use crate::spill::{Sorted, Sorter};
 
 /// Keys per sentence.
 pub const BANDS: usize = 8;
@@ -141,31 +140,30 @@ fn doc_entries(words: &TokenStore, d: &Doc) -> Vec<Entry> {
     out
 }
 
-/// Builds the sentence index of `words`: the keys of every sentence's
-/// content words (boilerplate excluded, as `know` marks them) are sorted
-/// within `space`, then judged key by key; `progress` advances by one a
-/// document in each of the two passes over them.
+/// What the sentence index sorts ([`sort_repeated`](super::repeats::sort_repeated)):
+/// the keys of every sentence's content words (boilerplate excluded), as
+/// [`Entry`]s keyed by key; at most 8 a sentence. Keys found once pair no
+/// sentences and are never stock: only the others (and a few single ones
+/// sharing their bits) are sorted.
+pub fn kind(
+    words: &TokenStore,
+) -> Kind<impl Fn(&Doc) -> Vec<Entry> + Sync + Send, impl Fn(&Entry) -> u64 + Sync + Send> {
+    Kind {
+        expected: words.units() as u64 * 8,
+        entries: |d: &Doc| doc_entries(words, d),
+        key: |e: &Entry| mix64(u64::from(e.0)),
+    }
+}
+
+/// Builds the sentence index of `words` from the sorted sentence keys
+/// ([`kind`]) and their number, judged key by key.
 pub fn build(
     signed: &SignedDocs<'_>,
     kept: &[Row],
     words: &TokenStore,
-    know: &Knowledge,
+    (keys, entries): (u64, Sorted<Entry>),
     space: &Space,
-    progress: &dyn Progress,
 ) -> Result<BagIndex> {
-    // Keys found once pair no sentences and are never stock: only the
-    // others (and a few single ones sharing their bits) are sorted; at
-    // most 8 keys a sentence.
-    let (keys, entries) = sort_repeated(
-        know,
-        words,
-        Level::Content,
-        space,
-        progress,
-        words.units() as u64 * 8,
-        |d| doc_entries(words, d),
-        |e| mix64(u64::from(e.0)),
-    )?;
     let judge = Judge::new(signed, kept);
     let mut stock_units = Bits::new(words.units());
     let mut stock_keys = 0;

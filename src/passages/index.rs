@@ -38,14 +38,13 @@ use rayon::prelude::*;
 
 use crate::document::Row;
 use crate::error::Result;
-use crate::progress::Progress;
 use crate::signed::SignedDocs;
 use crate::spill::{Sorted, Sorter};
 
 use super::Space;
-use super::doc::{Knowledge, Level};
+use super::doc::Doc;
 use super::ngrams::fingerprints;
-use super::repeats::sort_repeated;
+use super::repeats::Kind;
 use super::tokens::TokenStore;
 
 /// Least number of clusters a stock fingerprint appears in.
@@ -170,38 +169,37 @@ pub fn outlet_key(signed: &SignedDocs<'_>, row: Row) -> u64 {
     }
 }
 
-/// Builds the index and returns the seeds of pairs of documents of different
-/// outlets, with the fingerprints found to be stock or templates'. The
-/// fingerprints of every document (boilerplate excluded, as `know` marks
-/// it) are sorted within `space`, then judged group by group; `progress`
-/// advances by one a document in each of the two passes over them.
-pub fn build(
-    signed: &SignedDocs<'_>,
-    kept: &[Row],
-    issues: &[Row],
+/// What the index sorts ([`sort_repeated`](super::repeats::sort_repeated)):
+/// a document's winnowed fingerprints outside boilerplate, as [`Entry`]s,
+/// keyed by hash; about `words / 2` of them. Fingerprints found once pair
+/// no documents and are never stock: only the others (and a few single
+/// ones sharing their bits) are sorted; about 0.4 fingerprints a word.
+pub fn kind(
     words: &TokenStore,
-    know: &Knowledge,
-    space: &Space,
-    progress: &dyn Progress,
-) -> Result<IndexResult> {
-    // Fingerprints found once pair no documents and are never stock: only
-    // the others (and a few single ones sharing their bits) are sorted;
-    // about 0.4 fingerprints a word.
-    let (fingerprints, entries) = sort_repeated(
-        know,
-        words,
-        Level::Masked,
-        space,
-        progress,
-        words.len() / 2,
-        |d| {
-            self::fingerprints(&d.tokens.hashes, &d.masked)
+) -> Kind<impl Fn(&Doc) -> Vec<Entry> + Sync + Send, impl Fn(&Entry) -> u64 + Sync + Send> {
+    Kind {
+        expected: words.len() / 2,
+        entries: |d: &Doc| {
+            fingerprints(&d.tokens.hashes, &d.masked)
                 .into_iter()
                 .map(|(h, p)| (h, d.row.0, p))
                 .collect::<Vec<Entry>>()
         },
-        |e| e.0,
-    )?;
+        key: |e: &Entry| e.0,
+    }
+}
+
+/// Builds the index from the sorted fingerprints of every document
+/// ([`kind`]) and the number made, and returns the seeds of pairs of
+/// documents of different outlets, with the fingerprints found to be stock
+/// or templates'; fingerprints are judged group by group.
+pub fn build(
+    signed: &SignedDocs<'_>,
+    kept: &[Row],
+    issues: &[Row],
+    (fingerprints, entries): (u64, Sorted<Entry>),
+    space: &Space,
+) -> Result<IndexResult> {
     let judge = Judge::new(signed, kept).with_issues(issues);
     let mut seeds: Sorter<(u32, u32, u32, u32)> = space.sorter();
     let (mut stock, mut template) = (AHashSet::new(), AHashSet::new());

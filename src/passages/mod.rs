@@ -761,26 +761,55 @@ pub fn find(
             boilerplate::find(signed, kept, &words, space, progress)
         })?;
     know.masked_units = masked_units;
-    let index = timings.sized(progress, "passages: index", 2 * n, || {
-        let issues = index::issues(signed.len(), &dups.pairs);
-        index::build(signed, kept, &issues, &words, &know, space, progress)
-    })?;
-    know.stock = index.stock;
-    know.template = index.template;
-    // With only exact matches wanted, sentences are never compared as sets.
-    let bag = if params.loosest == Match::Exact {
-        bags::BagIndex {
-            stock_units: Bits::new(words.units()),
-            ..bags::BagIndex::default()
-        }
-    } else {
+    // The fingerprints and the sentence keys come from one reading and
+    // derivation of the documents (two passes: mark repeated keys, sort
+    // them); with only exact matches wanted, sentences are never compared
+    // as sets and only fingerprints are sorted.
+    let sets = params.loosest != Match::Exact;
+    if sets {
         let content = timings.stage(progress, "passages: content words", || {
             ContentWords::build(&words, normalize)
         })?;
         know.content = Some(content);
-        timings.sized(progress, "passages: sentence index", 2 * n, || {
-            bags::build(signed, kept, &words, &know, space, progress)
-        })?
+    }
+    let (fingerprints, sentence_keys) = timings.sized(progress, "passages: keys", 2 * n, || {
+        if sets {
+            let (f, k) = repeats::sort_repeated_two(
+                &know,
+                &words,
+                Level::Content,
+                space,
+                progress,
+                index::kind(&words),
+                bags::kind(&words),
+            )?;
+            Ok::<_, Error>((f, Some(k)))
+        } else {
+            let f = repeats::sort_repeated(
+                &know,
+                &words,
+                Level::Masked,
+                space,
+                progress,
+                index::kind(&words),
+            )?;
+            Ok((f, None))
+        }
+    })?;
+    let index = timings.stage(progress, "passages: index", || {
+        let issues = index::issues(signed.len(), &dups.pairs);
+        index::build(signed, kept, &issues, fingerprints, space)
+    })?;
+    know.stock = index.stock;
+    know.template = index.template;
+    let bag = match sentence_keys {
+        None => bags::BagIndex {
+            stock_units: Bits::new(words.units()),
+            ..bags::BagIndex::default()
+        },
+        Some(keys) => timings.stage(progress, "passages: sentence index", || {
+            bags::build(signed, kept, &words, keys, space)
+        })?,
     };
     let function_words = know.content.as_ref().map_or(0, |c| c.function_words());
     let bags::BagIndex {

@@ -78,54 +78,110 @@ impl Repeats {
     }
 }
 
-/// The entries `entries_of` gives for every document of `words` (derived
-/// up to `level`), sorted within `space`, but for those whose `key`
-/// occurs once (two passes over the documents; about `expected` keys
-/// size the bit sets, within the two sorts' share of `space`). Returns the
-/// number of entries made, those set aside included, and the sorted ones.
-/// `progress` advances by one a document in each pass.
-#[allow(clippy::too_many_arguments)]
-pub fn sort_repeated<T: Record>(
+/// The keys of one kind a pass over the documents collects: about how many
+/// (`expected`, to size the bit sets), the entries of a document, and the key
+/// of an entry.
+pub struct Kind<E, K> {
+    /// About how many keys the corpus has.
+    pub expected: u64,
+    /// The entries of a document.
+    pub entries: E,
+    /// The key of an entry.
+    pub key: K,
+}
+
+/// Two passes over the documents of `words`, derived up to `level`, that
+/// sort the entries of each of two kinds whose key occurs more than once
+/// (and a few single ones, see the module docs): the first marks keys seen
+/// twice, the second sorts those within `space`'s sorts. Both kinds share
+/// each pass's reading and derivation of the documents. Returns, per kind,
+/// the number of entries made (all, repeated or not) and the sorted ones.
+/// `progress` advances by one a document in each pass. Memory: two bit sets
+/// of at most `2 × space.sort` bytes in all a kind, then one sort a kind.
+#[allow(clippy::type_complexity)]
+pub fn sort_repeated_two<T, U, ET, KT, EU, KU>(
     know: &Knowledge,
     words: &TokenStore,
     level: Level,
     space: &Space,
     progress: &dyn Progress,
-    expected: u64,
-    entries_of: impl Fn(&Doc) -> Vec<T> + Sync + Send,
-    key: impl Fn(&T) -> u64 + Sync + Send,
-) -> Result<(u64, Sorted<T>)> {
-    let mut repeats = Repeats::new(expected, 2 * space.sort);
-    let mut made = 0u64;
+    t: Kind<ET, KT>,
+    u: Kind<EU, KU>,
+) -> Result<((u64, Sorted<T>), (u64, Sorted<U>))>
+where
+    T: Record,
+    U: Record,
+    ET: Fn(&Doc) -> Vec<T> + Sync + Send,
+    KT: Fn(&T) -> u64 + Sync + Send,
+    EU: Fn(&Doc) -> Vec<U> + Sync + Send,
+    KU: Fn(&U) -> u64 + Sync + Send,
+{
+    let mut rt = Repeats::new(t.expected, 2 * space.sort);
+    let mut ru = Repeats::new(u.expected, 2 * space.sort);
+    let (mut made_t, mut made_u) = (0u64, 0u64);
     know.map_docs(
         words,
         level,
         progress,
         |d| {
-            let e = entries_of(d);
-            e.iter().for_each(|x| repeats.add(key(x)));
-            e.len() as u64
+            let (et, eu) = ((t.entries)(d), (u.entries)(d));
+            et.iter().for_each(|x| rt.add((t.key)(x)));
+            eu.iter().for_each(|x| ru.add((u.key)(x)));
+            (et.len() as u64, eu.len() as u64)
         },
-        |n| {
-            made += n;
+        |(nt, nu)| {
+            made_t += nt;
+            made_u += nu;
             Ok(())
         },
     )?;
-    repeats.seal();
-    let mut sorter = space.sorter();
+    rt.seal();
+    ru.seal();
+    let (mut st, mut su) = (space.sorter(), space.sorter());
+    // At most `made` records pass (about one in four: reserved pages that are
+    // never touched cost no memory).
+    st.reserve(made_t);
+    su.reserve(made_u);
     know.map_docs(
         words,
         level,
         progress,
         |d| {
-            let mut e = entries_of(d);
-            e.retain(|x| repeats.repeated(key(x)));
-            e
+            let (mut et, mut eu) = ((t.entries)(d), (u.entries)(d));
+            et.retain(|x| rt.repeated((t.key)(x)));
+            eu.retain(|x| ru.repeated((u.key)(x)));
+            (et, eu)
         },
-        |e| sorter.extend(e),
+        |(et, eu)| {
+            st.extend(et)?;
+            su.extend(eu)
+        },
     )?;
-    drop(repeats);
-    Ok((made, space.finish(sorter)?))
+    drop((rt, ru));
+    Ok(((made_t, space.finish(st)?), (made_u, space.finish(su)?)))
+}
+
+/// [`sort_repeated_two`] for one kind of key.
+pub fn sort_repeated<T, E, K>(
+    know: &Knowledge,
+    words: &TokenStore,
+    level: Level,
+    space: &Space,
+    progress: &dyn Progress,
+    kind: Kind<E, K>,
+) -> Result<(u64, Sorted<T>)>
+where
+    T: Record,
+    E: Fn(&Doc) -> Vec<T> + Sync + Send,
+    K: Fn(&T) -> u64 + Sync + Send,
+{
+    let none = Kind {
+        expected: 0,
+        entries: |_: &Doc| Vec::<u32>::new(),
+        key: |&x: &u32| u64::from(x),
+    };
+    let (found, _) = sort_repeated_two(know, words, level, space, progress, kind, none)?;
+    Ok(found)
 }
 
 #[cfg(test)]
