@@ -10,9 +10,9 @@
 //! | find inputs | [`input`] | paths, `-` | [`input::Inputs`]: sources, read in blocks of records |
 //! | read and sign | [`pipeline`] (`read`, `sign`) with [`normalize`], [`shingle`], [`minhash`] | records | [`pipeline::Corpus`]: one [`document::DocTable`] row per record, one signature per ok record, no text (for analyze, each ok record's words: [`passages::TokenStore`]) |
 //! | candidates, verification, clusters | [`pipeline`] (`candidates`) with [`lsh`], [`cluster`] | signatures | [`cluster::Duplicates`]: verified pairs, clusters |
-//! | shared passages | [`passages`], sorting through [`spill`] | [`signed::SignedDocs`], the words kept by the read, clusters | [`passages::Passages`]: word ranges and byte spans, boilerplate |
+//! | shared passages | [`passages`], sorting through [`spill`], word records in a [`blob`] | [`signed::SignedDocs`], the words kept by the read, clusters | [`passages::Passages`]: word ranges and byte spans, boilerplate |
 //! | stories | [`story`] | pairs, passages | [`story::Stories`] |
-//! | texts of what is shown | [`passages::snippets`] | passages, the texts again ([`signed::Texts`]) | [`passages::snippets::Snippets`] |
+//! | texts of what is shown | [`passages::snippets`] | passages, the texts again ([`signed::Texts`]) | [`passages::snippets::Snippets`]: span texts in a [`blob`] |
 //! | outputs | [`report`] | all of the above, [`run::Summary`] | JSONL, CSV, `report.html`, `summary.json` |
 //!
 //! Records are numbered twice: every input record by a [`document::DocId`],
