@@ -142,7 +142,7 @@ fn doc_entries(words: &TokenStore, d: &Doc) -> Vec<Entry> {
 
 /// What the sentence index sorts ([`sort_repeated`](super::repeats::sort_repeated)):
 /// the keys of every sentence's content words (boilerplate excluded), as
-/// [`Entry`]s keyed by key; at most 8 a sentence. Keys found once pair no
+/// entries keyed by key; at most 8 a sentence. Keys found once pair no
 /// sentences and are never stock: only the others (and a few single ones
 /// sharing their bits) are sorted.
 pub fn kind(

@@ -170,7 +170,7 @@ pub fn outlet_key(signed: &SignedDocs<'_>, row: Row) -> u64 {
 }
 
 /// What the index sorts ([`sort_repeated`](super::repeats::sort_repeated)):
-/// a document's winnowed fingerprints outside boilerplate, as [`Entry`]s,
+/// a document's winnowed fingerprints outside boilerplate, as entries,
 /// keyed by hash; about `words / 2` of them. Fingerprints found once pair
 /// no documents and are never stock: only the others (and a few single
 /// ones sharing their bits) are sorted; about 0.4 fingerprints a word.
