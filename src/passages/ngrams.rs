@@ -70,19 +70,24 @@ pub fn winnow(grams: &[Option<u64>]) -> Vec<(u64, u32)> {
             j += 1;
         }
         let seg = &grams[i..j];
+        let v = |t: usize| seg[t].unwrap_or(0); // every n-gram of `seg` is valid
         let w = WINDOW.min(seg.len());
-        let mut last = usize::MAX;
-        for s in 0..=seg.len() - w {
-            let mut best = s;
-            for t in s..s + w {
-                // Rightmost minimum, as in the winnowing paper.
-                if seg[t] <= seg[best] {
-                    best = t;
-                }
+        // The rightmost minimum of the window `s..s + w`, kept as the window
+        // slides: it stays the rightmost minimum until it leaves the window
+        // or a new n-gram is no greater; only then is the window scanned.
+        let rightmost_min = |s: usize| (s..s + w).fold(s, |b, t| if v(t) <= v(b) { t } else { b });
+        let mut best = rightmost_min(0);
+        out.push((v(best), (i + best) as u32));
+        for s in 1..=seg.len() - w {
+            let last = best;
+            let new = s + w - 1;
+            if best < s {
+                best = rightmost_min(s);
+            } else if v(new) <= v(best) {
+                best = new;
             }
             if best != last {
-                out.push((seg[best].unwrap_or(0), (i + best) as u32));
-                last = best;
+                out.push((v(best), (i + best) as u32));
             }
         }
         i = j;
@@ -93,6 +98,54 @@ pub fn winnow(grams: &[Option<u64>]) -> Vec<(u64, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Winnowing as the paper states it: every window scanned.
+    fn winnow_naive(grams: &[Option<u64>]) -> Vec<(u64, u32)> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < grams.len() {
+            if grams[i].is_none() {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < grams.len() && grams[j].is_some() {
+                j += 1;
+            }
+            let seg = &grams[i..j];
+            let w = WINDOW.min(seg.len());
+            let mut last = usize::MAX;
+            for s in 0..=seg.len() - w {
+                let mut best = s;
+                for t in s..s + w {
+                    if seg[t] <= seg[best] {
+                        best = t;
+                    }
+                }
+                if best != last {
+                    out.push((seg[best].unwrap_or(0), (i + best) as u32));
+                    last = best;
+                }
+            }
+            i = j;
+        }
+        out
+    }
+
+    #[test]
+    fn sliding_winnowing_is_the_naive_one() {
+        let mut state = 11u64;
+        for len in 0..200usize {
+            // Few distinct values (ties everywhere) and some gaps.
+            let grams: Vec<Option<u64>> = (0..len)
+                .map(|_| {
+                    state = crate::minhash::mix64(state);
+                    (state % 7 != 0).then_some(state % 5)
+                })
+                .collect();
+            assert_eq!(winnow(&grams), winnow_naive(&grams), "{grams:?}");
+        }
+    }
 
     #[test]
     fn any_eight_word_match_shares_a_fingerprint() {
