@@ -140,7 +140,7 @@ mod tests {
             let grams: Vec<Option<u64>> = (0..len)
                 .map(|_| {
                     state = crate::minhash::mix64(state);
-                    (state % 7 != 0).then_some(state % 5)
+                    (!state.is_multiple_of(7)).then_some(state % 5)
                 })
                 .collect();
             assert_eq!(winnow(&grams), winnow_naive(&grams), "{grams:?}");
