@@ -4,8 +4,9 @@
 //! about 7 bytes a word, no text). Their text, and the sentences around them, come
 //! from one more read of the documents ([`Snippets::collect`]), in row
 //! order: each span's text goes to a [`Blob`] (in memory within its budget,
-//! past it in a temporary file), and what stays in memory is 16 bytes a
-//! passage and 8 a boilerplate entry and a title, plus the whole texts of
+//! past it in a temporary file), and what stays in memory is 24 bytes a
+//! passage (where its two records are, their characters) and 8 a
+//! boilerplate entry and a title, plus the whole texts of
 //! the documents the HTML report embeds (at most `--report-max-docs`).
 //! Memory grows with the number of passages, never with their text.
 
