@@ -58,18 +58,7 @@ pub fn fingerprints(hashes: &[u32], masked: &[bool]) -> Vec<(u64, u32)> {
 /// ([`ngrams`]).
 pub fn winnow(grams: &[Option<u64>]) -> Vec<(u64, u32)> {
     let mut out: Vec<(u64, u32)> = Vec::new();
-    let mut i = 0;
-    while i < grams.len() {
-        if grams[i].is_none() {
-            i += 1;
-            continue;
-        }
-        // A maximal segment of valid n-grams.
-        let mut j = i;
-        while j < grams.len() && grams[j].is_some() {
-            j += 1;
-        }
-        let seg = &grams[i..j];
+    for (i, seg) in segments(grams) {
         let v = |t: usize| seg[t].unwrap_or(0); // every n-gram of `seg` is valid
         let w = WINDOW.min(seg.len());
         // The rightmost minimum of the window `s..s + w`, kept as the window
@@ -90,9 +79,24 @@ pub fn winnow(grams: &[Option<u64>]) -> Vec<(u64, u32)> {
                 out.push((v(best), (i + best) as u32));
             }
         }
-        i = j;
     }
     out
+}
+
+/// The maximal runs of valid n-grams of `grams`, with the position of
+/// their first.
+fn segments(grams: &[Option<u64>]) -> impl Iterator<Item = (usize, &[Option<u64>])> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < grams.len() && grams[i].is_none() {
+            i += 1;
+        }
+        let start = i;
+        while i < grams.len() && grams[i].is_some() {
+            i += 1;
+        }
+        (i > start).then(|| (start, &grams[start..i]))
+    })
 }
 
 #[cfg(test)]
@@ -102,17 +106,7 @@ mod tests {
     /// Winnowing as the paper states it: every window scanned.
     fn winnow_naive(grams: &[Option<u64>]) -> Vec<(u64, u32)> {
         let mut out = Vec::new();
-        let mut i = 0;
-        while i < grams.len() {
-            if grams[i].is_none() {
-                i += 1;
-                continue;
-            }
-            let mut j = i;
-            while j < grams.len() && grams[j].is_some() {
-                j += 1;
-            }
-            let seg = &grams[i..j];
+        for (i, seg) in segments(grams) {
             let w = WINDOW.min(seg.len());
             let mut last = usize::MAX;
             for s in 0..=seg.len() - w {
@@ -127,7 +121,6 @@ mod tests {
                     last = best;
                 }
             }
-            i = j;
         }
         out
     }
