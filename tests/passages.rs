@@ -361,15 +361,21 @@ fn a_passage_stage_that_spills_to_disk_writes_the_same_files() {
         "{small}"
     );
     // Every file but summary.json (which has the timings).
+    assert_same_outputs(&d, "small", "large", &[]);
+}
+
+/// Asserts that the analyze output folders `x` and `y` of `d` hold the same
+/// bytes in every output file but `summary.json` (timings) and `except`.
+fn assert_same_outputs(d: &Dir, x: &str, y: &str, except: &[&str]) {
     for f in neardup::analyze::OUTPUT_FILES
         .iter()
-        .filter(|f| **f != "summary.json")
+        .filter(|f| **f != "summary.json" && !except.contains(*f))
     {
-        let (x, y) = (
-            std::fs::read(d.join("small").join(f)).unwrap(),
-            std::fs::read(d.join("large").join(f)).unwrap(),
+        let (a, b) = (
+            std::fs::read(d.join(x).join(f)).unwrap(),
+            std::fs::read(d.join(y).join(f)).unwrap(),
         );
-        assert!(x == y, "{f} differs when the passage stage spills");
+        assert!(a == b, "{f} differs between {x} and {y}");
     }
 }
 
@@ -410,16 +416,7 @@ fn no_passage_text_leaves_out_only_the_passages_text() {
         }
     }
     assert_eq!(full, bare);
-    for f in neardup::analyze::OUTPUT_FILES
-        .iter()
-        .filter(|f| !["summary.json", "shared.jsonl"].contains(*f))
-    {
-        let (x, y) = (
-            std::fs::read(d.join("full").join(f)).unwrap(),
-            std::fs::read(d.join("bare").join(f)).unwrap(),
-        );
-        assert!(x == y, "{f} differs without passage texts");
-    }
+    assert_same_outputs(&d, "full", "bare", &["shared.jsonl"]);
 }
 
 /// The passage stage's findings on `dir/corpus.jsonl` within `space`, with
