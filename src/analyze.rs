@@ -146,7 +146,7 @@ fn find_all(
     let mut dups = find_duplicates(corpus, config, progress, timings)?;
     let budget = config.budget();
     let space = passages::Space::within(&budget);
-    let passages = passages::find(
+    let mut passages = passages::find(
         &signed,
         words,
         &dups,
@@ -172,7 +172,6 @@ fn find_all(
             &config.stories,
         )
     });
-    let mut passages = passages;
     let embed = embedded_rows(&dups, &stories, config.report_max_docs);
     let snippets = timings.stage(progress, "passages: text", || {
         let budget = config.budget();

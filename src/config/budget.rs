@@ -12,7 +12,7 @@
 //! | 1/8 | finer signatures made in the first read | dropped; refinement reads its documents again |
 //! | 1/8 | band entries of one LSH batch | fewer bands per batch |
 //! | 1/4 | finer signatures remade by refinement's second read | fewer slots, or the coarse estimate |
-//! | 1/4 | word records of the passage stage (analyze) | a temporary file, read back by position |
+//! | 1/4 | word records of the passage stage (analyze); later, while writing, the texts of passages | a temporary file, read back by position |
 //! | 1/8 | records of one sort of the passage stage | sorted runs on disk, merged |
 //! | 1/4 | documents of one batch of candidate pairs of the passage stage, after the sorts | more batches, each document read again |
 //!
@@ -67,7 +67,8 @@ impl MemoryBudget {
     }
 
     /// Word records of the passage stage kept in memory (past it, in a
-    /// temporary file).
+    /// temporary file); once they are dropped, the same share holds the
+    /// texts of passages while the outputs are written.
     pub fn passage_words(&self) -> u64 {
         self.limit / 4
     }
