@@ -84,6 +84,16 @@ impl Pair {
     }
 }
 
+/// Whether `member` (of `member_size` shingles) may be a duplicate of
+/// `kept` in pair `p` accepted on containment: at least `threshold` of its
+/// shingles are in `kept` (as for every Jaccard pair), so a document that
+/// holds a copy and much text of its own is never dropped as the copy's
+/// duplicate.
+pub fn may_hold_copy(p: &Pair, kept_size: u32, member_size: u32, threshold: f64) -> bool {
+    member_size <= kept_size
+        || f64::from(p.containment) * f64::from(kept_size) / f64::from(member_size) >= threshold
+}
+
 /// When a candidate pair is a near-duplicate: its estimated Jaccard reaches
 /// `threshold`, or (when `containment` is not 0) the smaller document's
 /// estimated containment in the larger reaches `containment`.
@@ -104,6 +114,20 @@ pub struct Rule {
 /// pair within this of the threshold is decided on it.
 pub const CONTAINMENT_DOUBT: f64 = 0.2;
 
+/// What a [`Rule`] says of a pair from its estimates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judgement {
+    /// A near-duplicate (`contained`: on containment only).
+    Accept {
+        /// Accepted on containment, its Jaccard below the threshold.
+        contained: bool,
+    },
+    /// Too close to a threshold to call on a coarse estimate.
+    Doubt,
+    /// Not a near-duplicate.
+    Reject,
+}
+
 /// What verification makes of a candidate.
 enum Verdict {
     Accept(Pair),
@@ -121,7 +145,28 @@ impl Rule {
         }
     }
 
-    /// Decides a pair on the estimate `j` (coarse when `margin` is not 0).
+    /// Decides a pair on its Jaccard estimate `j` (coarse when `margin` is
+    /// not 0) and the containment `c` estimated from it.
+    pub fn judge_estimates(&self, j: f64, c: f64) -> Judgement {
+        let (t, m, ct) = (self.threshold, self.margin, self.containment);
+        if j >= t + m {
+            Judgement::Accept { contained: false }
+        } else if m > 0.0 {
+            // Coarse: near either threshold, the finer signature decides.
+            let near_containment = ct > 0.0 && c >= ct - CONTAINMENT_DOUBT;
+            if j >= t - m || near_containment {
+                Judgement::Doubt
+            } else {
+                Judgement::Reject
+            }
+        } else if ct > 0.0 && c >= ct {
+            Judgement::Accept { contained: true }
+        } else {
+            Judgement::Reject
+        }
+    }
+
+    /// Decides a pair of rows on the estimate `j` (coarse when `margin` is not 0).
     fn judge(&self, sigs: &Signatures, a: Row, b: Row, j: f64) -> Verdict {
         let c = sigs.containment(a, b, j);
         let pair = |contained| Pair {
@@ -131,21 +176,10 @@ impl Rule {
             containment: c as f32,
             contained,
         };
-        let (t, m, ct) = (self.threshold, self.margin, self.containment);
-        if j >= t + m {
-            Verdict::Accept(pair(false))
-        } else if m > 0.0 {
-            // Coarse: near either threshold, the finer signature decides.
-            let near_containment = ct > 0.0 && c >= ct - CONTAINMENT_DOUBT;
-            if j >= t - m || near_containment {
-                Verdict::Doubt(pair(false))
-            } else {
-                Verdict::Reject
-            }
-        } else if ct > 0.0 && c >= ct {
-            Verdict::Accept(pair(true))
-        } else {
-            Verdict::Reject
+        match self.judge_estimates(j, c) {
+            Judgement::Accept { contained } => Verdict::Accept(pair(contained)),
+            Judgement::Doubt => Verdict::Doubt(pair(false)),
+            Judgement::Reject => Verdict::Reject,
         }
     }
 

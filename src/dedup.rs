@@ -82,7 +82,7 @@ pub struct DedupOutputs<'a> {
 }
 
 /// Where the kept records go.
-enum KeptOut {
+pub(crate) enum KeptOut {
     File(AtomicFile),
     Stdout(BufWriter<io::StdoutLock<'static>>),
 }
@@ -121,7 +121,9 @@ pub fn dedup(
     let dups = find_duplicates(&corpus, config, progress, &mut timings)?;
 
     let start = Instant::now();
-    let stdout_closed = write_kept(&corpus, &dups, &mut kept_out, progress)?;
+    let signed = corpus.signed();
+    let keep = |d: DocId| dups.kept_of(&signed, d) == Some(d);
+    let stdout_closed = write_kept(&corpus, &keep, &mut kept_out, progress)?;
     if let Some(f) = &mut duplicates {
         write_duplicates(&corpus, &dups, f)?;
     }
@@ -154,11 +156,12 @@ fn kept_count(corpus: &Corpus, dups: &Duplicates) -> u64 {
         .count() as u64
 }
 
-/// Second pass: copies kept records to `kept_out`. Returns whether standard
-/// output was closed by its reader (the copying then stops early).
-fn write_kept(
+/// Second pass: copies the ok records that `keep` accepts to `kept_out`.
+/// Returns whether standard output was closed by its reader (the copying
+/// then stops early).
+pub(crate) fn write_kept(
     corpus: &Corpus,
-    dups: &Duplicates,
+    keep: &dyn Fn(DocId) -> bool,
     kept_out: &mut KeptOut,
     progress: &dyn Progress,
 ) -> Result<bool> {
@@ -173,7 +176,7 @@ fn write_kept(
     progress.begin("write kept", Some(corpus.docs.len() as u64), Unit::Items);
     let mut failed: Option<io::Error> = None;
     let scanned = corpus.rescan_blocks(|block, first| {
-        if let Err(e) = copy_kept(corpus, dups, block, first, out) {
+        if let Err(e) = copy_kept(corpus, keep, block, first, out) {
             failed = Some(e);
             return Err(Error::other("write failed")); // replaced below
         }
@@ -195,20 +198,19 @@ fn write_kept(
     }
 }
 
-/// Copies the kept records of `block` (whose first record is `first`) to
-/// `out`.
+/// Copies the ok records of `block` (whose first record is `first`) that
+/// `keep` accepts to `out`.
 fn copy_kept(
     corpus: &Corpus,
-    dups: &Duplicates,
+    keep: &dyn Fn(DocId) -> bool,
     block: &Block,
     first: DocId,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let docs = &corpus.docs;
-    let signed = corpus.signed();
     for (i, item) in block.items.iter().enumerate() {
         let d = DocId(first.0 + i as u32);
-        if docs.status(d) != Status::Ok || dups.kept_of(&signed, d) != Some(d) {
+        if docs.status(d) != Status::Ok || !keep(d) {
             continue;
         }
         if item.kind == ItemKind::Line {

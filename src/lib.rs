@@ -109,6 +109,7 @@ pub mod dedup;
 pub mod document;
 pub mod error;
 pub mod eval;
+pub mod index;
 pub mod input;
 pub mod lsh;
 pub mod minhash;

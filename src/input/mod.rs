@@ -26,7 +26,7 @@ pub mod source;
 pub mod spool;
 
 pub use aliases::OutletAliases;
-pub use record::{FieldNames, Fields, parse_date, parse_json_line, url_host};
+pub use record::{FieldNames, Fields, parse_date, parse_json_line, timestamp, url_host, ymd};
 pub use scan::{Block, Item, ItemKind, ScanOptions, Scanner};
 pub use source::{Compression, Format, Inputs, OutletFrom, Source, escape_path, resolve};
 pub use spool::SpoolMode;

@@ -376,6 +376,33 @@ fn meta(field: &'static str) -> MetaSeed {
     }
 }
 
+/// The UTC date of Unix time `t`, as `YYYY-MM-DD`.
+pub fn ymd(t: i64) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = t.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Unix time `t` as an RFC 3339 UTC timestamp, `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn timestamp(t: i64) -> String {
+    let s = t.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        ymd(t),
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
 /// Parses a date into seconds since 1970-01-01 UTC.
 ///
 /// Accepts `YYYY-MM-DD`, `YYYY/MM/DD`, optionally followed by `T` or a space

@@ -17,16 +17,14 @@ use rayon::prelude::*;
 
 use super::corpus::Corpus;
 use crate::cluster::{
-    Clusters, Duplicates, Keep, Pair, Rule, find_pair, verify, verify_with_margin,
+    Clusters, Duplicates, Keep, Pair, Rule, find_pair, may_hold_copy, verify, verify_with_margin,
 };
 use crate::config::Config;
 use crate::document::Row;
 use crate::error::{Error, Result};
 use crate::lsh::{candidate_pairs, candidate_pairs_spilled};
-use crate::minhash::{MinHasher, Scratch, estimate_fine};
-use crate::normalize::Normalizer;
+use crate::minhash::estimate_fine;
 use crate::progress::{Progress, Unit};
-use crate::signed::Texts;
 use crate::timings::Timings;
 
 /// Bands, verifies and clusters the signatures of `corpus`.
@@ -156,16 +154,6 @@ pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
     }
 }
 
-/// Whether `member` (of `member_size` shingles) may be a duplicate of
-/// `kept` in pair `p` accepted on containment: at least `threshold` of its
-/// shingles are in `kept` (as for every Jaccard pair), so a document that
-/// holds a copy and much text of its own is never dropped as the copy's
-/// duplicate.
-fn may_hold_copy(p: &Pair, kept_size: u32, member_size: u32, threshold: f64) -> bool {
-    member_size <= kept_size
-        || f64::from(p.containment) * f64::from(kept_size) / f64::from(member_size) >= threshold
-}
-
 /// Decides `doubtful` pairs on the finer signatures of their documents and
 /// returns those at or above the threshold; `None` when there is no room for
 /// finer signatures (the pairs are then decided on the coarse estimate).
@@ -202,34 +190,8 @@ fn refine(
     if width < 2 * k {
         return Ok(None);
     }
-    let hasher = MinHasher::new(config.signature_params())?;
-    let normalizer = Normalizer::new(config.normalize);
-    let mut fine = vec![0u8; rows.len() * width];
     progress.begin("refine", Some(rows.len() as u64), Unit::Items);
-    corpus.map_texts(
-        |r| rows.binary_search(&r).is_ok(),
-        || {
-            (
-                String::new(),
-                Scratch::default(),
-                vec![0u16; k],
-                vec![0u8; width],
-            )
-        },
-        |(norm, scratch, coarse, sig), _, text, _| {
-            normalizer.normalize_into(text, norm);
-            sig.fill(0);
-            hasher.sign_normalized_fine(norm, scratch, coarse, sig);
-            sig.clone()
-        },
-        |r, sig| {
-            if let Ok(i) = rows.binary_search(&r) {
-                fine[i * width..(i + 1) * width].copy_from_slice(&sig);
-            }
-            progress.advance(1);
-            Ok(())
-        },
-    )?;
+    let fine = corpus.sign_fine_again(config, &rows, width, progress)?;
     progress.end();
     Ok(Some(decide(doubtful, corpus, rule, &fine, width, |r| {
         rows.binary_search(&r).unwrap_or(0)

@@ -12,7 +12,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::document::{DocId, DocTable, Row, Status};
+use crate::minhash::{MinHasher, Scratch};
+use crate::normalize::Normalizer;
+use crate::progress::Progress;
 use crate::error::{Error, Result};
 use crate::input::{
     Block, FieldNames, ItemKind, ScanOptions, Scanner, Source, SpoolMode, parse_json_line,
@@ -155,6 +159,57 @@ impl Corpus {
     /// The signed documents, as the stages after signing see them.
     pub fn signed(&self) -> SignedDocs<'_> {
         SignedDocs::new(&self.docs, &self.row_docs, &self.sigs)
+    }
+}
+
+impl Corpus {
+    /// The finer signatures of the first read, when it kept them
+    /// ([`Config::fine_width`](crate::config::Config::fine_width) bytes per
+    /// signature [`Row`]).
+    pub fn fine(&self) -> Option<&[u8]> {
+        self.fine.as_deref()
+    }
+
+    /// Finer signatures of `width` slots (a multiple of `num_perm`, at most
+    /// the configured width) for the sorted `rows`, made again from their
+    /// texts: `width` bytes per row, in the order of `rows`. Advances
+    /// `progress` by one per row.
+    pub fn sign_fine_again(
+        &self,
+        config: &Config,
+        rows: &[Row],
+        width: usize,
+        progress: &dyn Progress,
+    ) -> Result<Vec<u8>> {
+        let k = config.num_perm;
+        let hasher = MinHasher::new(config.signature_params())?;
+        let normalizer = Normalizer::new(config.normalize);
+        let mut fine = vec![0u8; rows.len() * width];
+        self.map_texts(
+            |r| rows.binary_search(&r).is_ok(),
+            || {
+                (
+                    String::new(),
+                    Scratch::default(),
+                    vec![0u16; k],
+                    vec![0u8; width],
+                )
+            },
+            |(norm, scratch, coarse, sig), _, text, _| {
+                normalizer.normalize_into(text, norm);
+                sig.fill(0);
+                hasher.sign_normalized_fine(norm, scratch, coarse, sig);
+                sig.clone()
+            },
+            |r, sig| {
+                if let Ok(i) = rows.binary_search(&r) {
+                    fine[i * width..(i + 1) * width].copy_from_slice(&sig);
+                }
+                progress.advance(1);
+                Ok(())
+            },
+        )?;
+        Ok(fine)
     }
 }
 

@@ -266,20 +266,6 @@ fn parameters(p: &Parameters) -> Map<String, Value> {
 }
 
 /// `YYYY-MM-DD` of a Unix time.
-fn ymd(t: i64) -> String {
-    // Howard Hinnant's civil_from_days.
-    let z = t.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 /// UTF-16 offset of byte `at` of `text`.
 fn utf16_at(text: &str, at: usize) -> usize {
     text.get(..at.min(text.len()))
@@ -449,7 +435,7 @@ fn listed_docs<'a>(signed: &SignedDocs<'a>, found: &Found<'a>) -> Result<Listed<
             Ok(Doc {
                 id: docs.id(d),
                 outlet: docs.outlet_index(d).map(|o| o as usize),
-                date: docs.date(d).map(ymd),
+                date: docs.date(d).map(crate::input::ymd),
                 title: snippets.title(r)?,
                 text: snippets.texts.get(&r).map(String::as_str),
                 story: story_of[r.index()],
@@ -535,8 +521,11 @@ mod tests {
 
     #[test]
     fn dates_and_utf16() {
+        use crate::input::{timestamp, ymd};
         assert_eq!(ymd(0), "1970-01-01");
         assert_eq!(ymd(1_437_436_800), "2015-07-21");
+        assert_eq!(timestamp(1_437_436_800 + 3723), "2015-07-21T01:02:03Z");
+        assert_eq!(timestamp(-1), "1969-12-31T23:59:59Z");
         assert_eq!(utf16_at("aé日😀b", 1), 1);
         assert_eq!(utf16_at("aé日😀b", 3), 2);
         assert_eq!(utf16_at("aé日😀b", 10), 5);

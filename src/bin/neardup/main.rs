@@ -3,6 +3,7 @@
 
 mod args;
 mod bars;
+mod index;
 
 /// mimalloc: the passage stage of a large corpus makes and frees millions
 /// of vectors a batch from two threads, where glibc's allocator spent a
@@ -13,7 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use args::{AnalyzeArgs, Cli, Command, CommonArgs, DedupArgs, EvalArgs, with_flags};
 use bars::Bars;
@@ -47,23 +48,31 @@ impl Exit {
 }
 
 fn main() -> ExitCode {
-    let exit = match run(Cli::parse()) {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // The index subcommand's own matches, to tell given flags from defaults.
+    let index_matches = matches
+        .subcommand_matches("index")
+        .and_then(|m| m.subcommand())
+        .map(|(_, m)| m.clone());
+    let exit = match run(cli, index_matches.as_ref()) {
         Ok(()) => Exit::Success,
         Err(e) => Exit::of(&e),
     };
     ExitCode::from(exit as u8)
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+fn run(cli: Cli, index_matches: Option<&clap::ArgMatches>) -> Result<(), Error> {
     match cli.command {
         Command::Analyze(a) => analyze(&a),
         Command::Dedup(d) => dedup_command(&d),
         Command::Eval(e) => eval(&e),
+        Command::Index(i) => index::run(&i.command, index_matches),
     }
 }
 
 /// Sets up the thread pool and finds the inputs (no input is read yet).
-fn prepare(common: &CommonArgs) -> Result<Inputs, Error> {
+pub(crate) fn prepare(common: &CommonArgs) -> Result<Inputs, Error> {
     if let Some(n) = common.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.get())
@@ -149,7 +158,7 @@ fn eval(e: &EvalArgs) -> Result<(), Error> {
 }
 
 /// `--profile`: wall time per stage, its share, and the input throughput.
-fn print_profile(stages: &[(String, f64)], input_bytes: u64, records: u64) {
+pub(crate) fn print_profile(stages: &[(String, f64)], input_bytes: u64, records: u64) {
     let total: f64 = stages.iter().map(|(_, t)| t).sum();
     eprintln!("{:<24} {:>9} {:>6}", "stage", "seconds", "share");
     for (stage, t) in stages {

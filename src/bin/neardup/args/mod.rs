@@ -54,6 +54,144 @@ Examples:
   neardup eval --truth truth.jsonl dropped.jsonl     # --duplicates file of dedup
   neardup eval --truth truth.jsonl out --json")]
     Eval(EvalArgs),
+    /// A persistent feed index: each batch against everything added before.
+    #[command(after_help = "\
+Examples:
+  neardup index add --db feed.idx today.jsonl > decisions.jsonl
+  neardup index add --db feed.idx today.jsonl --keep-new-only -o new.jsonl --decisions d.jsonl
+  neardup index query --db feed.idx candidates.jsonl
+  neardup index stats --db feed.idx
+  neardup index expire --db feed.idx --older-than 30
+  neardup index compact --db feed.idx
+  neardup index check --db feed.idx")]
+    Index(IndexArgs),
+}
+
+/// `neardup index`.
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// What to do with the index.
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+/// The index subcommands.
+#[derive(Subcommand, Debug)]
+pub enum IndexCommand {
+    /// Decide each input document against the index (new or duplicate), write a JSON line per
+    /// record, and add the documents (the index is created with the given parameters if missing).
+    #[command(after_help = "\
+Examples:
+  neardup index add --db feed.idx today.jsonl > decisions.jsonl
+  neardup index add --db feed.idx today.jsonl.gz --keep-new-only -o new.jsonl --decisions d.jsonl
+  neardup index add --db feed.idx --threshold 0.8 first-day.jsonl   # a new index's parameters")]
+    Add(IndexAddArgs),
+    /// Decide without adding: the same decisions as `add --dry-run`; runs beside a writer.
+    #[command(after_help = "\
+Examples:
+  neardup index query --db feed.idx candidates.jsonl")]
+    Query(IndexAddArgs),
+    /// Documents, size on disk, parameters, date range.
+    Stats(DbArgs),
+    /// Remove documents older than a number of days (by date, else by when they were added).
+    Expire(ExpireArgs),
+    /// Rewrite the index without the free pages left by `expire` (needs the index to itself).
+    Compact(DbArgs),
+    /// Read everything and check that documents, band keys and times agree.
+    Check(DbArgs),
+}
+
+/// `--db`.
+#[derive(Args, Debug)]
+pub struct DbArgs {
+    /// The index folder.
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+}
+
+/// `neardup index expire`.
+#[derive(Args, Debug)]
+pub struct ExpireArgs {
+    /// The index folder.
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+
+    /// Remove the documents whose date (else the time they were added) is older than this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub older_than: f64,
+
+    /// The present, instead of the clock (a date or Unix seconds).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Refuse instead of waiting when another process is writing the index.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `neardup index add` and `query`.
+#[derive(Args, Debug)]
+pub struct IndexAddArgs {
+    /// The index folder (created by `add` if missing).
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Write the decisions here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+
+    /// Decide only; the index is left as it is.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Write the input records decided new, byte for byte, to the file of -o.
+    #[arg(long, requires = "output")]
+    pub keep_new_only: bool,
+
+    /// With --keep-new-only: where the new records go.
+    #[arg(short, long, value_name = "FILE", requires = "keep_new_only")]
+    pub output: Option<PathBuf>,
+
+    /// Write rejected records (with --on-error skip) and renamed ids here.
+    #[arg(long, value_name = "FILE")]
+    pub errors: Option<PathBuf>,
+
+    /// Keep the documents' texts in the index too (by default only signatures and metadata).
+    #[arg(long)]
+    pub store_text: bool,
+
+    /// Jaccard estimate that links a new document to a candidate's story (a new index's parameter).
+    #[arg(long, value_name = "J", default_value_t = StoryParams::default().threshold)]
+    pub story_threshold: f64,
+
+    /// Dated documents further apart than this many days share no story (a new index's parameter).
+    #[arg(long, value_name = "DAYS", default_value_t = StoryParams::default().window_days)]
+    pub window: f64,
+
+    /// The time of the batch, instead of the clock (a date or Unix seconds): when its documents
+    /// are first seen. For replaying old feeds and for reproducible output.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+
+    /// Refuse instead of waiting when another process is writing the index.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+impl IndexAddArgs {
+    /// The configuration (validated by the library).
+    pub fn to_config(&self) -> Result<Config, String> {
+        let mut config = self.common.to_config()?;
+        if config.keep != Keep::First {
+            return Err("--keep: an index keeps the first document seen (the feed's order)".into());
+        }
+        config.stories.threshold = self.story_threshold;
+        config.stories.window_days = self.window;
+        Ok(config)
+    }
 }
 
 /// Options shared by analyze and dedup.

@@ -1,0 +1,175 @@
+//! `neardup index`: the subcommands of the feed index, parsed into the
+//! library's calls.
+
+use std::path::Path;
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+
+use crate::args::{DbArgs, ExpireArgs, IndexAddArgs, IndexCommand};
+use crate::bars::Bars;
+use crate::{prepare, print_profile};
+use neardup::Error;
+use neardup::index::{AddOptions, AddOutputs, Index, IndexParams, Wait, add_inputs};
+
+/// Runs an index subcommand; `matches` are the subcommand's own (to tell
+/// the flags given from their defaults).
+pub fn run(command: &IndexCommand, matches: Option<&ArgMatches>) -> Result<(), Error> {
+    match command {
+        IndexCommand::Add(a) => add(a, matches, a.dry_run),
+        IndexCommand::Query(a) => add(a, matches, true),
+        IndexCommand::Stats(d) => stats(d),
+        IndexCommand::Expire(e) => expire(e),
+        IndexCommand::Compact(d) => compact(d),
+        IndexCommand::Check(d) => check(d),
+    }
+}
+
+/// Unix seconds of `--now`, or the clock.
+fn now(given: Option<&str>) -> Result<i64, Error> {
+    match given {
+        None => Ok(AddOptions::default().now),
+        Some(s) => neardup::input::parse_date(s)
+            .ok_or_else(|| Error::usage(format!("--now: `{s}` is not a date or Unix seconds"))),
+    }
+}
+
+/// The id of the flag that sets index parameter `name`.
+fn flag_of(name: &str) -> &str {
+    match name {
+        "stories.threshold" => "story_threshold",
+        "stories.window_days" => "window",
+        n => n,
+    }
+}
+
+fn wait(no_wait: bool) -> Wait {
+    if no_wait { Wait::No } else { Wait::Yes }
+}
+
+fn add(a: &IndexAddArgs, matches: Option<&ArgMatches>, dry_run: bool) -> Result<(), Error> {
+    let config = a.to_config().map_err(Error::usage)?;
+    config.validate()?;
+    let given = IndexParams::of(&config);
+    let exists = a.db.join("data.mdb").is_file();
+    let index = if exists {
+        let index = Index::open(&a.db)?;
+        // Flags given on the command line must agree with the index; the
+        // others take the index's values.
+        let explicit = |id: &str| {
+            matches.is_some_and(|m| m.value_source(id) == Some(ValueSource::CommandLine))
+        };
+        let mut clash: Vec<String> = index
+            .params()
+            .differences(&given)
+            .into_iter()
+            .filter(|(name, _, _)| {
+                let id = flag_of(name);
+                explicit(id) || (matches!(id, "bands" | "rows") && explicit("threshold"))
+            })
+            .map(|(name, stored, given)| format!("`{name}` is {stored}, not {given}"))
+            .collect();
+        clash.dedup();
+        if !clash.is_empty() {
+            return Err(Error::usage(format!(
+                "index {} was created with other parameters ({}); an index keeps its parameters for life",
+                a.db.display(),
+                clash.join("; ")
+            )));
+        }
+        index
+    } else if dry_run {
+        return Err(Error::usage(format!(
+            "{} is not a neardup index (`neardup index add --db {}` creates one)",
+            a.db.display(),
+            a.db.display()
+        )));
+    } else {
+        Index::create(&a.db, &given)?
+    };
+    let config = index.params().apply(&config)?;
+    let inputs = prepare(&a.common)?;
+    let bars = Bars::new(a.common.quiet, a.common.progress);
+    let options = AddOptions {
+        now: now(a.now.as_deref())?,
+        dry_run,
+        wait: wait(a.no_wait),
+    };
+    let outputs = AddOutputs {
+        decisions: a.decisions.as_deref(),
+        new_records: a.output.as_deref(),
+        errors: a.errors.as_deref(),
+    };
+    let summary = add_inputs(&index, &config, inputs, outputs, &options, a.store_text, &bars)?;
+    if !a.common.quiet {
+        eprintln!("{summary}");
+    }
+    if a.common.profile {
+        let stages: Vec<(String, f64)> = summary
+            .timings
+            .0
+            .iter()
+            .map(|(s, t)| (s.clone(), t.as_secs_f64()))
+            .collect();
+        print_profile(&stages, summary.input.input_bytes, summary.read);
+    }
+    Ok(())
+}
+
+fn stats(d: &DbArgs) -> Result<(), Error> {
+    let s = Index::open(&d.db)?.stats()?;
+    let p = &s.params;
+    println!("documents {}", s.documents);
+    println!("band_entries {}", s.band_entries);
+    println!("disk_bytes {}", s.disk_bytes);
+    println!("used_bytes {}", s.used_bytes);
+    if s.documents > 0 {
+        println!("bytes_per_document {}", s.used_bytes / s.documents);
+    }
+    match s.time_range {
+        Some((a, b)) => println!(
+            "time_range {} {}",
+            neardup::input::timestamp(a),
+            neardup::input::timestamp(b)
+        ),
+        None => println!("time_range none"),
+    }
+    println!(
+        "parameters {}",
+        serde_json::to_string(p).map_err(|e| Error::other(e.to_string()))?
+    );
+    Ok(())
+}
+
+fn expire(e: &ExpireArgs) -> Result<(), Error> {
+    if !(e.older_than.is_finite() && e.older_than >= 0.0) {
+        return Err(Error::usage("--older-than must be a number of days, at least 0"));
+    }
+    let cutoff = now(e.now.as_deref())? - (e.older_than * 86_400.0) as i64;
+    let index = Index::open(&e.db)?;
+    let removed = index.expire(cutoff, wait(e.no_wait))?;
+    let left = index.stats()?.documents;
+    eprintln!(
+        "removed {removed} documents older than {}; {left} left",
+        neardup::input::timestamp(cutoff)
+    );
+    Ok(())
+}
+
+fn compact(d: &DbArgs) -> Result<(), Error> {
+    let (before, after) = Index::compact(&d.db)?;
+    eprintln!(
+        "compacted {}: {before} -> {after} bytes",
+        Path::display(&d.db)
+    );
+    Ok(())
+}
+
+fn check(d: &DbArgs) -> Result<(), Error> {
+    let r = Index::open(&d.db)?.check()?;
+    println!(
+        "ok: {} documents, {} band entries",
+        r.documents, r.band_entries
+    );
+    Ok(())
+}
