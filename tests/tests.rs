@@ -25,5 +25,7 @@ mod generated;
 // Shared-passage quality on generated news corpora with planted reuse,
 // stock phrases and boilerplate (the acceptance bars).
 mod passages;
+// `neardup index`: the persistent feed index.
+mod index;
 // report.html in headless Chromium.
 mod report;

@@ -39,7 +39,6 @@ use crate::error::{Error, Result};
 use crate::lsh::band_key;
 use crate::minhash::{containment, estimate, estimate_fine};
 
-
 /// A document a decision can point to: one in the index (by number) or an
 /// earlier one of the batch (by position). Stored documents come first:
 /// they were added first.
@@ -103,7 +102,11 @@ pub(super) fn decide<'a>(
         let keys = band_keys(params, me.sig);
         let mut refs: Vec<Ref> = Vec::new();
         for &key in &keys {
-            if let Some(iter) = tables.bands.get_duplicates(txn, &key).map_err(|e| store.err(e))? {
+            if let Some(iter) = tables
+                .bands
+                .get_duplicates(txn, &key)
+                .map_err(|e| store.err(e))?
+            {
                 for entry in iter {
                     let (_, n) = entry.map_err(|e| store.err(e))?;
                     refs.push(Ref::Stored(n));

@@ -76,12 +76,22 @@ impl std::fmt::Display for AddSummary {
     }
 }
 
+/// The index a batch goes to.
+pub enum Target<'a> {
+    /// An open index.
+    Open(&'a Index),
+    /// A folder where an index is created with the configuration's
+    /// parameters once the inputs have been read (a run that fails before
+    /// leaves no index behind).
+    Create(&'a Path),
+}
+
 /// Reads, signs, decides and (unless `options.dry_run`) adds `inputs` to
-/// `index`, with `config` (whose signature parameters must be the index's:
-/// [`IndexParams::apply`](super::IndexParams::apply)). With `store_text`
-/// the texts are stored too.
+/// the index, with `config` (whose signature parameters must be an open
+/// index's: [`IndexParams::apply`](super::IndexParams::apply)). With
+/// `store_text` the texts are stored too.
 pub fn add_inputs(
-    index: &Index,
+    target: Target<'_>,
     config: &Config,
     inputs: Inputs,
     outputs: AddOutputs<'_>,
@@ -90,15 +100,19 @@ pub fn add_inputs(
     progress: &dyn Progress,
 ) -> Result<AddSummary> {
     config.validate()?;
-    index.refuse_other(&super::IndexParams::of(config))?;
-    let all: Vec<Output<'_>> = std::iter::once(outputs.decisions.map_or(Output::Stdout, Output::File))
-        .chain(
-            [outputs.new_records, outputs.errors]
-                .into_iter()
-                .flatten()
-                .map(Output::File),
-        )
-        .collect();
+    let params = super::IndexParams::of(config);
+    if let Target::Open(index) = target {
+        index.refuse_other(&params)?;
+    }
+    let all: Vec<Output<'_>> =
+        std::iter::once(outputs.decisions.map_or(Output::Stdout, Output::File))
+            .chain(
+                [outputs.new_records, outputs.errors]
+                    .into_iter()
+                    .flatten()
+                    .map(Output::File),
+            )
+            .collect();
     refuse_clashes(&inputs, &all)?;
     let mut decisions_file = outputs.decisions.map(AtomicFile::create).transpose()?;
     let mut new_file = outputs.new_records.map(AtomicFile::create).transpose()?;
@@ -111,7 +125,17 @@ pub fn add_inputs(
             None => Ok(()),
         })
     })?;
-    let batch = timings.time("batch", || batch_of(&corpus, index, config, store_text, progress))?;
+    let created;
+    let index = match target {
+        Target::Open(index) => index,
+        Target::Create(path) => {
+            created = Index::create(path, &params)?;
+            &created
+        }
+    };
+    let batch = timings.time("batch", || {
+        batch_of(&corpus, index, config, store_text, progress)
+    })?;
     let start = Instant::now();
     progress.begin("decide", Some(batch.len() as u64), Unit::Items);
     let mut lines: Vec<Decision> = Vec::new();
@@ -121,9 +145,7 @@ pub fn add_inputs(
             write_decisions(f, &lines).map_err(|e| Error::io(f.path().to_path_buf(), e))?;
         }
         if let Some(f) = new_file.take() {
-            let is_new = |d: DocId| {
-                lines[d.0 as usize].status == Status::New
-            };
+            let is_new = |d: DocId| lines[d.0 as usize].status == Status::New;
             let mut out = KeptOut::File(f);
             write_kept(&corpus, &is_new, &mut out, progress)?;
             if let KeptOut::File(f) = out {
@@ -136,7 +158,13 @@ pub fn add_inputs(
     progress.end();
     timings.add("decide + add", start.elapsed());
     let start = Instant::now();
-    commit_all(errors.into_iter().chain(decisions_file).chain(new_file).collect())?;
+    commit_all(
+        errors
+            .into_iter()
+            .chain(decisions_file)
+            .chain(new_file)
+            .collect(),
+    )?;
     if outputs.decisions.is_none() {
         let mut out = BufWriter::with_capacity(1 << 20, io::stdout().lock());
         match write_decisions(&mut out, &lines).and_then(|()| out.flush()) {
@@ -198,10 +226,15 @@ fn batch_of(
     }
     if store_text {
         let mut texts = Vec::with_capacity(rows.len());
-        corpus.map_texts(|_| true, || (), |_, _, text, _| text.to_string(), |_, t| {
-            texts.push(t);
-            Ok(())
-        })?;
+        corpus.map_texts(
+            |_| true,
+            || (),
+            |_, _, text, _| text.to_string(),
+            |_, t| {
+                texts.push(t);
+                Ok(())
+            },
+        )?;
         batch = batch.with_texts(texts);
     }
     Ok(batch)

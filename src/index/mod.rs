@@ -41,7 +41,7 @@
 //! assert_eq!(decided[0].duplicate_of.as_deref(), Some("wire/1"));
 //! assert_eq!(decided[0].outlet.as_deref(), Some("wire"));
 //! assert_eq!(index.stats()?.documents, 2);
-//! # Ok::<(), neardup::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod decide;
@@ -56,10 +56,10 @@ use heed::{CompactionOption, PutFlags, RoTxn};
 use rayon::prelude::*;
 
 use self::decide::{Ref, Story, Verdict, band_keys};
+pub use self::files::{AddOutputs, AddSummary, Target, add_inputs};
 use self::record::{Record, sig_bytes};
-use self::store::{Store, Tables, parse_time_key, time_key};
-pub use self::files::{AddOutputs, AddSummary, add_inputs};
 pub use self::store::Wait;
+use self::store::{Store, Tables, parse_time_key, time_key};
 use crate::cluster::Rule;
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -304,7 +304,10 @@ impl Batch {
     /// Signs `articles` in parallel with `params`; returns the batch of
     /// those with text, and for each article its position in the batch
     /// (`None`: nothing to sign).
-    pub fn sign(params: &IndexParams, articles: &[Article<'_>]) -> Result<(Batch, Vec<Option<usize>>)> {
+    pub fn sign(
+        params: &IndexParams,
+        articles: &[Article<'_>],
+    ) -> Result<(Batch, Vec<Option<usize>>)> {
         let config = params.apply(&Config::default())?;
         let hasher = MinHasher::new(config.signature_params())?;
         let normalizer = Normalizer::new(config.normalize);
@@ -739,8 +742,16 @@ impl Index {
         let e = |e| store.err(e);
         let txn = store.env.read_txn().map_err(e)?;
         let t = store.tables(&txn)?;
-        let first = t.times.first(&txn).map_err(e)?.and_then(|(k, _)| parse_time_key(k));
-        let last = t.times.last(&txn).map_err(e)?.and_then(|(k, _)| parse_time_key(k));
+        let first = t
+            .times
+            .first(&txn)
+            .map_err(e)?
+            .and_then(|(k, _)| parse_time_key(k));
+        let last = t
+            .times
+            .last(&txn)
+            .map_err(e)?
+            .and_then(|(k, _)| parse_time_key(k));
         let info = store.env.info();
         let page = u64::from(store.env.stat().page_size);
         Ok(IndexStats {
@@ -774,9 +785,17 @@ impl Index {
         let (sb, fb) = (self.params.num_perm * 2, self.params.fine_width());
         let mut entries = Vec::new();
         for (_, n) in &old {
-            let bytes = t.docs.get(&txn, n).map_err(e)?.ok_or_else(|| self.damaged(*n))?;
+            let bytes = t
+                .docs
+                .get(&txn, n)
+                .map_err(e)?
+                .ok_or_else(|| self.damaged(*n))?;
             let rec = Record::decode(bytes, sb, fb).ok_or_else(|| self.damaged(*n))?;
-            entries.extend(band_keys(&self.params, &rec.slots()).into_iter().map(|k| (k, *n)));
+            entries.extend(
+                band_keys(&self.params, &rec.slots())
+                    .into_iter()
+                    .map(|k| (k, *n)),
+            );
         }
         entries.sort_unstable();
         for (k, n) in entries {
@@ -798,7 +817,9 @@ impl Index {
         let store = &index.store;
         let _writer = store.writer_lock(Wait::No)?;
         let data = path.join("data.mdb");
-        let before = std::fs::metadata(&data).map_err(|e| Error::io(&data, e))?.len();
+        let before = std::fs::metadata(&data)
+            .map_err(|e| Error::io(&data, e))?
+            .len();
         let tmp = path.join("data.mdb.compact");
         let _ = std::fs::remove_file(&tmp);
         let file = store
@@ -811,7 +832,9 @@ impl Index {
         if let Ok(dir) = std::fs::File::open(path) {
             let _ = dir.sync_all();
         }
-        let after = std::fs::metadata(&data).map_err(|e| Error::io(&data, e))?.len();
+        let after = std::fs::metadata(&data)
+            .map_err(|e| Error::io(&data, e))?
+            .len();
         Ok((before, after))
     }
 

@@ -167,7 +167,10 @@ mod tests {
         };
         let bytes = r.encode();
         assert_eq!(Record::decode(&bytes, 8, 3), Some(r.clone()));
-        assert_eq!(Record::decode(&bytes, 8, 3).unwrap().slots(), [1, 2, 65535, 4]);
+        assert_eq!(
+            Record::decode(&bytes, 8, 3).unwrap().slots(),
+            [1, 2, 65535, 4]
+        );
         // Other widths, a cut record, trailing bytes, bad flags: refused.
         assert_eq!(Record::decode(&bytes, 8, 4), None);
         assert_eq!(Record::decode(&bytes[..bytes.len() - 1], 8, 3), None);

@@ -198,7 +198,11 @@ impl Store {
 
     /// The parameters stored in the index, if it has any yet.
     pub fn params(&self, t: &Tables, txn: &RoTxn<'_>) -> Result<Option<IndexParams>> {
-        let Some(bytes) = t.meta.get(txn, "params").map_err(|e| heed_error(&self.path, e))? else {
+        let Some(bytes) = t
+            .meta
+            .get(txn, "params")
+            .map_err(|e| heed_error(&self.path, e))?
+        else {
             return Ok(None);
         };
         serde_json::from_slice(bytes).map(Some).map_err(|e| {
@@ -211,7 +215,10 @@ impl Store {
 
     /// A `u64` of `meta` (0 when absent).
     pub fn meta_u64(&self, t: &Tables, txn: &RoTxn<'_>, key: &str) -> Result<u64> {
-        let v = t.meta.get(txn, key).map_err(|e| heed_error(&self.path, e))?;
+        let v = t
+            .meta
+            .get(txn, key)
+            .map_err(|e| heed_error(&self.path, e))?;
         Ok(v.and_then(|b| b.try_into().ok())
             .map(u64::from_le_bytes)
             .unwrap_or(0))

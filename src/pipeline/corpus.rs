@@ -14,16 +14,16 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::document::{DocId, DocTable, Row, Status};
-use crate::minhash::{MinHasher, Scratch};
-use crate::normalize::Normalizer;
-use crate::progress::Progress;
 use crate::error::{Error, Result};
 use crate::input::{
     Block, FieldNames, ItemKind, ScanOptions, Scanner, Source, SpoolMode, parse_json_line,
     text_file_content,
 };
 use crate::minhash::Signatures;
+use crate::minhash::{MinHasher, Scratch};
+use crate::normalize::Normalizer;
 use crate::passages::TokenStore;
+use crate::progress::Progress;
 use crate::signed::{SignedDocs, Texts};
 
 /// Counts of the reading stage.

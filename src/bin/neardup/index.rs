@@ -10,7 +10,7 @@ use crate::args::{DbArgs, ExpireArgs, IndexAddArgs, IndexCommand};
 use crate::bars::Bars;
 use crate::{prepare, print_profile};
 use neardup::Error;
-use neardup::index::{AddOptions, AddOutputs, Index, IndexParams, Wait, add_inputs};
+use neardup::index::{AddOptions, AddOutputs, Index, IndexParams, Target, Wait, add_inputs};
 
 /// Runs an index subcommand; `matches` are the subcommand's own (to tell
 /// the flags given from their defaults).
@@ -52,7 +52,7 @@ fn add(a: &IndexAddArgs, matches: Option<&ArgMatches>, dry_run: bool) -> Result<
     config.validate()?;
     let given = IndexParams::of(&config);
     let exists = a.db.join("data.mdb").is_file();
-    let index = if exists {
+    let opened = if exists {
         let index = Index::open(&a.db)?;
         // Flags given on the command line must agree with the index; the
         // others take the index's values.
@@ -77,7 +77,7 @@ fn add(a: &IndexAddArgs, matches: Option<&ArgMatches>, dry_run: bool) -> Result<
                 clash.join("; ")
             )));
         }
-        index
+        Some(index)
     } else if dry_run {
         return Err(Error::usage(format!(
             "{} is not a neardup index (`neardup index add --db {}` creates one)",
@@ -85,9 +85,16 @@ fn add(a: &IndexAddArgs, matches: Option<&ArgMatches>, dry_run: bool) -> Result<
             a.db.display()
         )));
     } else {
-        Index::create(&a.db, &given)?
+        None // created once the inputs are read
     };
-    let config = index.params().apply(&config)?;
+    let config = match &opened {
+        Some(index) => index.params().apply(&config)?,
+        None => config,
+    };
+    let target = match &opened {
+        Some(index) => Target::Open(index),
+        None => Target::Create(&a.db),
+    };
     let inputs = prepare(&a.common)?;
     let bars = Bars::new(a.common.quiet, a.common.progress);
     let options = AddOptions {
@@ -100,7 +107,15 @@ fn add(a: &IndexAddArgs, matches: Option<&ArgMatches>, dry_run: bool) -> Result<
         new_records: a.output.as_deref(),
         errors: a.errors.as_deref(),
     };
-    let summary = add_inputs(&index, &config, inputs, outputs, &options, a.store_text, &bars)?;
+    let summary = add_inputs(
+        target,
+        &config,
+        inputs,
+        outputs,
+        &options,
+        a.store_text,
+        &bars,
+    )?;
     if !a.common.quiet {
         eprintln!("{summary}");
     }
@@ -123,8 +138,8 @@ fn stats(d: &DbArgs) -> Result<(), Error> {
     println!("band_entries {}", s.band_entries);
     println!("disk_bytes {}", s.disk_bytes);
     println!("used_bytes {}", s.used_bytes);
-    if s.documents > 0 {
-        println!("bytes_per_document {}", s.used_bytes / s.documents);
+    if let Some(per) = s.used_bytes.checked_div(s.documents) {
+        println!("bytes_per_document {per}");
     }
     match s.time_range {
         Some((a, b)) => println!(
@@ -143,7 +158,9 @@ fn stats(d: &DbArgs) -> Result<(), Error> {
 
 fn expire(e: &ExpireArgs) -> Result<(), Error> {
     if !(e.older_than.is_finite() && e.older_than >= 0.0) {
-        return Err(Error::usage("--older-than must be a number of days, at least 0"));
+        return Err(Error::usage(
+            "--older-than must be a number of days, at least 0",
+        ));
     }
     let cutoff = now(e.now.as_deref())? - (e.older_than * 86_400.0) as i64;
     let index = Index::open(&e.db)?;
