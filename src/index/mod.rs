@@ -7,11 +7,30 @@
 //! metadata (id, outlet, date, when it was added, what it duplicates, its
 //! story) — never its text unless asked ([`Batch::with_texts`]). Adding a
 //! batch decides every document against the index and the batch's earlier
-//! documents ([`decide`](self::decide) states the rule and how it relates
-//! to `dedup`), then inserts them, all in one transaction: a crash or a kill
+//! documents, then inserts them, all in one transaction: a crash or a kill
 //! at any point leaves the index as it was before the batch. Readers (a
 //! query, stats, a check) in any process run while a writer adds; a second
 //! writer waits for the first ([`Wait`]).
+//!
+//! # The rule
+//!
+//! `dedup --keep first` made incremental. A document's candidates are the
+//! documents sharing one of its LSH band keys, and the kept document of each
+//! candidate that is itself a duplicate. A candidate that was new when added
+//! is a match when the pair passes `dedup`'s verification (the Jaccard
+//! estimate, the finer signature near the threshold, containment) and the
+//! document may be its duplicate (a text holding a shorter kept one and much
+//! more is not). The closest match wins, the earliest added among equals;
+//! none makes the document new. A document kept when it came stays kept:
+//! where `dedup`, seeing everything at once, keeps a later document of a
+//! chain (A ~ B, B ~ C, A ≁ C: `dedup` keeps B; the index kept A, drops B
+//! and keeps C), or the full text of a shorter copy seen first, the
+//! decisions differ; otherwise they are the same. Splitting a feed into
+//! batches never changes a decision.
+//!
+//! A document's story is that of its match; for a new document, that of
+//! the most similar candidate whose Jaccard estimate reaches the story
+//! threshold (dated within the story window), else its own.
 //!
 //! Batches made with other signature parameters than the index's are
 //! refused: an index keeps one set of parameters for life.
