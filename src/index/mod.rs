@@ -327,27 +327,48 @@ impl Batch {
         params: &IndexParams,
         articles: &[Article<'_>],
     ) -> Result<(Batch, Vec<Option<usize>>)> {
+        Ok(Signer::new(params)?.sign(params, articles))
+    }
+}
+
+/// The normalizer and hasher of an index's parameters (made once: the
+/// normalizer's tables cost more than signing an article).
+struct Signer {
+    hasher: MinHasher,
+    normalizer: Normalizer,
+}
+
+impl Signer {
+    fn new(params: &IndexParams) -> Result<Signer> {
         let config = params.apply(&Config::default())?;
-        let hasher = MinHasher::new(config.signature_params())?;
-        let normalizer = Normalizer::new(config.normalize);
+        Ok(Signer {
+            hasher: MinHasher::new(config.signature_params())?,
+            normalizer: Normalizer::new(config.normalize),
+        })
+    }
+
+    fn sign(&self, params: &IndexParams, articles: &[Article<'_>]) -> (Batch, Vec<Option<usize>>) {
         let (k, w) = (params.num_perm, params.fine_width());
+        let sign_one = |(norm, scratch): &mut (String, Scratch), a: &Article<'_>| {
+            self.normalizer.normalize_into(a.text, norm);
+            let (mut sig, mut fine) = (vec![0u16; k], vec![0u8; w]);
+            let ok = if w == 0 {
+                self.hasher.sign_normalized(norm, scratch, &mut sig)
+            } else {
+                self.hasher
+                    .sign_normalized_fine(norm, scratch, &mut sig, &mut fine)
+            };
+            ok.then(|| (sig, fine, scratch.shingles()))
+        };
         type Signed = Option<(Vec<u16>, Vec<u8>, u32)>;
-        let signed: Vec<Signed> = articles
-            .par_iter()
-            .map_init(
-                || (String::new(), Scratch::default()),
-                |(norm, scratch), a| {
-                    normalizer.normalize_into(a.text, norm);
-                    let (mut sig, mut fine) = (vec![0u16; k], vec![0u8; w]);
-                    let ok = if w == 0 {
-                        hasher.sign_normalized(norm, scratch, &mut sig)
-                    } else {
-                        hasher.sign_normalized_fine(norm, scratch, &mut sig, &mut fine)
-                    };
-                    ok.then(|| (sig, fine, scratch.shingles()))
-                },
-            )
-            .collect();
+        let signed: Vec<Signed> = if articles.len() == 1 {
+            vec![sign_one(&mut Default::default(), &articles[0])]
+        } else {
+            articles
+                .par_iter()
+                .map_init(Default::default, sign_one)
+                .collect()
+        };
         let mut batch = Batch::new(params);
         let mut at = Vec::with_capacity(articles.len());
         for (a, s) in articles.iter().zip(signed) {
@@ -366,7 +387,7 @@ impl Batch {
                 None => at.push(None),
             }
         }
-        Ok((batch, at))
+        (batch, at)
     }
 }
 
@@ -478,6 +499,7 @@ pub struct CheckReport {
 pub struct Index {
     store: Store,
     params: IndexParams,
+    signer: Signer,
 }
 
 impl Index {
@@ -501,7 +523,12 @@ impl Index {
             )));
         }
         drop(txn);
-        Ok(Index { store, params })
+        let signer = Signer::new(&params)?;
+        Ok(Index {
+            store,
+            params,
+            signer,
+        })
     }
 
     /// Opens the index at `path`, creating it with `params` if there is
@@ -521,7 +548,11 @@ impl Index {
         match existing {
             Some(p) => {
                 txn.abort();
-                let index = Index { store, params: p };
+                let index = Index {
+                    signer: Signer::new(&p)?,
+                    store,
+                    params: p,
+                };
                 index.refuse_other(params)?;
                 Ok(index)
             }
@@ -533,6 +564,7 @@ impl Index {
                     .map_err(|e| store.err(e))?;
                 txn.commit().map_err(|e| store.err(e))?;
                 Ok(Index {
+                    signer: Signer::new(params)?,
                     store,
                     params: params.clone(),
                 })
@@ -569,7 +601,7 @@ impl Index {
         articles: &[Article<'_>],
         options: &AddOptions,
     ) -> Result<Vec<Decision>> {
-        let (batch, at) = Batch::sign(&self.params, articles)?;
+        let (batch, at) = self.signer.sign(&self.params, articles);
         let mut decided = self.add(&batch, options)?.into_iter();
         Ok(articles
             .iter()
@@ -656,12 +688,8 @@ impl Index {
                         (m.id.clone(), m.outlet.clone(), m.date, now)
                     }
                     Ref::Stored(n) => {
-                        let bytes = tables
-                            .docs
-                            .get(txn, &n)
-                            .map_err(|e| self.store.err(e))?
+                        let rec = decide::load_stored(&self.store, tables, txn, n, sb, fb)?
                             .ok_or_else(|| self.damaged(n))?;
-                        let rec = Record::decode(bytes, sb, fb).ok_or_else(|| self.damaged(n))?;
                         (
                             rec.id.into_owned(),
                             rec.outlet.map(Cow::into_owned),
@@ -749,10 +777,7 @@ impl Index {
     }
 
     fn damaged(&self, n: u64) -> Error {
-        Error::other(format!(
-            "index {}: document {n} is damaged (run `neardup index check`)",
-            self.store.path.display()
-        ))
+        decide::damaged(&self.store, n)
     }
 
     /// Documents, size and parameters.
@@ -804,12 +829,8 @@ impl Index {
         let (sb, fb) = (self.params.num_perm * 2, self.params.fine_width());
         let mut entries = Vec::new();
         for (_, n) in &old {
-            let bytes = t
-                .docs
-                .get(&txn, n)
-                .map_err(e)?
+            let rec = decide::load_stored(store, &t, &txn, *n, sb, fb)?
                 .ok_or_else(|| self.damaged(*n))?;
-            let rec = Record::decode(bytes, sb, fb).ok_or_else(|| self.damaged(*n))?;
             entries.extend(
                 band_keys(&self.params, &rec.slots())
                     .into_iter()
