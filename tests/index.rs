@@ -626,3 +626,67 @@ fn a_killed_batch_leaves_the_index_as_it_was() {
     assert_eq!(documents(&d, "db"), 21_600);
     assert_eq!(query(&d), after);
 }
+
+/// Words of random letters (3 to 9), deterministic: texts that share
+/// shingles only where they share words.
+fn letters(seed: u64, n: usize) -> Vec<String> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|_| {
+            let len = 3 + next() % 7;
+            (0..len)
+                .map(|_| (b'a' + (next() % 26) as u8) as char)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_story_never_spans_more_than_the_window() {
+    let d = Dir::new();
+    // b keeps 80% of a's words, c 80% of b's: each is close to the one
+    // before (a story link) without being its near-duplicate.
+    // (At a Jaccard near 0.65, banding finds a pair with probability 0.86:
+    // these texts are fixed, and among those where it does.)
+    let a = letters(2, 200);
+    let b: Vec<String> = a[..160].iter().cloned().chain(letters(102, 40)).collect();
+    let c: Vec<String> = b[..160].iter().cloned().chain(letters(202, 40)).collect();
+    let rec = |id: &str, date: &str, words: &[String]| {
+        serde_json::json!({"id": id, "date": date, "text": words.join(" ")}).to_string() + "\n"
+    };
+    d.write(
+        "feed.jsonl",
+        rec("a", "2026-11-01", &a) + &rec("b", "2026-11-05", &b) + &rec("c", "2026-11-10", &c),
+    );
+    let stories = |extra: &[&str]| -> Vec<(String, String)> {
+        let db = format!("db{}", extra.len());
+        add(&d, &db, &["feed.jsonl"], extra)
+            .iter()
+            .map(|v| {
+                assert_eq!(v["status"], "new", "{v}");
+                (
+                    v["id"].as_str().unwrap().into(),
+                    v["story"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+        p.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    // c is 9 days after the story's first document: a story of its own.
+    assert_eq!(stories(&[]), pairs(&[("a", "a"), ("b", "a"), ("c", "c")]));
+    // With a 30-day window the three are one story.
+    assert_eq!(
+        stories(&["--window", "30"]),
+        pairs(&[("a", "a"), ("b", "a"), ("c", "a")])
+    );
+}

@@ -21,9 +21,10 @@
 //!
 //! A document's story is that of its match; for a new document, that of
 //! the most similar candidate whose Jaccard estimate reaches the story
-//! threshold (dated within the story window); else it starts its own. Only
-//! candidates that share a band are seen, so stories here link documents
-//! closer than `analyze`'s stories do.
+//! threshold and whose story's first document is within the story window
+//! of it (a story never spans more than the window); else it starts its
+//! own. Only candidates that share a band are seen, so stories here link
+//! documents closer than `analyze`'s stories do.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -56,15 +57,18 @@ pub(super) enum Story {
     Batch(u32),
 }
 
+/// A story and the time of its first document (its date, else when it was
+/// added).
+pub(super) type Dated = (Story, i64);
+
 /// What the rule needs of a document.
 struct Doc<'a> {
     sig: Vec<u16>,
     fine: Cow<'a, [u8]>,
     shingles: u32,
-    date: Option<i64>,
     duplicate: bool,
     kept: Ref,
-    story: Story,
+    story: Dated,
 }
 
 /// The decision on one document of a batch.
@@ -73,7 +77,7 @@ pub(super) struct Verdict {
     /// The kept document it duplicates, and how similar they are.
     pub duplicate_of: Option<(Ref, Pair)>,
     /// Its story.
-    pub story: Story,
+    pub story: Dated,
 }
 
 /// The band keys of a signature.
@@ -91,7 +95,9 @@ pub(super) fn decide<'a>(
     txn: &'a RoTxn<'_>,
     params: &IndexParams,
     batch: &'a Batch,
+    now: i64,
 ) -> Result<Vec<Verdict>> {
+    let window = params.story_window_days * 86_400.0;
     let rule = params.rule();
     let (sig_bytes, fine_bytes) = (params.num_perm * 2, params.fine_width());
     let mut overlay: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -130,10 +136,9 @@ pub(super) fn decide<'a>(
                     Some(rec) => Doc {
                         sig: rec.slots(),
                         shingles: rec.shingles,
-                        date: rec.date,
                         duplicate: rec.duplicate,
                         kept: Ref::Stored(rec.kept),
-                        story: Story::Named(rec.story.into_owned()),
+                        story: (Story::Named(rec.story.into_owned()), rec.story_time),
                         fine: rec.fine,
                     },
                 },
@@ -144,7 +149,6 @@ pub(super) fn decide<'a>(
                         sig: d.sig.to_vec(),
                         fine: Cow::Borrowed(d.fine),
                         shingles: d.shingles,
-                        date: d.date,
                         duplicate: v.duplicate_of.is_some(),
                         kept: v.duplicate_of.as_ref().map_or(r, |(k, _)| *k),
                         story: v.story.clone(),
@@ -181,18 +185,17 @@ pub(super) fn decide<'a>(
                 best = Some((r, p, c));
             }
         }
+        let mine = me.date.unwrap_or(now);
         let story = match &best {
+            // The same text is the same story.
             Some((r, _, _)) => docs[r].story.clone(),
             None => {
+                // The most similar candidate whose story began within the
+                // window: a story never spans more than the window.
                 let mut found: Option<(Ref, f64)> = None;
                 for (&r, d) in &docs {
                     let j = estimate(&d.sig, me.sig);
-                    let near_in_time = match (d.date, me.date) {
-                        (Some(a), Some(b)) => {
-                            (a - b).unsigned_abs() as f64 <= params.story_window_days * 86_400.0
-                        }
-                        _ => true,
-                    };
+                    let near_in_time = (mine - d.story.1).unsigned_abs() as f64 <= window;
                     if j >= params.story_threshold
                         && near_in_time
                         && found.is_none_or(|(_, fj)| j > fj)
@@ -202,7 +205,7 @@ pub(super) fn decide<'a>(
                 }
                 match found {
                     Some((r, _)) => docs[&r].story.clone(),
-                    None => Story::Batch(i as u32),
+                    None => (Story::Batch(i as u32), mine),
                 }
             }
         };

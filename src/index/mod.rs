@@ -30,7 +30,8 @@
 //!
 //! A document's story is that of its match; for a new document, that of
 //! the most similar candidate whose Jaccard estimate reaches the story
-//! threshold (dated within the story window), else its own.
+//! threshold and whose story began within the story window of it (a story
+//! never spans more than the window), else its own.
 //!
 //! Batches made with other signature parameters than the index's are
 //! refused: an index keeps one set of parameters for life.
@@ -640,7 +641,7 @@ impl Index {
         if options.dry_run {
             let txn = store.env.read_txn().map_err(|e| store.err(e))?;
             let tables = store.tables(&txn)?;
-            let verdicts = decide::decide(store, &tables, &txn, &self.params, batch)?;
+            let verdicts = decide::decide(store, &tables, &txn, &self.params, batch, options.now)?;
             let decisions = self.decisions(&tables, &txn, batch, &verdicts, options.now)?;
             before_commit(&decisions)?;
             return Ok(decisions);
@@ -648,7 +649,7 @@ impl Index {
         let _writer = store.writer_lock(options.wait)?;
         let mut txn = store.env.write_txn().map_err(|e| store.err(e))?;
         let tables = store.tables(&txn)?;
-        let verdicts = decide::decide(store, &tables, &txn, &self.params, batch)?;
+        let verdicts = decide::decide(store, &tables, &txn, &self.params, batch, options.now)?;
         let first = store.meta_u64(&tables, &txn, "next")?;
         let decisions = self.decisions(&tables, &txn, batch, &verdicts, options.now)?;
         self.insert(&tables, &mut txn, batch, &verdicts, first, options.now)?;
@@ -671,7 +672,7 @@ impl Index {
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                let story = Some(match &v.story {
+                let story = Some(match &v.story.0 {
                     Story::Named(s) => s.clone(),
                     Story::Batch(j) => batch.id(*j as usize).to_string(),
                 });
@@ -738,7 +739,7 @@ impl Index {
                 Some((Ref::Batch(j), _)) => first + u64::from(j),
                 None => n,
             };
-            let story = match &v.story {
+            let story = match &v.story.0 {
                 Story::Named(s) => Cow::Borrowed(s.as_str()),
                 Story::Batch(j) => Cow::Borrowed(batch.id(*j as usize)),
             };
@@ -747,6 +748,7 @@ impl Index {
                 inserted: now,
                 date: m.date,
                 kept,
+                story_time: v.story.1,
                 shingles: d.shingles,
                 sig: Cow::Owned(sig_bytes(d.sig)),
                 fine: Cow::Borrowed(d.fine),

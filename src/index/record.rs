@@ -9,6 +9,7 @@
 //! | 8 | inserted (Unix seconds) |
 //! | 8 | date (Unix seconds; `i64::MIN`: none) |
 //! | 8 | kept: the number of the document it duplicates (itself when new) |
+//! | 8 | story time: the date (else time added) of its story's first document |
 //! | 4 | estimated distinct shingles |
 //! | 4 × 4 | lengths of id, outlet, story, text (`u32::MAX`: none) |
 //! | 2k | the signature |
@@ -22,7 +23,7 @@
 use std::borrow::Cow;
 
 /// Bytes before the signature.
-const HEAD: usize = 1 + 8 + 8 + 8 + 4 + 16;
+const HEAD: usize = 1 + 8 + 8 + 8 + 8 + 4 + 16;
 const NONE: u32 = u32::MAX;
 
 /// A stored document, borrowed from the store (or owned, for one being
@@ -37,6 +38,8 @@ pub struct Record<'a> {
     pub date: Option<i64>,
     /// The number of the document it duplicates (its own when new).
     pub kept: u64,
+    /// The date (else the time added) of its story's first document.
+    pub story_time: i64,
     /// Estimated distinct shingles.
     pub shingles: u32,
     /// The signature: `k` slots (little-endian `u16`).
@@ -72,6 +75,7 @@ impl<'a> Record<'a> {
         out.extend_from_slice(&self.inserted.to_le_bytes());
         out.extend_from_slice(&self.date.unwrap_or(i64::MIN).to_le_bytes());
         out.extend_from_slice(&self.kept.to_le_bytes());
+        out.extend_from_slice(&self.story_time.to_le_bytes());
         out.extend_from_slice(&self.shingles.to_le_bytes());
         for s in strings {
             out.extend_from_slice(&len_of(s).to_le_bytes());
@@ -94,7 +98,7 @@ impl<'a> Record<'a> {
         if flags > 1 {
             return None;
         }
-        let lens = [u32_at(29), u32_at(33), u32_at(37), u32_at(41)];
+        let lens = [u32_at(37), u32_at(41), u32_at(45), u32_at(49)];
         let mut at = HEAD;
         let sig = bytes.get(at..at + sig_bytes)?;
         at += sig_bytes;
@@ -118,7 +122,8 @@ impl<'a> Record<'a> {
             inserted: i64_at(1),
             date: (date != i64::MIN).then_some(date),
             kept: u64::from_le_bytes(head[17..25].try_into().unwrap()),
-            shingles: u32_at(25),
+            story_time: i64_at(25),
+            shingles: u32_at(33),
             sig: Cow::Borrowed(sig),
             fine: Cow::Borrowed(fine),
             id: Cow::Borrowed(strings[0]?),
@@ -157,6 +162,7 @@ mod tests {
             inserted: 1_700_000_000,
             date: Some(-86_400),
             kept: 7,
+            story_time: -5,
             shingles: 321,
             sig: Cow::Owned(sig_bytes(&[1, 2, 65535, 4])),
             fine: Cow::Owned(vec![9, 8, 7]),
