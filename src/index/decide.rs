@@ -61,10 +61,10 @@ pub(super) enum Story {
 /// added).
 pub(super) type Dated = (Story, i64);
 
-/// What the rule needs of a document.
-struct Doc<'a> {
+/// What the rule needs of a document (its finer signature is read only
+/// for a pair in doubt).
+struct Doc {
     sig: Vec<u16>,
-    fine: Cow<'a, [u8]>,
     shingles: u32,
     duplicate: bool,
     kept: Ref,
@@ -99,10 +99,21 @@ pub(super) fn decide<'a>(
 ) -> Result<Vec<Verdict>> {
     let window = params.story_window_days * 86_400.0;
     let rule = params.rule();
-    let (sig_bytes, fine_bytes) = (params.num_perm * 2, params.fine_width());
+    let sig_bytes = params.num_perm * 2;
     let mut overlay: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut verdicts: Vec<Verdict> = Vec::with_capacity(batch.len());
-    let stored = |n: u64| load_stored(store, tables, txn, n, sig_bytes, fine_bytes);
+    let stored = |n: u64| load_stored(store, tables, txn, n, sig_bytes);
+    let fine_of = |r: Ref| -> Result<Cow<'a, [u8]>> {
+        match r {
+            Ref::Batch(j) => Ok(Cow::Borrowed(batch.doc(j as usize).fine)),
+            Ref::Stored(n) => {
+                let fine = tables.fine.get(txn, &n).map_err(|e| store.err(e))?;
+                fine.filter(|f| f.len() == params.fine_width())
+                    .map(Cow::Borrowed)
+                    .ok_or_else(|| damaged(store, n))
+            }
+        }
+    };
     for i in 0..batch.len() {
         let me = batch.doc(i);
         let keys = band_keys(params, me.sig);
@@ -125,8 +136,8 @@ pub(super) fn decide<'a>(
         refs.sort_unstable();
         refs.dedup();
         // The candidates, and the kept documents of those that are duplicates.
-        let mut docs: BTreeMap<Ref, Doc<'a>> = BTreeMap::new();
-        let load = |r: Ref, docs: &mut BTreeMap<Ref, Doc<'a>>| -> Result<()> {
+        let mut docs: BTreeMap<Ref, Doc> = BTreeMap::new();
+        let load = |r: Ref, docs: &mut BTreeMap<Ref, Doc>| -> Result<()> {
             if docs.contains_key(&r) {
                 return Ok(());
             }
@@ -139,7 +150,6 @@ pub(super) fn decide<'a>(
                         duplicate: rec.duplicate,
                         kept: Ref::Stored(rec.kept),
                         story: (Story::Named(rec.story.into_owned()), rec.story_time),
-                        fine: rec.fine,
                     },
                 },
                 Ref::Batch(j) => {
@@ -147,7 +157,6 @@ pub(super) fn decide<'a>(
                     let v = &verdicts[j as usize];
                     Doc {
                         sig: d.sig.to_vec(),
-                        fine: Cow::Borrowed(d.fine),
                         shingles: d.shingles,
                         duplicate: v.duplicate_of.is_some(),
                         kept: v.duplicate_of.as_ref().map_or(r, |(k, _)| *k),
@@ -174,7 +183,7 @@ pub(super) fn decide<'a>(
             if d.duplicate {
                 continue;
             }
-            let Some(p) = verify(&rule, d, &me) else {
+            let Some(p) = verify(&rule, d, &me, || fine_of(r))? else {
                 continue;
             };
             if p.contained && !may_hold_copy(&p, d.shingles, me.shingles, params.threshold) {
@@ -224,7 +233,12 @@ pub(super) fn decide<'a>(
 /// verifies a candidate: on the coarse estimate, and on the finer one when
 /// the coarse one is too close to a threshold to call. (Rows are
 /// placeholders: the pair is only returned for its estimates.)
-fn verify(rule: &Rule, kept: &Doc<'_>, me: &BatchDoc<'_>) -> Option<Pair> {
+fn verify<'f>(
+    rule: &Rule,
+    kept: &Doc,
+    me: &BatchDoc<'_>,
+    kept_fine: impl FnOnce() -> Result<Cow<'f, [u8]>>,
+) -> Result<Option<Pair>> {
     let sizes = (f64::from(kept.shingles), f64::from(me.shingles));
     let judge = |rule: &Rule, j: f64| rule.judge_estimates(j, containment(j, sizes.0, sizes.1));
     let j = estimate(&kept.sig, me.sig);
@@ -235,7 +249,7 @@ fn verify(rule: &Rule, kept: &Doc<'_>, me: &BatchDoc<'_>) -> Option<Pair> {
         containment: containment(j, sizes.0, sizes.1) as f32,
         contained,
     };
-    match judge(rule, j) {
+    Ok(match judge(rule, j) {
         Judgement::Accept { contained } => Some(pair(j, contained)),
         Judgement::Reject => None,
         Judgement::Doubt => {
@@ -243,13 +257,13 @@ fn verify(rule: &Rule, kept: &Doc<'_>, me: &BatchDoc<'_>) -> Option<Pair> {
                 margin: 0.0,
                 ..*rule
             };
-            let jf = estimate_fine(&kept.fine, me.fine);
+            let jf = estimate_fine(&kept_fine()?, me.fine);
             match judge(&fine, jf) {
                 Judgement::Accept { contained } => Some(pair(jf, contained)),
                 _ => None,
             }
         }
-    }
+    })
 }
 
 /// The record of stored document `n`, `None` when it expired.
@@ -259,12 +273,11 @@ pub(super) fn load_stored<'t>(
     txn: &'t RoTxn<'_>,
     n: u64,
     sig_bytes: usize,
-    fine_bytes: usize,
 ) -> Result<Option<Record<'t>>> {
     let Some(bytes) = tables.docs.get(txn, &n).map_err(|e| store.err(e))? else {
         return Ok(None);
     };
-    Record::decode(bytes, sig_bytes, fine_bytes)
+    Record::decode(bytes, sig_bytes)
         .map(Some)
         .ok_or_else(|| damaged(store, n))
 }

@@ -85,11 +85,11 @@ impl Index {
             let (_, n) = parse_time_key(k).ok_or_else(|| self.damaged(0))?;
             old.push((k.try_into().map_err(|_| self.damaged(n))?, n));
         }
-        let (sb, fb) = (self.params.num_perm * 2, self.params.fine_width());
+        let sb = self.params.num_perm * 2;
         let mut entries = Vec::new();
         for (_, n) in &old {
-            let rec = decide::load_stored(store, &t, &txn, *n, sb, fb)?
-                .ok_or_else(|| self.damaged(*n))?;
+            let rec =
+                decide::load_stored(store, &t, &txn, *n, sb)?.ok_or_else(|| self.damaged(*n))?;
             entries.extend(
                 band_keys(&self.params, &rec.slots())
                     .into_iter()
@@ -102,6 +102,7 @@ impl Index {
         }
         for (k, n) in &old {
             t.docs.delete(&mut txn, n).map_err(e)?;
+            t.fine.delete(&mut txn, n).map_err(e)?;
             t.times.delete(&mut txn, k.as_slice()).map_err(e)?;
         }
         txn.commit().map_err(e)?;
@@ -126,6 +127,11 @@ impl Index {
             .copy_to_path(&tmp, CompactionOption::Enabled)
             .map_err(|e| store.err(e))?;
         file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        // The copy gets the original's permissions.
+        let mode = std::fs::metadata(&data)
+            .map_err(|e| Error::io(&data, e))?
+            .permissions();
+        file.set_permissions(mode).map_err(|e| Error::io(&tmp, e))?;
         drop(file);
         std::fs::rename(&tmp, &data).map_err(|e| Error::io(&data, e))?;
         if let Ok(dir) = std::fs::File::open(path) {
@@ -137,9 +143,10 @@ impl Index {
         Ok((before, after))
     }
 
-    /// Reads every document and band entry and checks that they agree: each
-    /// record decodes with the index's widths, each document has exactly
-    /// its band keys and time, and no entry points elsewhere (compared as
+    /// Reads every document, finer signature, band entry and time and checks
+    /// that they agree: each record decodes with the index's widths, each
+    /// document has exactly its finer signature, band keys and time, and no
+    /// entry points elsewhere (compared as
     /// order-free sums of hashed entries). A damaged store is an error
     /// naming what is wrong.
     pub fn check(&self) -> Result<CheckReport> {
@@ -149,11 +156,16 @@ impl Index {
         let t = store.tables(&txn)?;
         let (sb, fb) = (self.params.num_perm * 2, self.params.fine_width());
         let next = store.meta_u64(&t, &txn, "next")?;
+        let doc_hash = |n: u64| mix64(n ^ 0x5851_F42D_4C95_7F2D);
+        let mut want_fine = 0u64;
         let entry = |k: u64, n: u64| mix64(k ^ mix64(n.wrapping_add(0x9E37_79B9_7F4A_7C15)));
         let (mut docs, mut want_bands, mut want_times) = (0u64, 0u64, 0u64);
         for r in t.docs.iter(&txn).map_err(e)? {
             let (n, bytes) = r.map_err(e)?;
-            let rec = Record::decode(bytes, sb, fb).ok_or_else(|| self.damaged(n))?;
+            let rec = Record::decode(bytes, sb).ok_or_else(|| self.damaged(n))?;
+            if fb > 0 {
+                want_fine = want_fine.wrapping_add(doc_hash(n));
+            }
             if n >= next || rec.kept > n || (!rec.duplicate && rec.kept != n) {
                 return Err(self.damaged(n));
             }
@@ -177,7 +189,20 @@ impl Index {
             have_times = have_times.wrapping_add(mix64(xxhash_rust::xxh3::xxh3_64(k)));
             times += 1;
         }
+        let mut have_fine = 0u64;
+        for r in t.fine.iter(&txn).map_err(e)? {
+            let (n, fine) = r.map_err(e)?;
+            if fine.len() != fb {
+                return Err(self.damaged(n));
+            }
+            have_fine = have_fine.wrapping_add(doc_hash(n));
+        }
         let path = store.path.display();
+        if have_fine != want_fine {
+            return Err(Error::other(format!(
+                "index {path}: the finer signatures do not match the documents"
+            )));
+        }
         if band_entries != docs * self.params.bands as u64 || have_bands != want_bands {
             return Err(Error::other(format!(
                 "index {path}: the band table does not match the documents' signatures \

@@ -339,7 +339,7 @@ impl Index {
         verdicts: &[Verdict],
         now: i64,
     ) -> Result<Vec<Decision>> {
-        let (sb, fb) = (self.params.num_perm * 2, self.params.fine_width());
+        let sb = self.params.num_perm * 2;
         verdicts
             .iter()
             .enumerate()
@@ -361,7 +361,7 @@ impl Index {
                         (m.id.clone(), m.outlet.clone(), m.date, now)
                     }
                     Ref::Stored(n) => {
-                        let rec = decide::load_stored(&self.store, tables, txn, n, sb, fb)?
+                        let rec = decide::load_stored(&self.store, tables, txn, n, sb)?
                             .ok_or_else(|| self.damaged(n))?;
                         (
                             rec.id.into_owned(),
@@ -423,7 +423,6 @@ impl Index {
                 story_time: v.story.1,
                 shingles: d.shingles,
                 sig: Cow::Owned(sig_bytes(d.sig)),
-                fine: Cow::Borrowed(d.fine),
                 id: Cow::Borrowed(&m.id),
                 outlet: m.outlet.as_deref().map(Cow::Borrowed),
                 story,
@@ -433,6 +432,12 @@ impl Index {
                 .docs
                 .put_with_flags(txn, PutFlags::APPEND, &n, &rec.encode())
                 .map_err(e)?;
+            if !d.fine.is_empty() {
+                tables
+                    .fine
+                    .put_with_flags(txn, PutFlags::APPEND, &n, d.fine)
+                    .map_err(e)?;
+            }
             let key = time_key(m.date.unwrap_or(now), n);
             tables.times.put(txn, &key, &()).map_err(e)?;
             entries.extend(band_keys(&self.params, d.sig).into_iter().map(|k| (k, n)));

@@ -1,7 +1,8 @@
 //! One indexed document as the store keeps it: a flat byte record.
 //!
-//! Layout (little-endian), for signatures of `k` slots and finer signatures
-//! of `w` bytes (both fixed by the index's parameters):
+//! Layout (little-endian), for signatures of `k` slots (fixed by the
+//! index's parameters; finer signatures are kept in a table of their own,
+//! read only for the pairs that need them):
 //!
 //! | bytes | field |
 //! |---|---|
@@ -13,7 +14,6 @@
 //! | 4 | estimated distinct shingles |
 //! | 4 × 4 | lengths of id, outlet, story, text (`u32::MAX`: none) |
 //! | 2k | the signature |
-//! | w | the finer signature |
 //! | … | id, outlet, story, text bytes |
 //!
 //! [`Record::decode`] borrows every field from the stored bytes (no copy)
@@ -44,8 +44,6 @@ pub struct Record<'a> {
     pub shingles: u32,
     /// The signature: `k` slots (little-endian `u16`).
     pub sig: Cow<'a, [u8]>,
-    /// The finer signature.
-    pub fine: Cow<'a, [u8]>,
     /// Its id.
     pub id: Cow<'a, str>,
     /// Its outlet.
@@ -70,7 +68,7 @@ impl<'a> Record<'a> {
             self.text.as_deref(),
         ];
         let extra: usize = strings.iter().flatten().map(|s| s.len()).sum();
-        let mut out = Vec::with_capacity(HEAD + self.sig.len() + self.fine.len() + extra);
+        let mut out = Vec::with_capacity(HEAD + self.sig.len() + extra);
         out.push(u8::from(self.duplicate));
         out.extend_from_slice(&self.inserted.to_le_bytes());
         out.extend_from_slice(&self.date.unwrap_or(i64::MIN).to_le_bytes());
@@ -81,16 +79,15 @@ impl<'a> Record<'a> {
             out.extend_from_slice(&len_of(s).to_le_bytes());
         }
         out.extend_from_slice(&self.sig);
-        out.extend_from_slice(&self.fine);
         for s in strings.into_iter().flatten() {
             out.extend_from_slice(s.as_bytes());
         }
         out
     }
 
-    /// Reads a record of an index whose signatures have `sig_bytes` and
-    /// `fine_bytes` bytes; `None` when the bytes are not such a record.
-    pub fn decode(bytes: &'a [u8], sig_bytes: usize, fine_bytes: usize) -> Option<Record<'a>> {
+    /// Reads a record of an index whose signatures have `sig_bytes` bytes;
+    /// `None` when the bytes are not such a record.
+    pub fn decode(bytes: &'a [u8], sig_bytes: usize) -> Option<Record<'a>> {
         let head = bytes.get(..HEAD)?;
         let u32_at = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().unwrap());
         let i64_at = |i: usize| i64::from_le_bytes(head[i..i + 8].try_into().unwrap());
@@ -102,8 +99,6 @@ impl<'a> Record<'a> {
         let mut at = HEAD;
         let sig = bytes.get(at..at + sig_bytes)?;
         at += sig_bytes;
-        let fine = bytes.get(at..at + fine_bytes)?;
-        at += fine_bytes;
         let mut strings = [None, None, None, None];
         for (s, &len) in strings.iter_mut().zip(&lens) {
             if len == NONE {
@@ -125,7 +120,6 @@ impl<'a> Record<'a> {
             story_time: i64_at(25),
             shingles: u32_at(33),
             sig: Cow::Borrowed(sig),
-            fine: Cow::Borrowed(fine),
             id: Cow::Borrowed(strings[0]?),
             outlet: strings[1].map(Cow::Borrowed),
             story: Cow::Borrowed(strings[2]?),
@@ -165,28 +159,24 @@ mod tests {
             story_time: -5,
             shingles: 321,
             sig: Cow::Owned(sig_bytes(&[1, 2, 65535, 4])),
-            fine: Cow::Owned(vec![9, 8, 7]),
             id: "a/1".into(),
             outlet: None,
             story: "s".into(),
             text: Some("نص".into()),
         };
         let bytes = r.encode();
-        assert_eq!(Record::decode(&bytes, 8, 3), Some(r.clone()));
-        assert_eq!(
-            Record::decode(&bytes, 8, 3).unwrap().slots(),
-            [1, 2, 65535, 4]
-        );
+        assert_eq!(Record::decode(&bytes, 8), Some(r.clone()));
+        assert_eq!(Record::decode(&bytes, 8).unwrap().slots(), [1, 2, 65535, 4]);
         // Other widths, a cut record, trailing bytes, bad flags: refused.
-        assert_eq!(Record::decode(&bytes, 8, 4), None);
-        assert_eq!(Record::decode(&bytes[..bytes.len() - 1], 8, 3), None);
+        assert_eq!(Record::decode(&bytes, 10), None);
+        assert_eq!(Record::decode(&bytes[..bytes.len() - 1], 8), None);
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(Record::decode(&longer, 8, 3), None);
+        assert_eq!(Record::decode(&longer, 8), None);
         let mut flags = bytes;
         flags[0] = 2;
-        assert_eq!(Record::decode(&flags, 8, 3), None);
+        assert_eq!(Record::decode(&flags, 8), None);
         let undated = Record { date: None, ..r };
-        assert_eq!(Record::decode(&undated.encode(), 8, 3).unwrap().date, None);
+        assert_eq!(Record::decode(&undated.encode(), 8).unwrap().date, None);
     }
 }

@@ -7,6 +7,9 @@
 //!   document number), `range` (first and last dates and insertion times);
 //! - `docs`: document number (big-endian `u64`, insertion order) → its
 //!   [`Record`];
+//! - `fine`: document number → its finer signature (apart from the
+//!   records, so that the pages read for every lookup hold only what every
+//!   lookup needs);
 //! - `bands`: band key (big-endian `u64`) → the numbers of the documents
 //!   with that band (sorted duplicates of fixed size);
 //! - `times`: document time (its date, else its insertion time; biased
@@ -25,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use heed::byteorder::BigEndian;
 use heed::types::{Bytes, Str, U64, Unit};
-use heed::{Database, DatabaseFlags, Env, EnvOpenOptions, RoTxn, RwTxn};
+use heed::{Database, DatabaseFlags, Env, EnvFlags, EnvOpenOptions, RoTxn, RwTxn};
 
 use super::IndexParams;
 use crate::error::{Error, Result};
@@ -35,6 +38,7 @@ use crate::error::{Error, Result};
 pub(super) struct Tables {
     pub meta: Database<Str, Bytes>,
     pub docs: Database<U64<BigEndian>, Bytes>,
+    pub fine: Database<U64<BigEndian>, Bytes>,
     pub bands: Database<U64<BigEndian>, U64<BigEndian>>,
     pub times: Database<Bytes, Unit>,
 }
@@ -147,6 +151,7 @@ impl Store {
         Ok(Tables {
             meta: self.env.create_database(txn, Some("meta")).map_err(e)?,
             docs: self.env.create_database(txn, Some("docs")).map_err(e)?,
+            fine: self.env.create_database(txn, Some("fine")).map_err(e)?,
             bands: self
                 .env
                 .database_options()
@@ -177,6 +182,11 @@ impl Store {
             docs: self
                 .env
                 .open_database(txn, Some("docs"))
+                .map_err(e)?
+                .ok_or_else(missing)?,
+            fine: self
+                .env
+                .open_database(txn, Some("fine"))
                 .map_err(e)?
                 .ok_or_else(missing)?,
             bands: self
@@ -236,6 +246,12 @@ fn open_env(path: &Path) -> Result<Env> {
     for size in [MAP_SIZE, SMALL_MAP_SIZE] {
         let mut options = EnvOpenOptions::new();
         options.map_size(size).max_dbs(8).max_readers(1024);
+        // SAFETY: no flag that changes the file's layout or durability:
+        // lookups are random, so reading ahead only evicts useful pages
+        // once the index outgrows memory.
+        unsafe {
+            options.flags(EnvFlags::NO_READ_AHEAD);
+        }
         // SAFETY: LMDB requires that an environment be opened once per
         // process: every `Index` opens its own folder once and keeps the
         // `Env` until it is dropped; the library documents that one process
