@@ -19,10 +19,8 @@ pub struct IndexStats {
     pub documents: u64,
     /// Band entries (`bands` per document).
     pub band_entries: u64,
-    /// Size of the data file on disk.
+    /// Size of the data file on disk (free pages included: see `compact`).
     pub disk_bytes: u64,
-    /// Bytes of the store in use (the rest of the file is free pages).
-    pub used_bytes: u64,
     /// The parameters.
     pub params: IndexParams,
     /// The earliest and latest document time (date, else when added).
@@ -55,13 +53,10 @@ impl Index {
             .last(&txn)
             .map_err(e)?
             .and_then(|(k, _)| parse_time_key(k));
-        let info = store.env.info();
-        let page = u64::from(store.env.stat().page_size);
         Ok(IndexStats {
             documents: t.docs.len(&txn).map_err(e)?,
             band_entries: t.bands.len(&txn).map_err(e)?,
             disk_bytes: store.env.real_disk_size().map_err(e)?,
-            used_bytes: (info.last_page_number as u64 + 1) * page,
             params: self.params.clone(),
             time_range: first.zip(last).map(|((a, _), (b, _))| (a, b)),
         })

@@ -137,8 +137,7 @@ fn stats(d: &DbArgs) -> Result<(), Error> {
     println!("documents {}", s.documents);
     println!("band_entries {}", s.band_entries);
     println!("disk_bytes {}", s.disk_bytes);
-    println!("used_bytes {}", s.used_bytes);
-    if let Some(per) = s.used_bytes.checked_div(s.documents) {
+    if let Some(per) = s.disk_bytes.checked_div(s.documents) {
         println!("bytes_per_document {per}");
     }
     match s.time_range {
