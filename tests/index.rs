@@ -690,3 +690,30 @@ fn a_story_never_spans_more_than_the_window() {
         pairs(&[("a", "a"), ("b", "a"), ("c", "a")])
     );
 }
+
+#[test]
+fn texts_are_stored_only_when_asked() {
+    let d = Dir::new();
+    let text = letters(9, 60).join(" ");
+    d.write("a.jsonl", line("a", &text));
+    let holds_text = |db: &str| {
+        let bytes = std::fs::read(d.join(db).join("data.mdb")).unwrap();
+        let needle = &text.as_bytes()[..80];
+        bytes.windows(needle.len()).any(|w| w == needle)
+    };
+    d.run(&["index", "add", "--db", "plain", "a.jsonl", "-q"])
+        .ok();
+    d.run(&[
+        "index",
+        "add",
+        "--db",
+        "texts",
+        "a.jsonl",
+        "--store-text",
+        "-q",
+    ])
+    .ok();
+    assert!(!holds_text("plain"), "no text without --store-text");
+    assert!(holds_text("texts"));
+    d.run(&["index", "check", "--db", "texts"]).ok();
+}
