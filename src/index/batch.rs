@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::IndexParams;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::minhash::{MinHasher, Scratch};
 use crate::normalize::Normalizer;
 
@@ -60,8 +60,8 @@ impl Batch {
     }
 
     /// Appends a signed document: its `num_perm` slots, its finer signature
-    /// (`refine` bytes) and estimated shingles.
-    #[allow(clippy::too_many_arguments)]
+    /// (`refine` bytes) and estimated shingles. Signatures of other widths
+    /// than the batch's parameters are a usage error.
     pub fn push(
         &mut self,
         id: String,
@@ -70,9 +70,17 @@ impl Batch {
         sig: &[u16],
         fine: &[u8],
         shingles: u32,
-    ) {
-        assert_eq!(sig.len(), self.k, "signature of the index's width");
-        assert_eq!(fine.len(), self.w, "finer signature of the index's width");
+    ) -> Result<()> {
+        if sig.len() != self.k || fine.len() != self.w {
+            return Err(Error::usage(format!(
+                "document {id}: a signature of {} slots and a finer one of {} bytes, \
+                 for an index of {} and {}",
+                sig.len(),
+                fine.len(),
+                self.k,
+                self.w
+            )));
+        }
         self.sigs.extend_from_slice(sig);
         self.fine.extend_from_slice(fine);
         self.shingles.push(shingles);
@@ -82,15 +90,23 @@ impl Batch {
             date,
             text: None,
         });
+        Ok(())
     }
 
-    /// Keeps `texts` (one per document, in order) to store with them.
-    pub fn with_texts(mut self, texts: Vec<String>) -> Batch {
-        assert_eq!(texts.len(), self.meta.len(), "one text per document");
+    /// Keeps `texts` (one per document, in order) to store with them; a
+    /// usage error unless there is one per document.
+    pub fn with_texts(mut self, texts: Vec<String>) -> Result<Batch> {
+        if texts.len() != self.meta.len() {
+            return Err(Error::usage(format!(
+                "{} texts for a batch of {} documents",
+                texts.len(),
+                self.meta.len()
+            )));
+        }
         for (m, t) in self.meta.iter_mut().zip(texts) {
             m.text = Some(t);
         }
-        self
+        Ok(self)
     }
 
     /// Number of documents.
@@ -124,7 +140,7 @@ impl Batch {
         params: &IndexParams,
         articles: &[Article<'_>],
     ) -> Result<(Batch, Vec<Option<usize>>)> {
-        Ok(Signer::new(params)?.sign(params, articles))
+        Signer::new(params)?.sign(params, articles)
     }
 }
 
@@ -148,7 +164,7 @@ impl Signer {
         &self,
         params: &IndexParams,
         articles: &[Article<'_>],
-    ) -> (Batch, Vec<Option<usize>>) {
+    ) -> Result<(Batch, Vec<Option<usize>>)> {
         let (k, w) = (params.num_perm, params.fine_width());
         let sign_one = |(norm, scratch): &mut (String, Scratch), a: &Article<'_>| {
             self.normalizer.normalize_into(a.text, norm);
@@ -183,11 +199,49 @@ impl Signer {
                         &sig,
                         &fine,
                         shingles,
-                    );
+                    )?;
                 }
                 None => at.push(None),
             }
         }
-        (batch, at)
+        Ok((batch, at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_of_other_widths_and_missing_texts_are_refused() {
+        let params = IndexParams::of(&Config::default());
+        let (k, w) = (params.num_perm, params.fine_width());
+        let mut batch = Batch::new(&params);
+        batch
+            .push("a".into(), None, None, &vec![1; k], &vec![1; w], 10)
+            .unwrap();
+        let short = batch.push("b".into(), None, None, &vec![1; k - 1], &vec![1; w], 10);
+        assert!(short.unwrap_err().is_usage());
+        assert_eq!(batch.len(), 1);
+        assert!(batch.clone().with_texts(vec![]).unwrap_err().is_usage());
+        assert!(batch.with_texts(vec!["text".into()]).is_ok());
+        // Empty articles are not signed; the others are, in order.
+        let articles = [
+            Article {
+                id: "x",
+                text: "  ",
+                outlet: None,
+                date: None,
+            },
+            Article {
+                id: "y",
+                text: "Talks resumed on Monday.",
+                outlet: None,
+                date: None,
+            },
+        ];
+        let (signed, at) = Batch::sign(&params, &articles).unwrap();
+        assert_eq!(at, [None, Some(0)]);
+        assert_eq!(signed.id(0), "y");
     }
 }

@@ -222,7 +222,7 @@ fn batch_of(
             corpus.sigs.row(r),
             &fine[r.index() * width..(r.index() + 1) * width],
             corpus.sigs.shingles(r),
-        );
+        )?;
     }
     if store_text {
         let mut texts = Vec::with_capacity(rows.len());
@@ -235,7 +235,7 @@ fn batch_of(
                 Ok(())
             },
         )?;
-        batch = batch.with_texts(texts);
+        batch = batch.with_texts(texts)?;
     }
     Ok(batch)
 }

@@ -274,7 +274,7 @@ impl Index {
         articles: &[Article<'_>],
         options: &AddOptions,
     ) -> Result<Vec<Decision>> {
-        let (batch, at) = self.signer.sign(&self.params, articles);
+        let (batch, at) = self.signer.sign(&self.params, articles)?;
         let mut decided = self.add(&batch, options)?.into_iter();
         Ok(articles
             .iter()
