@@ -119,11 +119,24 @@ pub fn add_inputs(
     let mut errors = outputs.errors.map(AtomicFile::create).transpose()?;
 
     let mut timings = Timings::default();
+    // Every document's finer signature goes into the batch, so the read
+    // keeps them whatever their share of the memory budget: dropping them
+    // would only make the batch sign every text again.
+    let keep_fine = Config {
+        memory_limit: config.memory_limit.max(fine_bytes(&inputs, config) * 8),
+        ..config.clone()
+    };
     let corpus = timings.time("read + sign", || {
-        read_and_sign(config, inputs, true, progress, &mut |n| match &mut errors {
-            Some(f) => write_notice(f, &n),
-            None => Ok(()),
-        })
+        read_and_sign(
+            &keep_fine,
+            inputs,
+            true,
+            progress,
+            &mut |n| match &mut errors {
+                Some(f) => write_notice(f, &n),
+                None => Ok(()),
+            },
+        )
     })?;
     let created;
     let index = match target {
@@ -186,6 +199,20 @@ pub fn add_inputs(
         input: stats.clone(),
         timings,
     })
+}
+
+/// Bytes of finer signatures the inputs may need: at most one per 500 bytes
+/// of input (the estimate the read reserves by), or a few thousand
+/// documents when the size is unknown (standard input).
+fn fine_bytes(inputs: &Inputs, config: &Config) -> u64 {
+    let size: u64 = inputs
+        .sources
+        .iter()
+        .filter_map(|s| s.path.as_ref())
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    (size / 500 + 4096) * config.fine_width() as u64
 }
 
 /// The batch of the corpus's signed documents, in input order, with their
