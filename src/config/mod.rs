@@ -135,6 +135,17 @@ impl Default for Config {
     }
 }
 
+/// Half-width of the band of doubt around `threshold`: three standard
+/// deviations of the `num_perm`-slot estimate there; 0 when there is no
+/// finer signature (`refine` 0) to decide within it.
+pub fn doubt_margin(threshold: f64, num_perm: usize, refine: usize) -> f64 {
+    if refine == 0 {
+        return 0.0;
+    }
+    let t = threshold;
+    3.0 * (t * (1.0 - t) / num_perm as f64).sqrt()
+}
+
 impl Config {
     /// Checks that the parameters can work together.
     pub fn validate(&self) -> Result<()> {
@@ -223,11 +234,7 @@ impl Config {
     /// Half-width of the band of doubt around the threshold: three standard
     /// deviations of the `num_perm`-slot estimate at the threshold.
     pub fn doubt_margin(&self) -> f64 {
-        if self.refine == 0 {
-            return 0.0;
-        }
-        let t = self.threshold;
-        3.0 * (t * (1.0 - t) / self.num_perm as f64).sqrt()
+        doubt_margin(self.threshold, self.num_perm, self.refine)
     }
 
     /// The memory budget of the stages.

@@ -25,7 +25,7 @@ use crate::dedup::{KeptOut, write_kept};
 use crate::document::{DocId, Row};
 use crate::error::{Error, Result};
 use crate::input::Inputs;
-use crate::pipeline::{Corpus, ReadStats, read_and_sign};
+use crate::pipeline::{Corpus, ReadStats, input_size, read_and_sign};
 use crate::progress::{Progress, Unit};
 use crate::report::paths::{Output, refuse_clashes};
 use crate::report::{AtomicFile, commit_all, write_notice};
@@ -205,14 +205,7 @@ pub fn add_inputs(
 /// of input (the estimate the read reserves by), or a few thousand
 /// documents when the size is unknown (standard input).
 fn fine_bytes(inputs: &Inputs, config: &Config) -> u64 {
-    let size: u64 = inputs
-        .sources
-        .iter()
-        .filter_map(|s| s.path.as_ref())
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    (size / 500 + 4096) * config.fine_width() as u64
+    (input_size(&inputs.sources) / 500 + 4096) * config.fine_width() as u64
 }
 
 /// The batch of the corpus's signed documents, in input order, with their

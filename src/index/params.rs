@@ -118,11 +118,7 @@ impl IndexParams {
 
     /// As [`Config::doubt_margin`].
     pub(super) fn doubt_margin(&self) -> f64 {
-        if self.refine == 0 {
-            return 0.0;
-        }
-        let t = self.threshold;
-        3.0 * (t * (1.0 - t) / self.num_perm as f64).sqrt()
+        crate::config::doubt_margin(self.threshold, self.num_perm, self.refine)
     }
 
     pub(super) fn fine_width(&self) -> usize {

@@ -21,4 +21,5 @@ mod sign;
 
 pub use candidates::{cluster, find_duplicates};
 pub use corpus::{Corpus, ReadStats};
+pub(crate) use read::input_size;
 pub use read::{Notice, Notices, read_and_sign, read_sign_and_keep_words};

@@ -236,7 +236,7 @@ fn drain(
 }
 
 /// Bytes of the sources on disk (standard input counts 0).
-fn input_size(sources: &[Source]) -> u64 {
+pub(crate) fn input_size(sources: &[Source]) -> u64 {
     sources
         .iter()
         .filter_map(|s| s.path.as_ref())
