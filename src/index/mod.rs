@@ -247,14 +247,23 @@ impl Index {
 
     /// Refuses `params` unless they are the index's.
     fn refuse_other(&self, params: &IndexParams) -> Result<()> {
-        let diff = self.params.differences(params);
-        if diff.is_empty() {
-            return Ok(());
-        }
-        let list: Vec<String> = diff
-            .iter()
+        self.refuse_given(params, |_| true)
+    }
+
+    /// Refuses `given` parameters that differ from the index's, counting
+    /// only those `counts` accepts (by field path, e.g. `threshold`,
+    /// `stories.threshold`): a usage error naming each with both values.
+    pub fn refuse_given(&self, given: &IndexParams, counts: impl Fn(&str) -> bool) -> Result<()> {
+        let list: Vec<String> = self
+            .params
+            .differences(given)
+            .into_iter()
+            .filter(|(name, _, _)| counts(name))
             .map(|(name, stored, given)| format!("`{name}` is {stored}, not {given}"))
             .collect();
+        if list.is_empty() {
+            return Ok(());
+        }
         Err(Error::usage(format!(
             "index {} was created with other parameters ({}); an index keeps its parameters for life",
             self.store.path.display(),

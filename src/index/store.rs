@@ -43,6 +43,9 @@ pub(super) struct Tables {
     pub times: Database<Bytes, Unit>,
 }
 
+/// The band table holds several document numbers a key, sorted, of one size.
+const BANDS: DatabaseFlags = DatabaseFlags::DUP_SORT.union(DatabaseFlags::DUP_FIXED);
+
 /// Largest size the data file may grow to: address space only (the file
 /// grows as pages are written).
 const MAP_SIZE: usize = 1 << 40;
@@ -148,20 +151,19 @@ impl Store {
     /// The tables, created if missing (in a write transaction).
     pub fn create_tables(&self, txn: &mut RwTxn<'_>) -> Result<Tables> {
         let e = |e| heed_error(&self.path, e);
-        Ok(Tables {
-            meta: self.env.create_database(txn, Some("meta")).map_err(e)?,
-            docs: self.env.create_database(txn, Some("docs")).map_err(e)?,
-            fine: self.env.create_database(txn, Some("fine")).map_err(e)?,
-            bands: self
-                .env
-                .database_options()
-                .types::<U64<BigEndian>, U64<BigEndian>>()
-                .name("bands")
-                .flags(DatabaseFlags::DUP_SORT | DatabaseFlags::DUP_FIXED)
-                .create(txn)
-                .map_err(e)?,
-            times: self.env.create_database(txn, Some("times")).map_err(e)?,
-        })
+        for name in ["meta", "docs", "fine", "times"] {
+            self.env
+                .create_database::<Bytes, Bytes>(txn, Some(name))
+                .map_err(e)?;
+        }
+        self.env
+            .database_options()
+            .types::<U64<BigEndian>, U64<BigEndian>>()
+            .name("bands")
+            .flags(BANDS)
+            .create(txn)
+            .map_err(e)?;
+        self.tables(txn)
     }
 
     /// The tables of an existing index.
@@ -194,7 +196,7 @@ impl Store {
                 .database_options()
                 .types::<U64<BigEndian>, U64<BigEndian>>()
                 .name("bands")
-                .flags(DatabaseFlags::DUP_SORT | DatabaseFlags::DUP_FIXED)
+                .flags(BANDS)
                 .open(txn)
                 .map_err(e)?
                 .ok_or_else(missing)?,

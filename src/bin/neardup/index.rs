@@ -8,7 +8,7 @@ use clap::parser::ValueSource;
 
 use crate::args::{DbArgs, ExpireArgs, IndexAddArgs, IndexCommand};
 use crate::bars::Bars;
-use crate::{prepare, print_profile};
+use crate::{prepare, print_timings};
 use neardup::Error;
 use neardup::index::{AddOptions, AddOutputs, Index, IndexParams, Target, Wait, add_inputs};
 
@@ -52,38 +52,18 @@ fn add(a: &IndexAddArgs, matches: Option<&ArgMatches>, dry_run: bool) -> Result<
     config.validate()?;
     let given = IndexParams::of(&config);
     let exists = a.db.join("data.mdb").is_file();
-    let opened = if exists {
+    let opened = if exists || dry_run {
         let index = Index::open(&a.db)?;
         // Flags given on the command line must agree with the index; the
         // others take the index's values.
         let explicit = |id: &str| {
             matches.is_some_and(|m| m.value_source(id) == Some(ValueSource::CommandLine))
         };
-        let mut clash: Vec<String> = index
-            .params()
-            .differences(&given)
-            .into_iter()
-            .filter(|(name, _, _)| {
-                let id = flag_of(name);
-                explicit(id) || (matches!(id, "bands" | "rows") && explicit("threshold"))
-            })
-            .map(|(name, stored, given)| format!("`{name}` is {stored}, not {given}"))
-            .collect();
-        clash.dedup();
-        if !clash.is_empty() {
-            return Err(Error::usage(format!(
-                "index {} was created with other parameters ({}); an index keeps its parameters for life",
-                a.db.display(),
-                clash.join("; ")
-            )));
-        }
+        index.refuse_given(&given, |name| {
+            let id = flag_of(name);
+            explicit(id) || (matches!(id, "bands" | "rows") && explicit("threshold"))
+        })?;
         Some(index)
-    } else if dry_run {
-        return Err(Error::usage(format!(
-            "{} is not a neardup index (`neardup index add --db {}` creates one)",
-            a.db.display(),
-            a.db.display()
-        )));
     } else {
         None // created once the inputs are read
     };
@@ -120,13 +100,7 @@ fn add(a: &IndexAddArgs, matches: Option<&ArgMatches>, dry_run: bool) -> Result<
         eprintln!("{summary}");
     }
     if a.common.profile {
-        let stages: Vec<(String, f64)> = summary
-            .timings
-            .0
-            .iter()
-            .map(|(s, t)| (s.clone(), t.as_secs_f64()))
-            .collect();
-        print_profile(&stages, summary.input.input_bytes, summary.read);
+        print_timings(&summary.timings, summary.input.input_bytes, summary.read);
     }
     Ok(())
 }

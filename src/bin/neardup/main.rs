@@ -131,13 +131,7 @@ fn dedup_command(d: &DedupArgs) -> Result<(), Error> {
         eprintln!("{summary}");
     }
     if d.common.profile {
-        let stages: Vec<(String, f64)> = summary
-            .timings
-            .0
-            .iter()
-            .map(|(s, t)| (s.clone(), t.as_secs_f64()))
-            .collect();
-        print_profile(&stages, summary.input.input_bytes, summary.read);
+        print_timings(&summary.timings, summary.input.input_bytes, summary.read);
     }
     Ok(())
 }
@@ -157,8 +151,18 @@ fn eval(e: &EvalArgs) -> Result<(), Error> {
     }
 }
 
+/// `--profile` of a run's [`Timings`](neardup::timings::Timings).
+pub(crate) fn print_timings(timings: &neardup::timings::Timings, input_bytes: u64, records: u64) {
+    let stages: Vec<(String, f64)> = timings
+        .0
+        .iter()
+        .map(|(s, t)| (s.clone(), t.as_secs_f64()))
+        .collect();
+    print_profile(&stages, input_bytes, records);
+}
+
 /// `--profile`: wall time per stage, its share, and the input throughput.
-pub(crate) fn print_profile(stages: &[(String, f64)], input_bytes: u64, records: u64) {
+fn print_profile(stages: &[(String, f64)], input_bytes: u64, records: u64) {
     let total: f64 = stages.iter().map(|(_, t)| t).sum();
     eprintln!("{:<24} {:>9} {:>6}", "stage", "seconds", "share");
     for (stage, t) in stages {
