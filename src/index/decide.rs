@@ -97,7 +97,6 @@ pub(super) fn decide<'a>(
     batch: &'a Batch,
     now: i64,
 ) -> Result<Vec<Verdict>> {
-    let window = params.story_window_days * 86_400.0;
     let rule = params.rule();
     let sig_bytes = params.num_perm * 2;
     let mut overlay: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -117,24 +116,7 @@ pub(super) fn decide<'a>(
     for i in 0..batch.len() {
         let me = batch.doc(i);
         let keys = band_keys(params, me.sig);
-        let mut refs: Vec<Ref> = Vec::new();
-        for &key in &keys {
-            if let Some(iter) = tables
-                .bands
-                .get_duplicates(txn, &key)
-                .map_err(|e| store.err(e))?
-            {
-                for entry in iter {
-                    let (_, n) = entry.map_err(|e| store.err(e))?;
-                    refs.push(Ref::Stored(n));
-                }
-            }
-            if let Some(js) = overlay.get(&key) {
-                refs.extend(js.iter().map(|&j| Ref::Batch(j)));
-            }
-        }
-        refs.sort_unstable();
-        refs.dedup();
+        let refs = sharing_a_band(store, tables, txn, &overlay, &keys)?;
         // The candidates, and the kept documents of those that are duplicates.
         let mut docs: BTreeMap<Ref, Doc> = BTreeMap::new();
         let load = |r: Ref, docs: &mut BTreeMap<Ref, Doc>| -> Result<()> {
@@ -199,23 +181,7 @@ pub(super) fn decide<'a>(
             // The same text is the same story.
             Some((r, _, _)) => docs[r].story.clone(),
             None => {
-                // The most similar candidate whose story began within the
-                // window: a story never spans more than the window.
-                let mut found: Option<(Ref, f64)> = None;
-                for (&r, d) in &docs {
-                    let j = estimate(&d.sig, me.sig);
-                    let near_in_time = (mine - d.story.1).unsigned_abs() as f64 <= window;
-                    if j >= params.story_threshold
-                        && near_in_time
-                        && found.is_none_or(|(_, fj)| j > fj)
-                    {
-                        found = Some((r, j));
-                    }
-                }
-                match found {
-                    Some((r, _)) => docs[&r].story.clone(),
-                    None => (Story::Batch(i as u32), mine),
-                }
+                closest_story(&docs, &me, mine, params).unwrap_or((Story::Batch(i as u32), mine))
             }
         };
         for key in keys {
@@ -227,6 +193,56 @@ pub(super) fn decide<'a>(
         });
     }
     Ok(verdicts)
+}
+
+/// The documents sharing one of `keys`: in the index as `txn` sees it, and
+/// among the batch's earlier documents (`overlay`), sorted and distinct.
+fn sharing_a_band(
+    store: &Store,
+    tables: &Tables,
+    txn: &RoTxn<'_>,
+    overlay: &HashMap<u64, Vec<u32>>,
+    keys: &[u64],
+) -> Result<Vec<Ref>> {
+    let mut refs: Vec<Ref> = Vec::new();
+    for key in keys {
+        let stored = tables
+            .bands
+            .get_duplicates(txn, key)
+            .map_err(|e| store.err(e))?;
+        for entry in stored.into_iter().flatten() {
+            let (_, n) = entry.map_err(|e| store.err(e))?;
+            refs.push(Ref::Stored(n));
+        }
+        if let Some(js) = overlay.get(key) {
+            refs.extend(js.iter().map(|&j| Ref::Batch(j)));
+        }
+    }
+    refs.sort_unstable();
+    refs.dedup();
+    Ok(refs)
+}
+
+/// The story of a new document (of time `mine`): that of the most similar
+/// candidate (Jaccard estimate at least the story threshold) whose story
+/// began within the window, so that a story never spans more than the
+/// window; the first such candidate among equals.
+fn closest_story(
+    docs: &BTreeMap<Ref, Doc>,
+    me: &BatchDoc<'_>,
+    mine: i64,
+    params: &IndexParams,
+) -> Option<Dated> {
+    let window = params.story_window_days * 86_400.0;
+    let mut found: Option<(&Doc, f64)> = None;
+    for d in docs.values() {
+        let j = estimate(&d.sig, me.sig);
+        let near_in_time = (mine - d.story.1).unsigned_abs() as f64 <= window;
+        if j >= params.story_threshold && near_in_time && found.is_none_or(|(_, fj)| j > fj) {
+            found = Some((d, j));
+        }
+    }
+    found.map(|(d, _)| d.story.clone())
 }
 
 /// The pair of `kept` (earlier) and `me` if `rule` accepts it, as `dedup`
