@@ -122,6 +122,7 @@ pub mod report;
 pub mod run;
 pub mod shingle;
 pub mod signed;
+pub mod spark;
 pub mod spill;
 pub mod story;
 pub mod timings;

@@ -23,7 +23,7 @@ use crate::config::Config;
 use crate::document::Row;
 use crate::error::{Error, Result};
 use crate::lsh::{candidate_pairs, candidate_pairs_spilled};
-use crate::minhash::estimate_fine;
+use crate::minhash::{Signatures, estimate_fine};
 use crate::progress::{Progress, Unit};
 use crate::timings::Timings;
 
@@ -109,12 +109,28 @@ pub fn find_duplicates(
 /// the larger document (by estimated shingles) is a duplicate of the
 /// smaller only when `--threshold` of it is shared.
 pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
-    let docs = &corpus.docs;
-    let row_docs = &corpus.row_docs;
+    let (docs, row_docs) = (&corpus.docs, &corpus.row_docs);
+    cluster_rows(&corpus.sigs, config, pairs, |r| {
+        let d = row_docs[r.index()];
+        (docs.date(d), docs.chars(d))
+    })
+}
+
+/// [`cluster`] over any signatures: `facts(row)` is the date and the
+/// number of characters of a row's document (for `--keep earliest` and
+/// `longest`); rows are in input order (ties of `--keep` go to the lower
+/// row). The Spark path cuts each connected component with this, on the
+/// component's rows alone: the result for a row depends only on its
+/// component.
+pub fn cluster_rows(
+    sigs: &Signatures,
+    config: &Config,
+    pairs: &[Pair],
+    facts: impl Fn(Row) -> (Option<i64>, u32) + Sync,
+) -> Clusters {
     let sure = config.threshold + config.doubt_margin();
     // How close `member` is to `kept` when it may be its duplicate
     // ([`Pair::closeness`]).
-    let sigs = &corpus.sigs;
     let near = |kept: Row, member: Row| match find_pair(pairs, kept, member) {
         Some(p)
             if p.contained
@@ -133,22 +149,22 @@ pub fn cluster(corpus: &Corpus, config: &Config, pairs: &[Pair]) -> Clusters {
             (j >= sure).then_some(1.0 + j as f32)
         }
     };
-    let n = corpus.sigs.len();
+    let n = sigs.len();
     match config.keep {
         Keep::First => Clusters::build(n, pairs, |r| r, near),
         Keep::Earliest => Clusters::build(
             n,
             pairs,
             |r| {
-                let d = row_docs[r.index()];
-                (docs.date(d).is_none(), docs.date(d).unwrap_or(0), r)
+                let date = facts(r).0;
+                (date.is_none(), date.unwrap_or(0), r)
             },
             near,
         ),
         Keep::Longest => Clusters::build(
             n,
             pairs,
-            |r| (std::cmp::Reverse(docs.chars(row_docs[r.index()])), r),
+            |r| (std::cmp::Reverse(facts(r).1), r),
             near,
         ),
     }

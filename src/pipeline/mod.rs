@@ -19,7 +19,9 @@ mod corpus;
 mod read;
 mod sign;
 
-pub use candidates::{cluster, find_duplicates};
+pub(crate) use sign::{Outcome, Signer};
+
+pub use candidates::{cluster, cluster_rows, find_duplicates};
 pub use corpus::{Corpus, ReadStats};
 pub(crate) use read::input_size;
 pub use read::{Notice, Notices, read_and_sign, read_sign_and_keep_words};

@@ -26,7 +26,7 @@ struct Work {
 }
 
 /// What became of one item.
-pub(super) enum Outcome {
+pub(crate) enum Outcome {
     Doc {
         id: Option<String>,
         outlet: Option<String>,
@@ -53,7 +53,7 @@ fn char_count(s: &str) -> usize {
 }
 
 /// Parses, normalizes and signs records (one per worker thread at a time).
-pub(super) struct Signer<'a> {
+pub(crate) struct Signer<'a> {
     config: &'a Config,
     normalizer: Normalizer,
     hasher: MinHasher,
@@ -66,7 +66,7 @@ pub(super) struct Signer<'a> {
 
 impl<'a> Signer<'a> {
     /// A signer with the parameters of `config`.
-    pub(super) fn new(config: &'a Config) -> Result<Signer<'a>> {
+    pub(crate) fn new(config: &'a Config) -> Result<Signer<'a>> {
         Ok(Signer {
             config,
             normalizer: Normalizer::new(config.normalize),
@@ -89,7 +89,7 @@ impl<'a> Signer<'a> {
     /// earlier block. Finer signatures are always made when refinement is
     /// on (the table may no longer keep them, but every document's size is
     /// estimated from the same slots, whatever the memory budget).
-    pub(super) fn sign_block(
+    pub(crate) fn sign_block(
         &self,
         block: Block,
         mut rows: Vec<u16>,
@@ -204,7 +204,7 @@ impl<'a> Signer<'a> {
 }
 
 /// The encoded words of a signed document ([`DocWords::encode`]).
-pub(super) struct Words {
+pub(crate) struct Words {
     pub(super) words: u32,
     pub(super) units: u32,
     pub(super) record: Vec<u8>,
@@ -215,12 +215,12 @@ pub(super) struct Words {
 pub(super) type Buffers = (Vec<u16>, Vec<u8>, Vec<u8>);
 
 /// A block and what signing made of it.
-pub(super) struct Signed {
-    pub(super) block: Block,
-    pub(super) outcomes: Vec<Outcome>,
+pub(crate) struct Signed {
+    pub(crate) block: Block,
+    pub(crate) outcomes: Vec<Outcome>,
     /// `num_perm` slots per item.
-    pub(super) rows: Vec<u16>,
+    pub(crate) rows: Vec<u16>,
     /// `fine_width` bytes per item (none when `fine_width` is 0).
-    pub(super) fine: Vec<u8>,
-    pub(super) fine_width: usize,
+    pub(crate) fine: Vec<u8>,
+    pub(crate) fine_width: usize,
 }

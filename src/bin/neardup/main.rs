@@ -4,6 +4,7 @@
 mod args;
 mod bars;
 mod index;
+mod spark;
 
 /// mimalloc: the passage stage of a large corpus makes and frees millions
 /// of vectors a batch from two threads, where glibc's allocator spent a
@@ -68,18 +69,28 @@ fn run(cli: Cli, index_matches: Option<&clap::ArgMatches>) -> Result<(), Error> 
         Command::Dedup(d) => dedup_command(&d),
         Command::Eval(e) => eval(&e),
         Command::Index(i) => index::run(&i.command, index_matches),
+        Command::Sign(a) => spark::sign(&a),
+        Command::SparkScript => spark::script(),
+        Command::SparkTask(a) => spark::task(&a),
+        Command::Apply(a) => spark::apply(&a),
     }
 }
 
 /// Sets up the thread pool and finds the inputs (no input is read yet).
 pub(crate) fn prepare(common: &CommonArgs) -> Result<Inputs, Error> {
+    start_threads(common)?;
+    neardup::input::resolve(&common.inputs, common.outlet_from())
+}
+
+/// Sets up the thread pool of `--threads`.
+pub(crate) fn start_threads(common: &CommonArgs) -> Result<(), Error> {
     if let Some(n) = common.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.get())
             .build_global()
             .map_err(|e| Error::other(format!("cannot start {n} threads: {e}")))?;
     }
-    neardup::input::resolve(&common.inputs, common.outlet_from())
+    Ok(())
 }
 
 fn analyze(a: &AnalyzeArgs) -> Result<(), Error> {

@@ -65,6 +65,82 @@ Examples:
   neardup index compact --db feed.idx
   neardup index check --db feed.idx")]
     Index(IndexArgs),
+    /// Sign records for Spark (a filter): one JSON line per record with its signature and band keys.
+    #[command(after_help = "\
+Examples:
+  neardup sign feed.jsonl > signed.jsonl
+  cat feed.jsonl | neardup sign - --threshold 0.8 | head -1
+  neardup sign - --keyed --on-error skip     # KEY<TAB>RECORD lines, as the Spark driver sends")]
+    Sign(SignArgs),
+    /// Print the PySpark driver that runs dedup on a Spark cluster.
+    #[command(after_help = "\
+Examples:
+  neardup spark-script > neardup_spark.py
+  spark-submit --master local[2] neardup_spark.py --input feed.jsonl --output out
+  spark-submit --archives neardup.tar.gz#nd neardup_spark.py --input s3://b/dump/ --output s3://b/out")]
+    SparkScript,
+    /// One stage of the Spark driver (a filter it starts per partition).
+    #[command(after_help = "\
+Examples (the driver runs these; lines are tab-separated, see the README):
+  neardup spark-task verify - --threshold 0.8 < candidates.tsv > verified.tsv
+  neardup spark-task cluster - --threshold 0.8 < components.tsv > kept.tsv")]
+    SparkTask(SparkTaskArgs),
+    /// Turn a Spark job's output into dedup's outputs (kept records, --duplicates).
+    #[command(after_help = "\
+Examples:
+  neardup apply --job out feed.jsonl -o clean.jsonl --duplicates dropped.jsonl")]
+    Apply(ApplyArgs),
+}
+
+/// `neardup sign`.
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Every line is KEY<TAB>RECORD; the key is echoed in the output, and a blank
+    /// record gives a `blank` line (one output line per input line).
+    #[arg(long)]
+    pub keyed: bool,
+}
+
+/// The stage a `spark-task` runs.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SparkStage {
+    /// Candidate pairs with their signatures → verified pairs.
+    Verify,
+    /// Connected components (members and pairs) → each member's kept document.
+    Cluster,
+}
+
+/// `neardup spark-task`.
+#[derive(Args, Debug)]
+pub struct SparkTaskArgs {
+    /// The stage.
+    #[arg(value_enum)]
+    pub stage: SparkStage,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `neardup apply`.
+#[derive(Args, Debug)]
+pub struct ApplyArgs {
+    /// The output folder of the Spark job (its `documents/` is read).
+    #[arg(long, value_name = "DIR")]
+    pub job: PathBuf,
+
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// Where the kept records go (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write {"id","duplicate_of","similarity","measure"} for every dropped record here.
+    #[arg(long, value_name = "FILE")]
+    pub duplicates: Option<PathBuf>,
 }
 
 /// `neardup index`.
