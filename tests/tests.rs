@@ -27,5 +27,7 @@ mod generated;
 mod passages;
 // `neardup index`: the persistent feed index.
 mod index;
+// The Spark path: sign, spark-task, apply, and the driver on local[2].
+mod spark;
 // report.html in headless Chromium.
 mod report;

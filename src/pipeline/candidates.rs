@@ -161,12 +161,7 @@ pub fn cluster_rows(
             },
             near,
         ),
-        Keep::Longest => Clusters::build(
-            n,
-            pairs,
-            |r| (std::cmp::Reverse(facts(r).1), r),
-            near,
-        ),
+        Keep::Longest => Clusters::build(n, pairs, |r| (std::cmp::Reverse(facts(r).1), r), near),
     }
 }
 

@@ -89,7 +89,9 @@ pub fn apply(
     };
     let mut summary = ApplySummary::default();
     let mut last = i64::MIN;
-    let kept_name = outputs.kept.map_or(PathBuf::from("standard output"), Path::to_path_buf);
+    let kept_name = outputs
+        .kept
+        .map_or(PathBuf::from("standard output"), Path::to_path_buf);
     for block in Scanner::start(Arc::clone(&sources), scan) {
         for item in &block.items {
             let name = &sources[item.source as usize].name;
@@ -206,11 +208,11 @@ mod rows {
 
         pub(super) fn next(&mut self) -> Result<Option<DocRow>> {
             loop {
-                if let Some((path, rows)) = &mut self.rows {
-                    if let Some(row) = rows.next() {
-                        let row = row.map_err(|e| Error::other(format!("{}: {e}", path.display())))?;
-                        return Ok(Some(doc_row(path, &row)?));
-                    }
+                if let Some((path, rows)) = &mut self.rows
+                    && let Some(row) = rows.next()
+                {
+                    let row = row.map_err(|e| Error::other(format!("{}: {e}", path.display())))?;
+                    return Ok(Some(doc_row(path, &row)?));
                 }
                 let Some(path) = self.files.next() else {
                     return Ok(None);

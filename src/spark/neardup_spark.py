@@ -40,6 +40,7 @@ stage, not the job):
 
 import argparse
 import json
+import re
 import shlex
 import sys
 import time
@@ -205,7 +206,7 @@ class Job:
         """One row per input line (JSONL) or row (Parquet): file ordinal,
         a position unique in the read, and the record as a JSON line."""
         ords = self.spark.createDataFrame(
-            [(uri, i, name) for i, (uri, name, _) in enumerate(files)],
+            [(plain_uri(uri), i, name) for i, (uri, name, _) in enumerate(files)],
             ["file_uri", "ord", "name"])
         parts = []
         jsonl = [u for u, _, k in files if k == "jsonl"]
@@ -221,8 +222,11 @@ class Job:
         # The position must be taken where the rows are read, before any
         # shuffle: monotonically_increasing_id is the partition and the row
         # in it, in file order within a file.
-        raw = raw.withColumn("mono", F.monotonically_increasing_id())
-        return raw.join(F.broadcast(ords), "file_uri", "left"), ords
+        raw = raw.withColumn("mono", F.monotonically_increasing_id()).withColumn(
+            "file_uri", F.regexp_replace("file_uri", URI_SLASHES, "$1:/"))
+        raw = raw.join(F.broadcast(ords), "file_uri", "left").withColumn(
+            "ord", F.coalesce("ord", F.lit(-1)))
+        return raw, ords
 
     # -- stage 1: sign ------------------------------------------------------
 
@@ -259,6 +263,10 @@ class Job:
             | F.col("params").isNull()
             | ((F.col("status") == "ok") & (F.col("sig").isNull() | F.col("bands").isNull()
                                            | F.col("shingles").isNull())))
+        unmatched = signed.filter(F.col("ord") == -1).limit(1).count()
+        if unmatched:
+            raise JobError("a record's file is none of the listed inputs (file names as "
+                           "Spark reports them differ from the listing)")
         bad = broken.select("out").limit(1).collect()
         if bad:
             raise JobError("the sign filter's output did not parse (row format): "
@@ -480,6 +488,15 @@ class Job:
             return sum(s.get("shuffleWriteBytes", 0) for s in stages)
         except Exception:  # noqa: BLE001 - the figure is informative only
             return None
+
+
+# The scheme's slashes: Hadoop writes file:/x for a relative path made
+# absolute and file:///x for an absolute one; Spark's input_file_name the latter.
+URI_SLASHES = "^([A-Za-z][A-Za-z0-9+.-]*):/+"
+
+
+def plain_uri(uri):
+    return re.sub(URI_SLASHES, r"\1:/", uri)
 
 
 def input_kind(uri):

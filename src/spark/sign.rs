@@ -119,9 +119,10 @@ pub fn sign(
             // caller knows the record's file and line and this filter does not.
             let fallback = (!keyed).then(|| {
                 let source = &sources[item.source as usize];
-                source.doc_id.clone().unwrap_or_else(|| {
-                    format!("{}:{}", source.name, item.line.unwrap_or(0))
-                })
+                source
+                    .doc_id
+                    .clone()
+                    .unwrap_or_else(|| format!("{}:{}", source.name, item.line.unwrap_or(0)))
             });
             let mut line = SignLine {
                 key,

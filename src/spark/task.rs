@@ -64,7 +64,11 @@ fn signature(s: &str, k: usize, no: u64) -> Result<Vec<u16>> {
         return Err(Error::record(
             STDIN,
             Some(no),
-            format!("a signature of {} bytes, not {} (--num-perm {k})", bytes.len(), 2 * k),
+            format!(
+                "a signature of {} bytes, not {} (--num-perm {k})",
+                bytes.len(),
+                2 * k
+            ),
         ));
     }
     Ok(bytes
@@ -82,7 +86,10 @@ fn fine(s: &str, w: usize, no: u64) -> Result<Vec<u8>> {
         return Err(Error::record(
             STDIN,
             Some(no),
-            format!("a finer signature of {} bytes, not {w} (--refine)", bytes.len()),
+            format!(
+                "a finer signature of {} bytes, not {w} (--refine)",
+                bytes.len()
+            ),
         ));
     }
     Ok(bytes)
@@ -156,7 +163,11 @@ pub fn verify(config: &Config, input: &mut dyn BufRead, out: &mut dyn Write) -> 
         check_params(f[2], &params, no)?;
         let (a, b): (i64, i64) = (number(f[0], no, "a")?, number(f[1], no, "b")?);
         if a >= b {
-            return Err(Error::record(STDIN, Some(no), format!("pair {a} {b}: a must be below b")));
+            return Err(Error::record(
+                STDIN,
+                Some(no),
+                format!("pair {a} {b}: a must be below b"),
+            ));
         }
         sigs.push(&signature(f[3], k, no)?, number(f[5], no, "shingles")?);
         sigs.push(&signature(f[6], k, no)?, number(f[8], no, "shingles")?);

@@ -65,6 +65,8 @@ fn one_input(common: &CommonArgs) -> Result<Box<dyn BufRead>, Error> {
             1 << 20,
             File::open(p).map_err(|e| Error::io(p, e))?,
         ))),
-        _ => Err(Error::usage("spark-task reads one INPUT (`-` for standard input)")),
+        _ => Err(Error::usage(
+            "spark-task reads one INPUT (`-` for standard input)",
+        )),
     }
 }
