@@ -88,6 +88,9 @@ def parse_args(argv):
     p.add_argument("--partitions", type=int, default=0,
                    help="partitions of the pair and component stages (default: "
                    "spark.sql.shuffle.partitions)")
+    p.add_argument("--broadcast-limit", type=int, default=5_000_000,
+                   help="broadcast the set of documents of doubtful pairs up to this many "
+                   "(their finer signatures are then read without a shuffle)")
     p.add_argument("--keep-work", action="store_true",
                    help="keep OUTPUT/_work (signatures, verified pairs)")
     for flag, kind in PASSED.items():
@@ -115,6 +118,7 @@ class Job:
         self.out = args.output.rstrip("/")
         self.work = self.out + "/_work"
         self.timings = []
+        self.params = None
         self.counts = {}
         cpus = spark.sparkContext.getConf().get("spark.task.cpus", "1")
         self.partitions = args.partitions
@@ -250,9 +254,9 @@ class Job:
         rows = signed.unionByName(too_large).select(
             k.getItem(0).cast("long").alias("ord"), k.getItem(1).cast("long").alias("mono"),
             "status", "reason", "id", "outlet", "date", "chars", "shingles",
-            # Signatures stay the filter's base64 text: Spark's own base64()
-            # breaks lines every 76 characters in some versions.
-            "sig", "fine", "bands",
+            # Stored as bytes; piped to the filters as hex (Spark's own
+            # base64() breaks lines every 76 characters in some versions).
+            F.unbase64("sig").alias("sig"), F.unbase64("fine").alias("fine"), "bands",
             "params", "out")
         path = self.work + "/signed"
         rows.write.mode("overwrite").parquet(path)
@@ -349,24 +353,48 @@ class Job:
     # -- stage 3: verify ----------------------------------------------------------
 
     def verify(self, sigs, cands):
-        sigs = sigs.select(
-            "doc", "params", "sig", F.coalesce("fine", F.lit("")).alias("fine"),
-            F.col("shingles").cast("string").alias("shingles"))
-        a = sigs.select(*[F.col(c).alias(c + "_a") for c in sigs.columns])
-        b = sigs.select(*[F.col(c).alias(c + "_b") for c in sigs.columns])
-        joined = (cands.join(a, cands.a == a.doc_a).join(b, cands.b == b.doc_b))
-        line = F.concat_ws("\t", F.col("a").cast("string"), F.col("b").cast("string"),
-                           "params_a", "sig_a", "fine_a", "shingles_a",
-                           "sig_b", "fine_b", "shingles_b")
-        out = self.transform(joined.select(line.alias("line")), "line", "spark-task verify -",
-                             "a STRING, b STRING, jaccard STRING, containment STRING, "
-                             "contained STRING")
+        """Verified pairs (a, b, jaccard, containment, contained): first on
+        the signatures alone; the pairs left in doubt then again with their
+        finer signatures, which are shipped for those documents only (the
+        finer signature is four times the size of the signature)."""
+        pipe = "a STRING, b STRING, jaccard STRING, containment STRING, contained STRING"
+
+        def run(pairs, table, fine):
+            side = table.select("doc", F.hex("sig").alias("sig"), "shingles", fine.alias("fine"))
+            a = side.select(*[F.col(c).alias(c + "_a") for c in side.columns])
+            b = side.select(*[F.col(c).alias(c + "_b") for c in side.columns])
+            joined = pairs.join(a, pairs.a == a.doc_a).join(b, pairs.b == b.doc_b)
+            line = F.concat_ws("\t", F.col("a").cast("string"), F.col("b").cast("string"),
+                               F.lit(self.params), "sig_a", "fine_a",
+                               F.col("shingles_a").cast("string"), "sig_b", "fine_b",
+                               F.col("shingles_b").cast("string"))
+            return self.transform(joined.select(line.alias("line")), "line",
+                                  "spark-task verify -", pipe)
+
+        first = run(cands, sigs, F.lit(""))
         path = self.work + "/verified"
-        out.select(F.col("a").cast("long").alias("a"), F.col("b").cast("long").alias("b"),
-                   "jaccard", "containment", "contained").write.mode("overwrite").parquet(path)
-        verified = self.spark.read.parquet(path)
+        first.write.mode("overwrite").parquet(path + "/coarse")
+        first = self.spark.read.parquet(path + "/coarse")
+        doubt = first.filter(F.col("contained") == "doubt").select(
+            F.col("a").cast("long").alias("a"), F.col("b").cast("long").alias("b"))
+        docs = doubt.select(F.col("a").alias("doc")).union(
+            doubt.select(F.col("b").alias("doc"))).distinct()
+        n = docs.count()
+        self.counts["doubtful_pairs"] = doubt.count()
+        # The documents of doubtful pairs, without shuffling every finer
+        # signature when their numbers fit a broadcast.
+        docs = F.broadcast(docs) if n <= self.args.broadcast_limit else docs
+        needed = sigs.join(docs, "doc", "left_semi")
+        second = run(doubt, needed, F.hex("fine"))
+        second.write.mode("overwrite").parquet(path + "/fine")
+        both = first.filter(F.col("contained") != "doubt").unionByName(
+            self.spark.read.parquet(path + "/fine"))
+        verified = both.select(F.col("a").cast("long").alias("a"),
+                               F.col("b").cast("long").alias("b"),
+                               "jaccard", "containment", "contained")
         nulls = verified.filter(F.col("a").isNull() | F.col("b").isNull() | F.col("jaccard").isNull()
-                                | F.col("containment").isNull() | F.col("contained").isNull())
+                                | F.col("containment").isNull()
+                                | ~F.col("contained").isin("0", "1"))
         if nulls.limit(1).count():
             raise JobError("the verify filter's output did not parse (row format)")
         return verified
@@ -412,8 +440,8 @@ class Job:
         members = sigs.join(
             comps.withColumnRenamed("node", "doc"), "doc")
         member_lines = members.select("comp", F.concat_ws(
-            "\t", F.col("comp").cast("string"), F.lit("M"), F.col("doc").cast("string"), "params",
-            "sig", F.col("shingles").cast("string"),
+            "\t", F.col("comp").cast("string"), F.lit("M"), F.col("doc").cast("string"),
+            F.lit(self.params), F.hex("sig"), F.col("shingles").cast("string"),
             F.coalesce(F.col("date").cast("string"), F.lit("")),
             F.col("chars").cast("string")).alias("line"))
         pair_lines = verified.join(comps.withColumnRenamed("node", "a"), "a").select(
@@ -518,7 +546,7 @@ def run(spark, args, started):
     if fs.exists(job.path(job.out)):
         raise JobError(f"{job.out}: already exists (the job writes a new folder)")
     spark.sparkContext.setCheckpointDir(job.work + "/checkpoints")
-    params = job.stage("parameters", job.parameters)
+    params = job.params = job.stage("parameters", job.parameters)
     files = job.stage("list inputs", job.list_inputs)
     raw, ords = job.read(files)
     signed = job.stage("sign", lambda: job.sign(raw, params))

@@ -6,12 +6,18 @@
 //!   shingles_b` (a candidate pair, `a < b`) and writes `a b jaccard
 //!   containment contained` for each pair the single-machine rule accepts
 //!   ([`verify_with_margin`], then [`Rule::decide`] on the finer signatures
-//!   in the band of doubt).
+//!   in the band of doubt), `contained` being `1` or `0`. Given no finer
+//!   signatures (empty fields), it writes the pairs in doubt with
+//!   `contained` = `doubt`, for a second pass with them: the driver ships
+//!   the large finer signatures only for those.
 //! - [`cluster`] reads one connected component after another (its lines
 //!   contiguous): `comp M doc params sig shingles date chars` per member and
 //!   `comp P a b jaccard containment contained` per verified pair; it writes
 //!   `doc kept similarity measure` for every member that is not its
 //!   cluster's kept one ([`cluster_rows`], the single-machine rule).
+//!
+//! Signatures are hex (Spark's `hex()` of the stored bytes) or base64
+//! (the sign filter's text), told apart by length.
 //!
 //! Floats are written in their shortest form that reads back to the same
 //! value, so a pair's estimates reach the cluster stage unchanged. A line
@@ -55,44 +61,45 @@ fn number<T: std::str::FromStr>(s: &str, no: u64, name: &str) -> Result<T> {
         .map_err(|_| Error::record(STDIN, Some(no), format!("{name}: not a number: {s:?}")))
 }
 
-/// A signature of `k` slots from base64.
-fn signature(s: &str, k: usize, no: u64) -> Result<Vec<u16>> {
-    let bytes = B64
-        .decode(s)
-        .map_err(|e| Error::record(STDIN, Some(no), format!("signature: {e}")))?;
-    if bytes.len() != 2 * k {
-        return Err(Error::record(
-            STDIN,
-            Some(no),
-            format!(
-                "a signature of {} bytes, not {} (--num-perm {k})",
-                bytes.len(),
-                2 * k
-            ),
-        ));
+/// Bytes from hex (Spark's `hex()`, either case) when `s` has the length
+/// of `n` bytes in hex, else from base64 (the sign filter's text).
+fn decode(s: &str, n: usize, no: u64, what: &str) -> Result<Vec<u8>> {
+    let bad = |e: String| Error::record(STDIN, Some(no), format!("{what}: {e}"));
+    if s.len() == 2 * n {
+        let digit = |c: u8| match c {
+            b'0'..=b'9' => Ok(c - b'0'),
+            b'a'..=b'f' => Ok(c - b'a' + 10),
+            b'A'..=b'F' => Ok(c - b'A' + 10),
+            _ => Err(bad(format!("not hex: {:?}", char::from(c)))),
+        };
+        let b = s.as_bytes();
+        return (0..n)
+            .map(|i| Ok(digit(b[2 * i])? << 4 | digit(b[2 * i + 1])?))
+            .collect();
     }
+    let bytes = B64.decode(s).map_err(|e| bad(e.to_string()))?;
+    if bytes.len() != n {
+        return Err(bad(format!("{} bytes, not {n}", bytes.len())));
+    }
+    Ok(bytes)
+}
+
+/// A signature of `k` slots (hex or base64).
+fn signature(s: &str, k: usize, no: u64) -> Result<Vec<u16>> {
+    let bytes = decode(s, 2 * k, no, "signature (--num-perm)")?;
     Ok(bytes
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
         .collect())
 }
 
-/// A finer signature of `w` bytes from base64 (empty when `w` is 0).
-fn fine(s: &str, w: usize, no: u64) -> Result<Vec<u8>> {
-    let bytes = B64
-        .decode(s)
-        .map_err(|e| Error::record(STDIN, Some(no), format!("finer signature: {e}")))?;
-    if bytes.len() != w {
-        return Err(Error::record(
-            STDIN,
-            Some(no),
-            format!(
-                "a finer signature of {} bytes, not {w} (--refine)",
-                bytes.len()
-            ),
-        ));
+/// A finer signature of `w` bytes (hex or base64); `None` when not given
+/// (the empty field).
+fn fine(s: &str, w: usize, no: u64) -> Result<Option<Vec<u8>>> {
+    if s.is_empty() {
+        return Ok(None);
     }
-    Ok(bytes)
+    decode(s, w, no, "finer signature (--refine)").map(Some)
 }
 
 fn check_params(got: &str, want: &str, no: u64) -> Result<()> {
@@ -113,7 +120,7 @@ fn check_params(got: &str, want: &str, no: u64) -> Result<()> {
 struct Candidate {
     a: i64,
     b: i64,
-    fine: [Vec<u8>; 2],
+    fine: [Option<Vec<u8>>; 2],
 }
 
 /// Verifies the candidate pairs of `input`, writing the accepted ones.
@@ -126,32 +133,42 @@ pub fn verify(config: &Config, input: &mut dyn BufRead, out: &mut dyn Write) -> 
         margin: config.doubt_margin(),
         containment: config.containment,
     };
-    let mut accepted = 0u64;
+    let mut accepted_count = 0u64;
     let mut sigs = Signatures::new(config.signature_params());
     let mut batch: Vec<Candidate> = Vec::with_capacity(BATCH);
     let mut flush = |sigs: &mut Signatures, batch: &mut Vec<Candidate>| -> Result<()> {
         let cands: Vec<u64> = (0..batch.len() as u64)
             .map(|i| (2 * i) << 32 | (2 * i + 1))
             .collect();
-        let (mut pairs, doubtful) = verify_with_margin(sigs, &cands, &rule);
-        pairs.extend(doubtful.iter().filter_map(|p| {
+        let (accepted, doubtful) = verify_with_margin(sigs, &cands, &rule);
+        let mut lines = Vec::with_capacity(accepted.len() + doubtful.len());
+        lines.extend(accepted.iter().map(|p| (*p, "")));
+        for p in &doubtful {
+            match &batch[p.a.index() / 2].fine {
+                [Some(a), Some(b)] => {
+                    if let Some(p) = rule.decide(sigs, p, estimate_fine(a, b)) {
+                        lines.push((p, ""));
+                    }
+                }
+                // No finer signatures given: left for a second pass with them.
+                _ => lines.push((*p, "doubt")),
+            }
+        }
+        for (p, doubt) in &lines {
             let c = &batch[p.a.index() / 2];
-            rule.decide(sigs, p, estimate_fine(&c.fine[0], &c.fine[1]))
-        }));
-        for p in &pairs {
-            let c = &batch[p.a.index() / 2];
+            let contained = if doubt.is_empty() {
+                if p.contained { "1" } else { "0" }
+            } else {
+                doubt
+            };
             writeln!(
                 out,
-                "{}\t{}\t{}\t{}\t{}",
-                c.a,
-                c.b,
-                p.jaccard,
-                p.containment,
-                u8::from(p.contained)
+                "{}\t{}\t{}\t{}\t{contained}",
+                c.a, c.b, p.jaccard, p.containment
             )
-            .map_err(|e| Error::io(STDIN, e))?;
+            .map_err(|e| Error::io("standard output", e))?;
+            accepted_count += u64::from(doubt.is_empty());
         }
-        accepted += pairs.len() as u64;
         *sigs = Signatures::new(config.signature_params());
         batch.clear();
         Ok(())
@@ -181,7 +198,7 @@ pub fn verify(config: &Config, input: &mut dyn BufRead, out: &mut dyn Write) -> 
         flush(&mut sigs, &mut batch)?;
     }
     out.flush().map_err(|e| Error::io("standard output", e))?;
-    Ok(accepted)
+    Ok(accepted_count)
 }
 
 /// A member of a component being read by [`cluster`].
