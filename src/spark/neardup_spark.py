@@ -359,19 +359,23 @@ class Job:
         finer signature is four times the size of the signature)."""
         pipe = "a STRING, b STRING, jaccard STRING, containment STRING, contained STRING"
 
-        def run(pairs, table, fine):
-            side = table.select("doc", F.hex("sig").alias("sig"), "shingles", fine.alias("fine"))
+        def run(pairs, table, with_fine):
+            # Bytes through the shuffles, hex only in the line to the filter.
+            side = table.select("doc", "sig", "shingles",
+                                (F.col("fine") if with_fine else F.lit(None).cast("binary"))
+                                .alias("fine"))
             a = side.select(*[F.col(c).alias(c + "_a") for c in side.columns])
             b = side.select(*[F.col(c).alias(c + "_b") for c in side.columns])
             joined = pairs.join(a, pairs.a == a.doc_a).join(b, pairs.b == b.doc_b)
+            hexed = [F.coalesce(F.hex(c), F.lit("")) for c in ("sig_a", "fine_a", "sig_b", "fine_b")]
             line = F.concat_ws("\t", F.col("a").cast("string"), F.col("b").cast("string"),
-                               F.lit(self.params), "sig_a", "fine_a",
-                               F.col("shingles_a").cast("string"), "sig_b", "fine_b",
+                               F.lit(self.params), hexed[0], hexed[1],
+                               F.col("shingles_a").cast("string"), hexed[2], hexed[3],
                                F.col("shingles_b").cast("string"))
             return self.transform(joined.select(line.alias("line")), "line",
                                   "spark-task verify -", pipe)
 
-        first = run(cands, sigs, F.lit(""))
+        first = run(cands, sigs, False)
         path = self.work + "/verified"
         first.write.mode("overwrite").parquet(path + "/coarse")
         first = self.spark.read.parquet(path + "/coarse")
@@ -385,7 +389,7 @@ class Job:
         # signature when their numbers fit a broadcast.
         docs = F.broadcast(docs) if n <= self.args.broadcast_limit else docs
         needed = sigs.join(docs, "doc", "left_semi")
-        second = run(doubt, needed, F.hex("fine"))
+        second = run(doubt, needed, True)
         second.write.mode("overwrite").parquet(path + "/fine")
         both = first.filter(F.col("contained") != "doubt").unionByName(
             self.spark.read.parquet(path + "/fine"))
@@ -437,21 +441,31 @@ class Job:
     # -- stage 5: clusters --------------------------------------------------------------
 
     def clusters(self, sigs, verified, comps):
-        members = sigs.join(
-            comps.withColumnRenamed("node", "doc"), "doc")
-        member_lines = members.select("comp", F.concat_ws(
-            "\t", F.col("comp").cast("string"), F.lit("M"), F.col("doc").cast("string"),
-            F.lit(self.params), F.hex("sig"), F.col("shingles").cast("string"),
-            F.coalesce(F.col("date").cast("string"), F.lit("")),
-            F.col("chars").cast("string")).alias("line"))
-        pair_lines = verified.join(comps.withColumnRenamed("node", "a"), "a").select(
-            "comp", F.concat_ws("\t", F.col("comp").cast("string"), F.lit("P"),
-                                F.col("a").cast("string"), F.col("b").cast("string"),
-                                "jaccard", "containment", "contained").alias("line"))
-        lines = member_lines.unionByName(pair_lines)
+        members = sigs.join(comps.withColumnRenamed("node", "doc"), "doc")
+        none = {"string": F.lit(None).cast("string"), "long": F.lit(None).cast("long"),
+                "binary": F.lit(None).cast("binary")}
+        # Rows of both kinds in one shape, so that bytes (not hex) go
+        # through the shuffle; the filter's lines are made after it.
+        member_rows = members.select(
+            "comp", F.lit("M").alias("kind"), F.col("doc").alias("x"), none["long"].alias("y"),
+            "sig", "shingles", "date", "chars", none["string"].alias("jaccard"),
+            none["string"].alias("containment"), none["string"].alias("contained"))
+        pair_rows = verified.join(comps.withColumnRenamed("node", "a"), "a").select(
+            "comp", F.lit("P").alias("kind"), F.col("a").alias("x"), F.col("b").alias("y"),
+            none["binary"].alias("sig"), none["long"].alias("shingles"),
+            none["long"].alias("date"), none["long"].alias("chars"),
+            "jaccard", "containment", "contained")
+        rows = member_rows.unionByName(pair_rows)
         # By component (Spark's adaptive execution may merge small partitions).
-        lines = (lines.repartition(self.partitions, "comp") if self.partitions
-                 else lines.repartition("comp")).sortWithinPartitions("comp")
+        rows = (rows.repartition(self.partitions, "comp") if self.partitions
+                else rows.repartition("comp")).sortWithinPartitions("comp")
+        text = lambda c: F.col(c).cast("string")  # noqa: E731
+        member = F.concat_ws("\t", text("comp"), F.lit("M"), text("x"), F.lit(self.params),
+                             F.hex("sig"), text("shingles"),
+                             F.coalesce(text("date"), F.lit("")), text("chars"))
+        pair = F.concat_ws("\t", text("comp"), F.lit("P"), text("x"), text("y"),
+                           "jaccard", "containment", "contained")
+        lines = rows.select(F.when(F.col("kind") == "M", member).otherwise(pair).alias("line"))
         out = self.transform(lines, "line", "spark-task cluster -",
                              "doc STRING, kept STRING, similarity STRING, measure STRING")
         path = self.work + "/kept"
