@@ -20,6 +20,10 @@
 //! the stages after signing pass between them ([`signed::SignedDocs::doc`]
 //! maps a row to its record).
 //!
+//! [`spark`] runs stages 2 and 3 on Apache Spark: filters that Spark starts
+//! per partition, a PySpark driver, and [`spark::apply`] back to dedup's
+//! outputs.
+//!
 //! [`analyze`] and [`dedup`] are the two commands built on the stages (the
 //! binary only parses flags into a [`Config`] and calls them); [`eval`]
 //! measures a result against labels. [`config::MemoryBudget`] shares

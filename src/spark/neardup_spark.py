@@ -47,7 +47,6 @@ import time
 import urllib.request
 
 from pyspark.sql import SparkSession, Window, functions as F, types as T
-from pyspark.storagelevel import StorageLevel
 
 # Options given to every neardup stage unchanged (those of `neardup dedup`
 # that signatures and decisions depend on, and how records are read).
@@ -258,23 +257,24 @@ class Job:
             # base64() breaks lines every 76 characters in some versions).
             F.unbase64("sig").alias("sig"), F.unbase64("fine").alias("fine"), "bands",
             "params", "out")
+        # TRANSFORM turns a line it cannot split into NULL columns, silently:
+        # such rows are flagged, and keep the filter's line for the message.
+        broken = (F.col("ord").isNull() | F.col("mono").isNull() | F.col("status").isNull()
+                  | F.col("params").isNull()
+                  | ((F.col("status") == "ok") & (F.col("sig").isNull() | F.col("bands").isNull()
+                                                 | F.col("shingles").isNull())))
+        rows = rows.withColumn("out", F.when(broken, F.coalesce("out", F.lit(""))))
         path = self.work + "/signed"
         rows.write.mode("overwrite").parquet(path)
         signed = self.spark.read.parquet(path)
-        # TRANSFORM turns a line it cannot split into NULL columns, silently.
-        broken = signed.filter(
-            F.col("ord").isNull() | F.col("mono").isNull() | F.col("status").isNull()
-            | F.col("params").isNull()
-            | ((F.col("status") == "ok") & (F.col("sig").isNull() | F.col("bands").isNull()
-                                           | F.col("shingles").isNull())))
         unmatched = signed.filter(F.col("ord") == -1).limit(1).count()
         if unmatched:
             raise JobError("a record's file is none of the listed inputs (file names as "
                            "Spark reports them differ from the listing)")
-        bad = broken.select("out").limit(1).collect()
+        bad = signed.filter(F.col("out").isNotNull()).select("out").limit(1).collect()
         if bad:
             raise JobError("the sign filter's output did not parse (row format): "
-                           f"{(bad[0].out or '')[:200]!r}")
+                           f"{bad[0].out[:200]!r}")
         mixed = [r.params for r in signed.select("params").distinct().limit(3).collect()]
         if mixed != [params]:
             raise JobError(f"signatures made with other parameters: {mixed} (this job: {params})")
@@ -435,13 +435,20 @@ class Job:
                 self.counts["component_rounds"] = rounds
                 comps = small.select(F.col("u").alias("node"), F.col("v").alias("comp"))
                 roots = small.select(F.col("v").alias("node"), F.col("v").alias("comp"))
-                return comps.unionByName(roots).distinct()
+                comps = comps.unionByName(roots).distinct().checkpoint()
+                self.counts["components_nodes"] = comps.count()
+                return comps
             edges = small
 
     # -- stage 5: clusters --------------------------------------------------------------
 
     def clusters(self, sigs, verified, comps):
-        members = sigs.join(comps.withColumnRenamed("node", "doc"), "doc")
+        nodes = comps.withColumnRenamed("node", "doc")
+        # The documents of components, without shuffling every signature
+        # when their numbers fit a broadcast.
+        if self.counts["components_nodes"] <= self.args.broadcast_limit:
+            nodes = F.broadcast(nodes)
+        members = sigs.join(nodes, "doc")
         none = {"string": F.lit(None).cast("string"), "long": F.lit(None).cast("long"),
                 "binary": F.lit(None).cast("binary")}
         # Rows of both kinds in one shape, so that bytes (not hex) go
@@ -571,8 +578,7 @@ def run(spark, args, started):
         "ord", "mono", "status", "sig", "fine", "shingles", "bands", "params", "date", "chars"))
     cands = job.candidates(sigs)
     verified = job.stage("candidates + verify", lambda: job.verify(sigs, cands))
-    comps = job.stage("components", lambda: job.components(verified).persist(
-        StorageLevel.MEMORY_AND_DISK))
+    comps = job.stage("components", lambda: job.components(verified))
     kept = job.stage("clusters", lambda: job.clusters(sigs, verified, comps))
     job.stage("write", lambda: job.write(meta, verified, kept))
     summary = {
