@@ -21,7 +21,7 @@
 //! maps a row to its record).
 //!
 //! [`spark`] runs stages 2 and 3 on Apache Spark: filters that Spark starts
-//! per partition, a PySpark driver, and [`spark::apply`] back to dedup's
+//! per partition, a PySpark driver, and [`spark::apply()`] back to dedup's
 //! outputs.
 //!
 //! [`analyze`] and [`dedup`] are the two commands built on the stages (the

@@ -5,7 +5,7 @@
 //! and per-component work is this crate's, run as stdin→stdout filters that
 //! Spark starts per partition (`TRANSFORM ... USING`):
 //!
-//! 1. [`sign`] (`neardup sign`): records → signature, finer signature,
+//! 1. [`sign()`] (`neardup sign`): records → signature, finer signature,
 //!    shingle estimate and band keys, by the single-machine signer;
 //! 2. the driver ([`SCRIPT`], `neardup spark-script`) explodes band keys,
 //!    makes the candidate pairs of every bucket by the rule of
@@ -21,7 +21,7 @@
 //!    members and pairs → each member's kept document, by
 //!    [`cluster_rows`](crate::pipeline::cluster_rows), the single-machine
 //!    no-chaining rule;
-//! 6. [`apply`] (`neardup apply`): Spark's `documents` → `dedup`'s outputs.
+//! 6. [`apply()`] (`neardup apply`): Spark's `documents` → `dedup`'s outputs.
 //!
 //! Every line a filter writes carries or checks [`params_hash`]: a job
 //! whose stages were given different parameters fails instead of mixing

@@ -1,5 +1,6 @@
 //! `neardup sign`: records in, one line of signature and band keys out per
-//! record, by the code of the single-machine read ([`Signer`]).
+//! record, by the code of the single-machine read (the same signer as
+//! [`read_and_sign`](crate::pipeline::read_and_sign)).
 //!
 //! What a line guarantees: it is one JSON object ([`SignLine`]) with the
 //! record's `line` (1-based, in its input), its `status`, the parameters
