@@ -59,12 +59,20 @@ fn run_spark(submit: &Path, d: &Dir, input: &str, out: &str, args: &[&str]) {
             .env("PYSPARK_DRIVER_PYTHON", &python);
     }
     let run = cmd.output().expect("spark-submit runs");
-    let log = String::from_utf8_lossy(&run.stderr);
+    // The driver's messages reach either stream, depending on the launcher.
+    let both = [&run.stdout[..], &run.stderr[..]].concat();
+    let log = String::from_utf8_lossy(&both);
+    // The driver's own lines, and Python's or Spark's errors.
     let ours: Vec<&str> = log
         .lines()
-        .filter(|l| !l.contains(" INFO ") && !l.starts_with('\t'))
+        .filter(|l| {
+            l.starts_with("neardup")
+                || l.starts_with("Traceback")
+                || l.contains("Error:")
+                || l.contains("Exception:")
+        })
+        .take(40)
         .collect();
-    let ours = &ours[ours.len().saturating_sub(40)..];
     assert!(
         run.status.success(),
         "spark-submit failed: {}\n{}",
@@ -220,6 +228,57 @@ fn spark_local_keeps_by_the_same_rule_with_other_options_and_skipped_records() {
     let renamed = rows[3_001]["id"].as_str().unwrap();
     assert!(renamed.ends_with("@corpus.jsonl:3002"), "{renamed}");
     assert_apply_equals_dedup(&d, "corpus.jsonl", "job", &opts);
+}
+
+#[test]
+fn spark_local_reads_a_folder_of_jsonl_and_parquet_in_path_order() {
+    let Some(submit) = spark_submit() else {
+        return;
+    };
+    let d = Dir::new();
+    d.generate(
+        "g",
+        &DedupSpec {
+            docs: 3_000,
+            seed: 17,
+            ..DedupSpec::default()
+        },
+    );
+    let corpus = std::fs::read_to_string(d.join("g/corpus.jsonl")).unwrap();
+    let lines: Vec<&str> = corpus.lines().collect();
+    std::fs::create_dir_all(d.join("dump/2024")).unwrap();
+    // In path order "2024/a.parquet" comes before "b.jsonl".
+    d.write("dump/b.jsonl", lines[1_500..].join("\n") + "\n");
+    let rows: Vec<Value> = lines[..1_500]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let col = |f: &str| -> Vec<Option<String>> {
+        rows.iter()
+            .map(|r| r[f].as_str().map(str::to_string))
+            .collect()
+    };
+    use neardup_testkit::parquet_file::{Column, write_parquet};
+    write_parquet(
+        &d.join("dump/2024/a.parquet"),
+        &[
+            Column::Str("id", col("id")),
+            Column::Str("source", col("source")),
+            Column::Str("date", col("date")),
+            Column::Str("text", col("text")),
+        ],
+        400,
+    )
+    .unwrap();
+    let opts = ["--keep", "earliest"];
+    run_spark(&submit, &d, "dump", "job", &opts);
+    let rows = documents(&d.join("job"));
+    assert_complete(&rows);
+    assert_eq!(rows.len(), 3_000);
+    assert_eq!(rows[0]["file"], "dump/2024/a.parquet");
+    assert_eq!(rows[1_500]["file"], "dump/b.jsonl");
+    assert_eq!(rows[1_500]["line"], 1);
+    assert_apply_equals_dedup(&d, "dump", "job", &opts);
 }
 
 fn line_without_id(text: &str) -> String {

@@ -186,10 +186,10 @@ class Job:
             found = []
             if status.isDirectory():
                 it = fs.listFiles(p, True)
-                base = fs.makeQualified(p).toUri().toString().rstrip("/") + "/"
+                base = plain_uri(fs.makeQualified(p).toUri().toString()).rstrip("/") + "/"
                 while it.hasNext():
                     q = fs.makeQualified(it.next().getPath()).toUri().toString()
-                    rel = q[len(base):] if q.startswith(base) else q
+                    rel = plain_uri(q)[len(base):] if plain_uri(q).startswith(base) else q
                     if any(part.startswith((".", "_")) for part in rel.split("/")):
                         continue
                     found.append((rel, q, given.rstrip("/") + "/" + rel))
