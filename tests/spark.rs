@@ -36,6 +36,17 @@ fn spark_submit() -> Option<PathBuf> {
 /// Runs the driver on `local[2]`: `spark-submit neardup_spark.py --input
 /// INPUT --output OUT --neardup BIN ARGS`; panics with its log on failure.
 fn run_spark(submit: &Path, d: &Dir, input: &str, out: &str, args: &[&str]) {
+    let (ok, ours) = spark_job(submit, d, input, out, args);
+    assert!(ok, "spark-submit failed:\n{ours}");
+    assert!(
+        d.join(out).join("summary.json").exists(),
+        "no summary.json: {ours}"
+    );
+}
+
+/// Runs the driver; whether it succeeded, and its own messages and
+/// Python's or Spark's errors.
+fn spark_job(submit: &Path, d: &Dir, input: &str, out: &str, args: &[&str]) -> (bool, String) {
     let script = d.run(&["spark-script"]);
     script.ok();
     d.write("neardup_spark.py", script.stdout());
@@ -73,16 +84,7 @@ fn run_spark(submit: &Path, d: &Dir, input: &str, out: &str, args: &[&str]) {
         })
         .take(40)
         .collect();
-    assert!(
-        run.status.success(),
-        "spark-submit failed: {}\n{}",
-        run.status,
-        ours.join("\n")
-    );
-    assert!(
-        d.join(out).join("summary.json").exists(),
-        "no summary.json: {ours:?}"
-    );
+    (run.status.success(), ours.join("\n"))
 }
 
 /// Every row of `DIR/documents/*.parquet`, as JSON objects, in file order.
@@ -228,6 +230,10 @@ fn spark_local_keeps_by_the_same_rule_with_other_options_and_skipped_records() {
     let renamed = rows[3_001]["id"].as_str().unwrap();
     assert!(renamed.ends_with("@corpus.jsonl:3002"), "{renamed}");
     assert_apply_equals_dedup(&d, "corpus.jsonl", "job", &opts);
+    // Under --on-error fail the job stops at the bad record, as dedup does.
+    let (ok, log) = spark_job(&submit, &d, "corpus.jsonl", "failed", &[]);
+    assert!(!ok && log.contains("corpus.jsonl:3001"), "{log}");
+    assert!(!d.join("failed/summary.json").exists());
 }
 
 #[test]
