@@ -311,6 +311,23 @@ fn sign_writes_one_line_per_record_with_signature_and_band_keys() {
         assert_eq!(l["bands"].as_array().unwrap().len(), 21);
         assert!(l["id"].as_str().unwrap().starts_with("00"));
     }
+    // A reader that stops early (`| head -1`) is no error, and no summary.
+    let many: Vec<String> = (0..3_000)
+        .map(|i| line(&format!("d{i}"), &words(i, 80).join(" ")))
+        .collect();
+    d.write("many.jsonl", many.join("\n") + "\n");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; {} sign many.jsonl | head -1",
+            env!("CARGO_BIN_EXE_neardup")
+        ))
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && err.is_empty(), "{err}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
     // Other parameters, another hash.
     let other = d.run(&[
         "sign",

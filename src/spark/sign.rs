@@ -80,6 +80,9 @@ pub struct SignSummary {
     pub empty: u64,
     /// Bad records (under `--on-error skip`).
     pub rejected: u64,
+    /// The output was closed by its reader (`neardup sign x | head`): the
+    /// run stopped there, without an error.
+    pub closed: bool,
 }
 
 /// Signs every record of `inputs`, writing one [`SignLine`] per record to
@@ -142,7 +145,10 @@ pub fn sign(
             };
             if keys.get(i).is_some_and(|k| k.blank) {
                 line.status = "blank";
-                write_json(out, &line)?;
+                if !write_json(out, &line)? {
+                    summary.closed = true;
+                    return Ok(summary);
+                }
                 continue;
             }
             summary.read += 1;
@@ -188,17 +194,29 @@ pub fn sign(
                     }
                 }
             }
-            write_json(out, &line)?;
+            if !write_json(out, &line)? {
+                summary.closed = true;
+                return Ok(summary);
+            }
         }
     }
-    out.flush().map_err(|e| Error::io("standard output", e))?;
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => summary.closed = true,
+        r => r.map_err(|e| Error::io("standard output", e))?,
+    }
     Ok(summary)
 }
 
-fn write_json(out: &mut dyn Write, line: &SignLine<'_>) -> Result<()> {
-    serde_json::to_writer(&mut *out, line)
-        .and_then(|()| out.write_all(b"\n").map_err(serde_json::Error::io))
-        .map_err(|e| Error::io("standard output", e.into()))
+/// Writes one line; `false` when the reader closed the output.
+fn write_json(out: &mut dyn Write, line: &SignLine<'_>) -> Result<bool> {
+    let written = serde_json::to_writer(&mut *out, line)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"));
+    match written {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(Error::io("standard output", e)),
+    }
 }
 
 /// The key of a keyed line, and whether its record is blank.

@@ -15,7 +15,8 @@ pub(crate) fn sign(a: &SignArgs) -> Result<(), Error> {
     let inputs = prepare(&a.common)?;
     let mut out = BufWriter::with_capacity(1 << 20, io::stdout().lock());
     let summary = spark::sign(&config, inputs, a.keyed, &mut out)?;
-    if !a.common.quiet {
+    // A reader that closed standard output early wants no more: no summary.
+    if !a.common.quiet && !summary.closed {
         eprintln!(
             "read {} = ok {} + empty {} + rejected {}",
             summary.read, summary.ok, summary.empty, summary.rejected
