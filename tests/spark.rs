@@ -177,7 +177,7 @@ fn spark_local_clusters_equal_dedup_on_20k_generated_documents() {
         "a record without an id, named by its place",
     ));
     d.write("corpus.jsonl", corpus);
-    run_spark(&submit, &d, "corpus.jsonl", "job", &[]);
+    run_spark(&submit, &d, "corpus.jsonl", "job", &["--write-kept"]);
     let rows = documents(&d.join("job"));
     assert_eq!(rows.len(), 20_002);
     assert_complete(&rows);
@@ -192,6 +192,26 @@ fn spark_local_clusters_equal_dedup_on_20k_generated_documents() {
     let summary = read_json(&d.join("job/summary.json"));
     assert_eq!(summary["counts"]["read"], 20_002);
     assert_apply_equals_dedup(&d, "corpus.jsonl", "job", &[]);
+    // The job's own kept lines, part files in name order: dedup's -o.
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(d.join("job/kept"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("part-")
+        })
+        .collect();
+    parts.sort();
+    let kept: Vec<u8> = parts
+        .iter()
+        .flat_map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert!(
+        kept == std::fs::read(d.join("d.kept")).unwrap(),
+        "OUT/kept differs from dedup -o"
+    );
 }
 
 #[test]
@@ -285,6 +305,13 @@ fn spark_local_reads_a_folder_of_jsonl_and_parquet_in_path_order() {
     assert_eq!(rows[1_500]["file"], "dump/b.jsonl");
     assert_eq!(rows[1_500]["line"], 1);
     assert_apply_equals_dedup(&d, "dump", "job", &opts);
+    // The job copies lines of JSONL only: with Parquet among the inputs,
+    // --write-kept is refused before anything is read.
+    let (ok, log) = spark_job(&submit, &d, "dump", "job2", &["--write-kept"]);
+    assert!(
+        !ok && log.contains("--write-kept copies lines of JSONL"),
+        "{log}"
+    );
 }
 
 fn line_without_id(text: &str) -> String {

@@ -90,6 +90,9 @@ def parse_args(argv):
     p.add_argument("--broadcast-limit", type=int, default=5_000_000,
                    help="broadcast the set of documents of doubtful pairs up to this many "
                    "(their finer signatures are then read without a shuffle)")
+    p.add_argument("--write-kept", action="store_true",
+                   help="also write OUTPUT/kept/: the kept records' original lines (JSONL "
+                   "inputs), in input order across its part files")
     p.add_argument("--keep-work", action="store_true",
                    help="keep OUTPUT/_work (signatures, verified pairs)")
     for flag, kind in PASSED.items():
@@ -299,12 +302,14 @@ class Job:
             table, "ord long, part long, m0 long, doc0 long, line0 long"))
         names = F.broadcast(ords.select("ord", "name"))
         offset = F.col("mono") - F.col("m0")
-        return lambda df: (df.withColumn("part", part).join(starts, ["ord", "part"])
-                           .join(names, "ord")
-                           .withColumn("doc", F.col("doc0") + offset)
-                           .withColumn("line", F.col("line0") + offset + 1)
-                           .filter(F.col("status") != "blank")
-                           .drop("part", "m0", "doc0", "line0", "mono", "ord"))
+        def numbered(df, blank=False):
+            df = (df.withColumn("part", part).join(starts, ["ord", "part"])
+                  .join(names, "ord")
+                  .withColumn("doc", F.col("doc0") + offset)
+                  .withColumn("line", F.col("line0") + offset + 1)
+                  .drop("part", "m0", "doc0", "line0", "mono", "ord"))
+            return df if blank else df.filter(F.col("status") != "blank")
+        return numbered
 
     def name_records(self, meta):
         """Ids as dedup gives them: FILE:LINE for a record without one; a
@@ -522,6 +527,25 @@ class Job:
         self.counts.update({k: int(v or 0) for k, v in c.items()})
         self.counts["kept"] = self.counts["ok"] - self.counts["duplicates"]
 
+    def write_kept(self, raw, signed, numbered):
+        """OUT/kept/: the original line of every kept record, read again
+        (the same read gives the same positions), in input order across the
+        part files: their concatenation is what `dedup -o` writes."""
+        docs = self.spark.read.parquet(self.out + "/documents")
+        drop = docs.filter((F.col("status") != "ok") | F.col("duplicate_of").isNotNull()) \
+            .select("doc")
+        # Blank lines are no records, and no output either.
+        blank = numbered(signed.filter(F.col("status") == "blank")
+                         .select("ord", "mono", "status"), blank=True).select("doc")
+        drop = drop.unionByName(blank)
+        if self.counts["read"] - self.counts["kept"] <= self.args.broadcast_limit:
+            drop = F.broadcast(drop)
+        lines = numbered(raw.select("ord", "mono", F.lit("line").alias("status"), "value"))
+        kept = lines.join(drop, "doc", "left_anti")
+        kept = (kept.repartitionByRange(self.partitions, "doc") if self.partitions
+                else kept.repartitionByRange("doc")).sortWithinPartitions("doc")
+        kept.select("value").write.option("lineSep", "\n").text(self.out + "/kept")
+
     def shuffle_bytes(self):
         """Shuffle bytes written by the job's stages (from the Spark UI's
         REST API; None when the UI is off)."""
@@ -569,6 +593,9 @@ def run(spark, args, started):
     spark.sparkContext.setCheckpointDir(job.work + "/checkpoints")
     params = job.params = job.stage("parameters", job.parameters)
     files = job.stage("list inputs", job.list_inputs)
+    if args.write_kept and any(kind != "jsonl" for _, _, kind in files):
+        raise JobError("--write-kept copies lines of JSONL inputs; for Parquet inputs join "
+                       "OUTPUT/documents (file, line = row) with your data, or run neardup apply")
     raw, ords = job.read(files)
     signed = job.stage("sign", lambda: job.sign(raw, params))
     numbered = job.stage("number", lambda: job.number(signed, ords))
@@ -581,6 +608,8 @@ def run(spark, args, started):
     comps = job.stage("components", lambda: job.components(verified))
     kept = job.stage("clusters", lambda: job.clusters(sigs, verified, comps))
     job.stage("write", lambda: job.write(meta, verified, kept))
+    if args.write_kept:
+        job.stage("write kept", lambda: job.write_kept(job.read(files)[0], signed, numbered))
     summary = {
         "counts": job.counts,
         "parameters": {"hash": params, "options": passed_options(args),
