@@ -218,6 +218,8 @@ class Job:
         jsonl = [u for u, _, k in files if k == "jsonl"]
         parquet = [u for u, _, k in files if k == "parquet"]
         if jsonl:
+            # (Hadoop's line reader skips a byte-order mark at a file's
+            # start, as dedup does: tested.)
             df = self.spark.read.option("lineSep", "\n").text(jsonl)
             parts.append(df.select(F.input_file_name().alias("file_uri"), "value"))
         if parquet:
