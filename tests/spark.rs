@@ -275,7 +275,9 @@ fn spark_local_reads_a_folder_of_jsonl_and_parquet_in_path_order() {
     let corpus = std::fs::read_to_string(d.join("g/corpus.jsonl")).unwrap();
     let lines: Vec<&str> = corpus.lines().collect();
     std::fs::create_dir_all(d.join("dump/2024")).unwrap();
-    // In path order "2024/a.parquet" comes before "b.jsonl".
+    // In path order "2024/a.parquet" comes before "b.jsonl"; "c.jsonl" is
+    // empty.
+    d.write("dump/c.jsonl", "");
     d.write("dump/b.jsonl", lines[1_500..].join("\n") + "\n");
     let rows: Vec<Value> = lines[..1_500]
         .iter()
@@ -313,6 +315,13 @@ fn spark_local_reads_a_folder_of_jsonl_and_parquet_in_path_order() {
     assert!(
         !ok && log.contains("--write-kept copies lines of JSONL"),
         "{log}"
+    );
+    // No records at all: an empty result, not an error.
+    run_spark(&submit, &d, "dump/c.jsonl", "empty", &["--write-kept"]);
+    assert!(documents(&d.join("empty")).is_empty());
+    assert_eq!(
+        read_json(&d.join("empty/summary.json"))["counts"]["read"],
+        0
     );
 }
 
