@@ -191,6 +191,7 @@ fn spark_local_clusters_equal_dedup_on_20k_generated_documents() {
     assert_eq!(rows[20_000]["status"], "empty");
     let summary = read_json(&d.join("job/summary.json"));
     assert_eq!(summary["counts"]["read"], 20_002);
+    assert!(summary["counts"]["largest_component"].as_u64().unwrap() >= 2);
     assert_apply_equals_dedup(&d, "corpus.jsonl", "job", &[]);
     // The job's own kept lines, part files in name order: dedup's -o.
     let mut parts: Vec<PathBuf> = std::fs::read_dir(d.join("job/kept"))

@@ -444,6 +444,9 @@ class Job:
                 roots = small.select(F.col("v").alias("node"), F.col("v").alias("comp"))
                 comps = comps.unionByName(roots).distinct().checkpoint()
                 self.counts["components_nodes"] = comps.count()
+                # One component goes to one filter process: the one to watch.
+                largest = comps.groupBy("comp").count().agg(F.max("count")).collect()[0][0]
+                self.counts["largest_component"] = int(largest or 0)
                 return comps
             edges = small
 
