@@ -259,7 +259,7 @@ impl Texts for Corpus {
     }
 }
 
-pub(super) fn location(sources: &[Source], source: u32, line: Option<u64>) -> String {
+pub(crate) fn location(sources: &[Source], source: u32, line: Option<u64>) -> String {
     let name = &sources[source as usize].name;
     match line {
         Some(l) => format!("{name}:{l}"),

@@ -26,7 +26,7 @@ use crate::config::{Config, OnError};
 use crate::error::{Error, Result};
 use crate::input::{Block, Inputs, ItemKind, ScanOptions, Scanner, Source};
 use crate::lsh::band_key;
-use crate::pipeline::{Outcome, Signer};
+use crate::pipeline::{Outcome, Signer, location};
 
 /// One output line of `neardup sign`.
 #[derive(Serialize)]
@@ -108,30 +108,22 @@ pub fn sign(
     let k = config.num_perm;
     let mut summary = SignSummary::default();
     let mut bytes = Vec::with_capacity(k * 2);
-    for mut block in Scanner::start(Arc::clone(&sources), scan) {
+    // Buffers handed back by each block, for the next.
+    let (mut rows, mut fine) = (Vec::new(), Vec::new());
+    let mut scanner = Scanner::start(Arc::clone(&sources), scan);
+    while let Some(mut block) = scanner.next() {
         let keys = if keyed {
             strip_keys(&mut block, &sources, max)?
         } else {
             Vec::new()
         };
-        let signed = signer.sign_block(block, Vec::new(), Vec::new());
+        let signed = signer.sign_block(block, rows, fine);
         let f = signed.fine_width;
         for (i, (item, outcome)) in signed.block.items.iter().zip(&signed.outcomes).enumerate() {
-            let name = &sources[item.source as usize].name;
-            let key = keys.get(i).map(|k: &Key| k.text.as_str());
-            // Named as dedup names it, except in keyed mode, where the
-            // caller knows the record's file and line and this filter does not.
-            let fallback = (!keyed).then(|| {
-                let source = &sources[item.source as usize];
-                source
-                    .doc_id
-                    .clone()
-                    .unwrap_or_else(|| format!("{}:{}", source.name, item.line.unwrap_or(0)))
-            });
             let mut line = SignLine {
-                key,
+                key: keys.get(i).map(|k| k.text.as_str()),
                 line: item.line,
-                status: "rejected",
+                status: "blank",
                 reason: None,
                 id: None,
                 outlet: None,
@@ -143,22 +135,21 @@ pub fn sign(
                 bands: None,
                 params: &params,
             };
-            if keys.get(i).is_some_and(|k| k.blank) {
-                line.status = "blank";
-                if !write_json(out, &line)? {
-                    summary.closed = true;
-                    return Ok(summary);
-                }
-                continue;
-            }
-            summary.read += 1;
+            // Named as dedup names a record without an id, except in keyed
+            // mode, where the caller knows the record's file and line and
+            // this filter does not.
+            let unnamed;
             match outcome {
+                _ if keys.get(i).is_some_and(|k| k.blank) => {}
                 Outcome::Bad(reason) => {
+                    summary.read += 1;
                     if config.on_error == OnError::Fail || matches!(item.kind, ItemKind::Corrupt(_))
                     {
+                        let name = &sources[item.source as usize].name;
                         return Err(Error::record(name, item.line, reason.as_str()));
                     }
                     summary.rejected += 1;
+                    line.status = "rejected";
                     line.reason = Some(reason);
                 }
                 Outcome::Doc {
@@ -170,7 +161,18 @@ pub fn sign(
                     shingles,
                     ..
                 } => {
-                    line.id = id.as_deref().or(fallback.as_deref());
+                    summary.read += 1;
+                    line.id = match id {
+                        Some(id) => Some(id.as_str()),
+                        None if keyed => None,
+                        None => {
+                            let source = &sources[item.source as usize];
+                            unnamed = source.doc_id.clone().unwrap_or_else(|| {
+                                location(&sources, item.source, item.line)
+                            });
+                            Some(unnamed.as_str())
+                        }
+                    };
                     line.outlet = outlet.as_deref();
                     line.date = *date;
                     line.chars = *chars;
@@ -199,6 +201,8 @@ pub fn sign(
                 return Ok(summary);
             }
         }
+        scanner.recycle(signed.block.data);
+        (rows, fine) = (signed.rows, signed.fine);
     }
     match out.flush() {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => summary.closed = true,
