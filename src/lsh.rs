@@ -139,7 +139,7 @@ pub fn band_key(row: &[u16], band: usize, rows: usize) -> u64 {
 /// A candidate pair of signature [`Row`]s (their numbers), `a < b`, packed as
 /// `a << 32 | b`.
 #[inline]
-fn pack(a: u32, b: u32) -> u64 {
+pub(crate) fn pack(a: u32, b: u32) -> u64 {
     debug_assert!(a < b);
     (u64::from(a) << 32) | u64::from(b)
 }

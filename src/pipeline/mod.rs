@@ -22,7 +22,7 @@ mod sign;
 pub(crate) use sign::{Outcome, Signer};
 
 pub use candidates::{cluster, cluster_rows, find_duplicates};
-pub use corpus::{Corpus, ReadStats};
 pub(crate) use corpus::location;
+pub use corpus::{Corpus, ReadStats};
 pub(crate) use read::input_size;
 pub use read::{Notice, Notices, read_and_sign, read_sign_and_keep_words};

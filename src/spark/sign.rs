@@ -167,9 +167,10 @@ pub fn sign(
                         None if keyed => None,
                         None => {
                             let source = &sources[item.source as usize];
-                            unnamed = source.doc_id.clone().unwrap_or_else(|| {
-                                location(&sources, item.source, item.line)
-                            });
+                            unnamed = source
+                                .doc_id
+                                .clone()
+                                .unwrap_or_else(|| location(&sources, item.source, item.line));
                             Some(unnamed.as_str())
                         }
                     };

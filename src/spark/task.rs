@@ -34,6 +34,7 @@ use crate::cluster::{Pair, Rule, find_pair, verify_with_margin};
 use crate::config::Config;
 use crate::document::Row;
 use crate::error::{Error, Result};
+use crate::lsh::pack;
 use crate::minhash::{Signatures, estimate_fine};
 use crate::pipeline::cluster_rows;
 
@@ -137,37 +138,34 @@ pub fn verify(config: &Config, input: &mut dyn BufRead, out: &mut dyn Write) -> 
     let mut sigs = Signatures::new(config.signature_params());
     let mut batch: Vec<Candidate> = Vec::with_capacity(BATCH);
     let mut flush = |sigs: &mut Signatures, batch: &mut Vec<Candidate>| -> Result<()> {
-        let cands: Vec<u64> = (0..batch.len() as u64)
-            .map(|i| (2 * i) << 32 | (2 * i + 1))
+        // Candidate i is rows 2i and 2i + 1.
+        let cands: Vec<u64> = (0..batch.len() as u32)
+            .map(|i| pack(2 * i, 2 * i + 1))
             .collect();
         let (accepted, doubtful) = verify_with_margin(sigs, &cands, &rule);
-        let mut lines = Vec::with_capacity(accepted.len() + doubtful.len());
-        lines.extend(accepted.iter().map(|p| (*p, "")));
+        let label = |p: &Pair| if p.contained { "1" } else { "0" };
+        let mut lines: Vec<(Pair, &str)> = accepted.iter().map(|p| (*p, label(p))).collect();
         for p in &doubtful {
             match &batch[p.a.index() / 2].fine {
                 [Some(a), Some(b)] => {
-                    if let Some(p) = rule.decide(sigs, p, estimate_fine(a, b)) {
-                        lines.push((p, ""));
-                    }
+                    lines.extend(
+                        rule.decide(sigs, p, estimate_fine(a, b))
+                            .map(|p| (p, label(&p))),
+                    );
                 }
                 // No finer signatures given: left for a second pass with them.
                 _ => lines.push((*p, "doubt")),
             }
         }
-        for (p, doubt) in &lines {
+        for (p, contained) in &lines {
             let c = &batch[p.a.index() / 2];
-            let contained = if doubt.is_empty() {
-                if p.contained { "1" } else { "0" }
-            } else {
-                doubt
-            };
             writeln!(
                 out,
                 "{}\t{}\t{}\t{}\t{contained}",
                 c.a, c.b, p.jaccard, p.containment
             )
             .map_err(|e| Error::io("standard output", e))?;
-            accepted_count += u64::from(doubt.is_empty());
+            accepted_count += u64::from(*contained != "doubt");
         }
         *sigs = Signatures::new(config.signature_params());
         batch.clear();
@@ -212,6 +210,8 @@ struct Member {
 
 /// A verified pair of documents being read by [`cluster`].
 struct DocPair {
+    /// Its line, for errors.
+    no: u64,
     a: i64,
     b: i64,
     jaccard: f32,
@@ -254,6 +254,7 @@ pub fn cluster(config: &Config, input: &mut dyn BufRead, out: &mut dyn Write) ->
         } else if let Some(p) = rest.strip_prefix("P\t") {
             let f = fields(p, no, 5, "a verified pair")?;
             pairs.push(DocPair {
+                no,
                 a: number(f[0], no, "a")?,
                 b: number(f[1], no, "b")?,
                 jaccard: number(f[2], no, "jaccard")?,
@@ -286,11 +287,14 @@ fn cut(
     // Rows in input order, as in the single-machine table.
     members.sort_by_key(|m| m.doc);
     members.dedup_by_key(|m| m.doc);
-    let row = |doc: i64| {
+    let row = |doc: i64, no: u64| {
         members
             .binary_search_by_key(&doc, |m| m.doc)
             .map(|i| Row(i as u32))
-            .map_err(|_| Error::other(format!("a pair names document {doc}, not in its component")))
+            .map_err(|_| {
+                let what = format!("the pair names document {doc}, not a member of its component");
+                Error::record(STDIN, Some(no), what)
+            })
     };
     let mut sigs = Signatures::new(config.signature_params());
     for m in members.iter() {
@@ -299,8 +303,8 @@ fn cut(
     let mut verified = Vec::with_capacity(pairs.len());
     for p in pairs.iter() {
         verified.push(Pair {
-            a: row(p.a)?,
-            b: row(p.b)?,
+            a: row(p.a, p.no)?,
+            b: row(p.b, p.no)?,
             jaccard: p.jaccard,
             containment: p.containment,
             contained: p.contained,
