@@ -61,12 +61,19 @@ pub struct DedupSummary {
 
 impl std::fmt::Display for DedupSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "read {} = kept {} + duplicates {} + empty {} + rejected {}",
-            self.read, self.kept, self.duplicates, self.empty, self.rejected
-        )
+        let s = self;
+        counts_line(f, [s.read, s.kept, s.duplicates, s.empty, s.rejected])
     }
+}
+
+/// dedup's summary line from `[read, kept, duplicates, empty, rejected]`
+/// (also `neardup apply`'s).
+pub(crate) fn counts_line(f: &mut std::fmt::Formatter<'_>, c: [u64; 5]) -> std::fmt::Result {
+    write!(
+        f,
+        "read {} = kept {} + duplicates {} + empty {} + rejected {}",
+        c[0], c[1], c[2], c[3], c[4]
+    )
 }
 
 /// Where dedup writes: paths, so that they can be checked against the

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::dedup::counts_line;
 use crate::error::{Error, Result};
 use crate::input::{Inputs, ItemKind, ScanOptions, Scanner, Source};
 use crate::report::paths::{Output, refuse_clashes};
@@ -45,11 +46,8 @@ pub struct ApplySummary {
 
 impl std::fmt::Display for ApplySummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "read {} = kept {} + duplicates {} + empty {} + rejected {}",
-            self.read, self.kept, self.duplicates, self.empty, self.rejected
-        )
+        let s = self;
+        counts_line(f, [s.read, s.kept, s.duplicates, s.empty, s.rejected])
     }
 }
 

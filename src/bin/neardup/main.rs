@@ -132,8 +132,8 @@ fn dedup_command(d: &DedupArgs) -> Result<(), Error> {
     let inputs = prepare(&d.common)?;
     let bars = Bars::new(d.common.quiet, d.common.progress);
     let outputs = DedupOutputs {
-        kept: d.output.as_deref(),
-        duplicates: d.duplicates.as_deref(),
+        kept: d.outputs.output.as_deref(),
+        duplicates: d.outputs.duplicates.as_deref(),
         errors: d.errors.as_deref(),
     };
     let summary = dedup(&config, inputs, outputs, &bars)?;

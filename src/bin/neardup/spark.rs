@@ -48,8 +48,8 @@ pub(crate) fn apply(a: &ApplyArgs) -> Result<(), Error> {
     let config = a.common.to_config().map_err(Error::usage)?;
     let inputs = prepare(&a.common)?;
     let outputs = ApplyOutputs {
-        kept: a.output.as_deref(),
-        duplicates: a.duplicates.as_deref(),
+        kept: a.outputs.output.as_deref(),
+        duplicates: a.outputs.duplicates.as_deref(),
     };
     let summary = spark::apply(&config, &a.job, inputs, outputs)?;
     if !a.common.quiet {

@@ -134,6 +134,13 @@ pub struct ApplyArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
+    #[command(flatten)]
+    pub outputs: KeptArgs,
+}
+
+/// dedup's and apply's outputs: the kept records and the dropped ones.
+#[derive(Args, Debug)]
+pub struct KeptArgs {
     /// Where the kept records go (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -476,13 +483,8 @@ pub struct DedupArgs {
     #[command(flatten)]
     pub common: CommonArgs,
 
-    /// Where the kept records go (default: standard output).
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-
-    /// Write {"id","duplicate_of","similarity","measure"} for every dropped record here.
-    #[arg(long, value_name = "FILE")]
-    pub duplicates: Option<PathBuf>,
+    #[command(flatten)]
+    pub outputs: KeptArgs,
 
     /// Write rejected records (with --on-error skip) and renamed ids here.
     #[arg(long, value_name = "FILE")]
