@@ -87,6 +87,17 @@ fn spark_job(submit: &Path, d: &Dir, input: &str, out: &str, args: &[&str]) -> (
     (run.status.success(), ours.join("\n"))
 }
 
+/// A generated corpus of `docs` documents (seed `seed`), as JSONL text.
+fn generated(d: &Dir, docs: usize, seed: u64) -> String {
+    let spec = DedupSpec {
+        docs,
+        seed,
+        ..DedupSpec::default()
+    };
+    d.generate("g", &spec);
+    std::fs::read_to_string(d.join("g/corpus.jsonl")).unwrap()
+}
+
 /// Every row of `DIR/documents/*.parquet`, as JSON objects, in file order.
 fn documents(dir: &Path) -> Vec<Value> {
     use parquet::file::reader::SerializedFileReader;
@@ -162,16 +173,8 @@ fn spark_local_clusters_equal_dedup_on_20k_generated_documents() {
         return;
     };
     let d = Dir::new();
-    d.generate(
-        "g",
-        &DedupSpec {
-            docs: 20_000,
-            seed: 15,
-            ..DedupSpec::default()
-        },
-    );
     // An empty text, a record without an id and a blank line, too.
-    let mut corpus = std::fs::read_to_string(d.join("g/corpus.jsonl")).unwrap();
+    let mut corpus = generated(&d, 20_000, 15);
     corpus.push_str("{\"id\":\"blank-text\",\"text\":\"  \"}\n\n");
     corpus.push_str(&line_without_id(
         "a record without an id, named by its place",
@@ -221,15 +224,7 @@ fn spark_local_keeps_by_the_same_rule_with_other_options_and_skipped_records() {
         return;
     };
     let d = Dir::new();
-    d.generate(
-        "g",
-        &DedupSpec {
-            docs: 3_000,
-            seed: 16,
-            ..DedupSpec::default()
-        },
-    );
-    let mut corpus = std::fs::read_to_string(d.join("g/corpus.jsonl")).unwrap();
+    let mut corpus = generated(&d, 3_000, 16);
     let first = corpus.lines().next().unwrap().to_string();
     // A byte-order mark first, as some exporters write.
     corpus.insert(0, '\u{feff}');
@@ -265,15 +260,7 @@ fn spark_local_reads_a_folder_of_jsonl_and_parquet_in_path_order() {
         return;
     };
     let d = Dir::new();
-    d.generate(
-        "g",
-        &DedupSpec {
-            docs: 3_000,
-            seed: 17,
-            ..DedupSpec::default()
-        },
-    );
-    let corpus = std::fs::read_to_string(d.join("g/corpus.jsonl")).unwrap();
+    let corpus = generated(&d, 3_000, 17);
     let lines: Vec<&str> = corpus.lines().collect();
     std::fs::create_dir_all(d.join("dump/2024")).unwrap();
     // In path order "2024/a.parquet" comes before "b.jsonl"; "c.jsonl" is
