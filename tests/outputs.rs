@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use crate::util::*;
 
@@ -369,15 +369,7 @@ fn closed_standard_output_still_finishes_the_other_outputs() {
     .ok();
     let full = fs::read(d.join("full.jsonl")).unwrap();
     assert_eq!(read_jsonl(&d.join("full.jsonl")).len(), 2000);
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "set -o pipefail; {} dedup big.jsonl --duplicates d.jsonl --errors e.jsonl | head -1",
-            env!("CARGO_BIN_EXE_neardup")
-        ))
-        .current_dir(d.path())
-        .output()
-        .unwrap();
+    let out = d.run_into_head("dedup big.jsonl --duplicates d.jsonl --errors e.jsonl");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     // Quiet: no message, and no summary line (it would claim records written).

@@ -342,15 +342,7 @@ fn sign_writes_one_line_per_record_with_signature_and_band_keys() {
         .map(|i| line(&format!("d{i}"), &words(i, 80).join(" ")))
         .collect();
     d.write("many.jsonl", many.join("\n") + "\n");
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "set -o pipefail; {} sign many.jsonl | head -1",
-            env!("CARGO_BIN_EXE_neardup")
-        ))
-        .current_dir(d.path())
-        .output()
-        .unwrap();
+    let out = d.run_into_head("sign many.jsonl");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && err.is_empty(), "{err}");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);

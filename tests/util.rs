@@ -63,6 +63,20 @@ impl Dir {
         self.run_with_stdin(args, None)
     }
 
+    /// Runs `neardup ARGS | head -1` in the folder under `set -o pipefail`
+    /// (a reader that closes standard output after one line).
+    pub fn run_into_head(&self, args: &str) -> Output {
+        Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; {} {args} | head -1",
+                env!("CARGO_BIN_EXE_neardup")
+            ))
+            .current_dir(self.path())
+            .output()
+            .unwrap()
+    }
+
     /// Runs `neardup ARGS` in the folder with `stdin` as standard input.
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_neardup"));
